@@ -1,0 +1,186 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text.Unicode;
+using Lodestar.Errors;
+
+namespace Lodestar.Formats;
+
+/// <summary>
+/// Streams the lines of a text file as UTF-8 bytes, reading <c>.gz</c> transparently, with 1-based line numbers.
+/// </summary>
+/// <remarks>
+/// Each line is checked to be valid UTF-8; a bad byte is reported as <c>path:line:col</c> (col in bytes).
+/// A gzip file is checked at its end against the size in its trailer, because .NET's <see cref="GZipStream"/> ends
+/// a truncated file silently; concatenated gzip members are therefore not supported.
+/// </remarks>
+public sealed class LineReader : IDisposable
+{
+    private readonly Stream _file;
+    private readonly Stream _stream;
+    private readonly bool _gzip;
+    private byte[] _buffer = new byte[1 << 16];
+    private int _start;
+    private int _end;
+    private bool _eof;
+    private long _decompressed;
+
+    /// <summary>Opens <paramref name="path"/>; a file starting with the gzip magic is decompressed.</summary>
+    /// <exception cref="InputException">The file does not exist or cannot be read.</exception>
+    public LineReader(string path)
+    {
+        Path = path;
+        try
+        {
+            _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException(new SourcePosition(path, 0, 0), $"cannot read the file: {e.Message}", e);
+        }
+
+        Span<byte> magic = stackalloc byte[2];
+        _gzip = _file.Read(magic) == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
+        _file.Position = 0;
+        _stream = _gzip ? new GZipStream(_file, CompressionMode.Decompress) : _file;
+    }
+
+    /// <summary>The path as given.</summary>
+    public string Path { get; }
+
+    /// <summary>Bytes of the file read so far (compressed bytes for gzip), for progress.</summary>
+    public long BytesRead => _file.Position;
+
+    /// <summary>Size of the file in bytes.</summary>
+    public long Length => _file.Length;
+
+    /// <summary>The 1-based number of the line last returned.</summary>
+    public long LineNumber { get; private set; }
+
+    /// <summary>Reads the next line, without its line break.</summary>
+    /// <returns>False at the end of the file.</returns>
+    /// <exception cref="InputException">Bad UTF-8, a truncated or corrupt gzip stream.</exception>
+    public bool TryReadLine(out ReadOnlySpan<byte> line)
+    {
+        while (true)
+        {
+            int nl = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
+            if (nl >= 0)
+            {
+                line = Finish(_start, nl);
+                _start += nl + 1;
+                return true;
+            }
+
+            if (_eof)
+            {
+                if (_end > _start)
+                {
+                    line = Finish(_start, _end - _start);
+                    _start = _end;
+                    return true;
+                }
+
+                line = default;
+                return false;
+            }
+
+            Fill();
+        }
+    }
+
+    private ReadOnlySpan<byte> Finish(int start, int length)
+    {
+        LineNumber++;
+        ReadOnlySpan<byte> line = _buffer.AsSpan(start, length);
+        if (!line.IsEmpty && line[^1] == (byte)'\r')
+        {
+            line = line[..^1];
+        }
+
+        if (LineNumber == 1 && line.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            line = line[3..];
+        }
+
+        if (!Utf8.IsValid(line))
+        {
+            ReportBadUtf8(line);
+        }
+
+        return line;
+    }
+
+    private void ReportBadUtf8(ReadOnlySpan<byte> line)
+    {
+        int column = 0;
+        while (column < line.Length && System.Text.Rune.DecodeFromUtf8(line[column..], out _, out int used) == System.Buffers.OperationStatus.Done)
+        {
+            column += used;
+        }
+
+        ThrowHelper.Input(Path, LineNumber, column + 1,
+            $"expected UTF-8 text, found byte {ThrowHelper.Quote(line.Slice(column, Math.Min(4, line.Length - column)))}");
+    }
+
+    private void Fill()
+    {
+        if (_start > 0)
+        {
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            _end -= _start;
+            _start = 0;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            Array.Resize(ref _buffer, _buffer.Length * 2);
+        }
+
+        int read;
+        try
+        {
+            read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InputException(new SourcePosition(Path, LineNumber + 1, 0), $"corrupt gzip data: {e.Message}", e);
+        }
+
+        _decompressed += read;
+        _end += read;
+        if (read == 0)
+        {
+            _eof = true;
+            if (_gzip)
+            {
+                CheckGzipTrailer();
+            }
+        }
+    }
+
+    private void CheckGzipTrailer()
+    {
+        Span<byte> trailer = stackalloc byte[4];
+        long length = _file.Length;
+        bool ok = length >= 18;
+        if (ok)
+        {
+            _file.Position = length - 4;
+            _file.ReadExactly(trailer);
+            ok = BinaryPrimitives.ReadUInt32LittleEndian(trailer) == (uint)_decompressed;
+        }
+
+        if (!ok)
+        {
+            ThrowHelper.Input(Path, LineNumber + 1, 0,
+                $"expected a complete gzip stream, found it truncated after {_decompressed} bytes of text");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _file.Dispose();
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Text;
+using Lodestar.Errors;
+using Lodestar.Model;
+
+namespace Lodestar.Formats;
+
+/// <summary>
+/// Relevance judgments: TREC qrels (<c>topic iteration docid grade</c>) or BEIR's TSV (<c>query-id corpus-id
+/// score</c>, with a header line); the layout is recognised from the field count.
+/// </summary>
+public static class QrelsFormat
+{
+    /// <summary>Reads a qrels file.</summary>
+    /// <exception cref="InputException">A malformed line, a (topic, document) judged twice, or an empty file.</exception>
+    public static Qrels Read(string path)
+    {
+        var qrels = new Qrels();
+        Span<Range> f = stackalloc Range[5];
+        using var reader = new LineReader(path);
+        int layout = 0;
+        while (reader.TryReadLine(out ReadOnlySpan<byte> bytes))
+        {
+            string line = TextFields.Decode(bytes);
+            int n = TextFields.Split(line, f);
+            if (n == 0)
+            {
+                continue;
+            }
+
+            if (layout == 0)
+            {
+                layout = n;
+                if (n == 3 && line.StartsWith("query-id", StringComparison.Ordinal))
+                {
+                    continue; // BEIR header
+                }
+            }
+
+            if (n != layout || n is not (3 or 4))
+            {
+                ThrowHelper.Input(path, reader.LineNumber, 1, layout == 3
+                    ? $"expected 3 fields 'query-id corpus-id score', found {n}"
+                    : $"expected 4 fields 'topic iteration docid grade', found {n}");
+            }
+
+            Range docField = n == 4 ? f[2] : f[1];
+            string topic = line[f[0]];
+            string doc = TrecIds.Unescape(line.AsSpan(docField));
+            int grade = TextFields.ParseInt(path, reader.LineNumber, line, f[n - 1], "grade");
+            if (!qrels.TryAdd(topic, doc, grade))
+            {
+                ThrowHelper.Input(path, reader.LineNumber, docField.Start.Value + 1,
+                    $"expected each document judged once per topic, found {ThrowHelper.Quote(doc)} for topic {ThrowHelper.Quote(topic)} again");
+            }
+        }
+
+        if (qrels.TopicIds.Count == 0)
+        {
+            ThrowHelper.Input(path, 0, 0, "expected judgments, found an empty file");
+        }
+
+        return qrels;
+    }
+
+    /// <summary>Writes TREC qrels atomically (iteration 0).</summary>
+    public static void Write(string path, Qrels qrels) => AtomicFile.Write(path, stream =>
+    {
+        using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        foreach (string topic in qrels.TopicIds)
+        {
+            foreach ((string doc, int grade) in qrels[topic])
+            {
+                writer.Write($"{TrecIds.Escape(topic)} 0 {TrecIds.Escape(doc)} {grade.ToString(CultureInfo.InvariantCulture)}\n");
+            }
+        }
+    });
+
+    /// <summary>BRIGHT's qrels: each gold id (or long gold id) of each topic with grade 1.</summary>
+    public static Qrels FromGold(IEnumerable<Topic> topics, bool longDocuments)
+    {
+        var qrels = new Qrels();
+        foreach (Topic t in topics)
+        {
+            foreach (string doc in longDocuments ? t.GoldIdsLong : t.GoldIds)
+            {
+                qrels.TryAdd(t.Id, doc, 1);
+            }
+        }
+
+        return qrels;
+    }
+}

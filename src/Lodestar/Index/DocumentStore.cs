@@ -1,0 +1,116 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+using Lodestar.Errors;
+
+namespace Lodestar.Index;
+
+/// <summary>
+/// The compressed document store: texts in blocks of up to <see cref="BlockSize"/> documents, each block
+/// Brotli-compressed (<c>store.bin</c>), with a table (<c>store.idx</c>) of (int64 offset, int32 first doc) per block
+/// plus a final (end offset, document count) entry, little-endian.
+/// </summary>
+/// <remarks>Fetching one text finds its block by binary search and decompresses that block only.</remarks>
+public sealed class DocumentStore : IDisposable
+{
+    /// <summary>Documents per compressed block.</summary>
+    public const int BlockSize = 32;
+
+    private const int Quality = 5;
+    private const int Window = 22;
+
+    private readonly FileStream _data;
+    private readonly long[] _offsets;
+    private readonly int[] _firstDocs;
+    private readonly string _path;
+
+    internal DocumentStore(string dataPath, byte[] idx)
+    {
+        _path = dataPath;
+        int entries = idx.Length / 12;
+        _offsets = new long[entries];
+        _firstDocs = new int[entries];
+        for (int i = 0; i < entries; i++)
+        {
+            _offsets[i] = BinaryPrimitives.ReadInt64LittleEndian(idx.AsSpan(i * 12));
+            _firstDocs[i] = BinaryPrimitives.ReadInt32LittleEndian(idx.AsSpan((i * 12) + 8));
+        }
+
+        _data = new FileStream(dataPath, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.RandomAccess);
+    }
+
+    /// <summary>The text of document <paramref name="doc"/> (internal id).</summary>
+    public string Get(int doc)
+    {
+        int block = Array.BinarySearch(_firstDocs, 0, _firstDocs.Length - 1, doc);
+        if (block < 0)
+        {
+            block = ~block - 1;
+        }
+
+        long start = _offsets[block];
+        byte[] compressed = new byte[_offsets[block + 1] - start];
+        lock (_data)
+        {
+            _data.Position = start;
+            _data.ReadExactly(compressed);
+        }
+
+        using var brotli = new BrotliStream(new MemoryStream(compressed), CompressionMode.Decompress);
+        var raw = new MemoryStream();
+        brotli.CopyTo(raw);
+        ReadOnlySpan<byte> span = raw.GetBuffer().AsSpan(0, (int)raw.Length);
+        int pos = 0;
+        for (int i = 0; i < doc - _firstDocs[block]; i++)
+        {
+            int skip = (int)VarInt.Read(span, ref pos);
+            pos += skip;
+        }
+
+        int length = (int)VarInt.Read(span, ref pos);
+        if (pos + length > span.Length)
+        {
+            throw new IndexCorruptException(_path, $"block {block} is shorter than its documents");
+        }
+
+        return Encoding.UTF8.GetString(span.Slice(pos, length));
+    }
+
+    /// <summary>Compresses one block of texts.</summary>
+    internal static byte[] CompressBlock(IReadOnlyList<string> texts, int start, int count)
+    {
+        byte[] raw = new byte[256];
+        int pos = 0;
+        for (int i = start; i < start + count; i++)
+        {
+            int bytes = Encoding.UTF8.GetByteCount(texts[i]);
+            VarInt.Write(ref raw, ref pos, (ulong)bytes);
+            if (pos + bytes > raw.Length)
+            {
+                Array.Resize(ref raw, Math.Max(raw.Length * 2, pos + bytes));
+            }
+
+            pos += Encoding.UTF8.GetBytes(texts[i], raw.AsSpan(pos));
+        }
+
+        byte[] output = new byte[BrotliEncoder.GetMaxCompressedLength(pos)];
+        if (!BrotliEncoder.TryCompress(raw.AsSpan(0, pos), output, out int written, Quality, Window))
+        {
+            throw new InvalidOperationException("Brotli compression failed");
+        }
+
+        return output.AsSpan(0, written).ToArray();
+    }
+
+    /// <summary>Appends one entry of the block table.</summary>
+    internal static void WriteIndexEntry(Stream idx, long offset, int firstDoc)
+    {
+        Span<byte> entry = stackalloc byte[12];
+        BinaryPrimitives.WriteInt64LittleEndian(entry, offset);
+        BinaryPrimitives.WriteInt32LittleEndian(entry[8..], firstDoc);
+        idx.Write(entry);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _data.Dispose();
+}

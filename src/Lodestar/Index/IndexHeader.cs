@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Lodestar.Errors;
+
+namespace Lodestar.Index;
+
+/// <summary>
+/// The index's description, written as <c>lodestar-index.json</c>: format version, analyzer, collection statistics,
+/// and the size and SHA-256 of every other file. A last line holds the SHA-256 of the JSON itself.
+/// </summary>
+public sealed record IndexHeader
+{
+    /// <summary>The header's file name.</summary>
+    public const string FileName = "lodestar-index.json";
+
+    /// <summary>The format this code writes and reads.</summary>
+    public const int CurrentFormatVersion = 1;
+
+    /// <summary>Always <c>lodestar-bm25</c>.</summary>
+    public string Format { get; init; } = "lodestar-bm25";
+
+    /// <summary>Bumped on any change of the layout of the files.</summary>
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    /// <summary>The analyzer's registry name.</summary>
+    public required string Analyzer { get; init; }
+
+    /// <summary>The analyzer's version.</summary>
+    public required int AnalyzerVersion { get; init; }
+
+    /// <summary>The Unicode version of the tokenizer's tables.</summary>
+    public string UnicodeVersion { get; init; } = Lodestar.Analysis.WordBreakData.UnicodeVersion;
+
+    /// <summary>N: documents in the index, empty ones included.</summary>
+    public required int DocumentCount { get; init; }
+
+    /// <summary>Documents with at least one term (Lucene's docCount).</summary>
+    public required int NonEmptyDocumentCount { get; init; }
+
+    /// <summary>Sum of document lengths in terms.</summary>
+    public required long TotalTerms { get; init; }
+
+    /// <summary>Distinct terms.</summary>
+    public required int TermCount { get; init; }
+
+    /// <summary>Postings (term, document) pairs.</summary>
+    public required long PostingCount { get; init; }
+
+    /// <summary>What built the index.</summary>
+    public string CreatedBy { get; init; } = "lodestar " + typeof(IndexHeader).Assembly.GetName().Version;
+
+    /// <summary>Where the documents came from.</summary>
+    public string Source { get; init; } = "";
+
+    /// <summary>Per data file: size in bytes and SHA-256 (hex).</summary>
+    public required Dictionary<string, FileChecksum> Files { get; init; }
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    /// <summary>Writes the header with its own checksum line.</summary>
+    public void Write(string directory)
+    {
+        string json = JsonSerializer.Serialize(this, s_json);
+        string text = json + "\n" + "sha256 " + Sha256Hex(Encoding.UTF8.GetBytes(json)) + "\n";
+        File.WriteAllText(Path.Combine(directory, FileName), text, new UTF8Encoding(false));
+    }
+
+    /// <summary>Reads and checks the header of the index in <paramref name="directory"/>.</summary>
+    /// <exception cref="IndexCorruptException">Missing, altered, or of another format version.</exception>
+    public static IndexHeader Read(string directory)
+    {
+        string path = Path.Combine(directory, FileName);
+        if (!File.Exists(path))
+        {
+            throw new IndexCorruptException(path, Directory.Exists(directory)
+                ? "no index header; is this a Lodestar index?" : "the index directory does not exist");
+        }
+
+        string text = File.ReadAllText(path);
+        int cut = text.LastIndexOf("\nsha256 ", StringComparison.Ordinal);
+        if (cut < 0 || Sha256Hex(Encoding.UTF8.GetBytes(text[..cut])) != text[(cut + 8)..].Trim())
+        {
+            throw new IndexCorruptException(path, "the header's checksum does not match its contents");
+        }
+
+        IndexHeader header = JsonSerializer.Deserialize<IndexHeader>(text[..cut], s_json)
+            ?? throw new IndexCorruptException(path, "empty header");
+        if (header.Format != "lodestar-bm25" || header.FormatVersion != CurrentFormatVersion)
+        {
+            throw new IndexCorruptException(path,
+                $"expected format lodestar-bm25 version {CurrentFormatVersion}, found {header.Format} version {header.FormatVersion}; rebuild the index");
+        }
+
+        return header;
+    }
+
+    /// <summary>Lower-case hex SHA-256 of <paramref name="data"/>.</summary>
+    public static string Sha256Hex(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
+}
+
+/// <summary>Size and SHA-256 of one index file.</summary>
+/// <param name="Bytes">Length in bytes.</param>
+/// <param name="Sha256">Lower-case hex digest.</param>
+public sealed record FileChecksum(long Bytes, string Sha256);

@@ -1,0 +1,333 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Text;
+using Lodestar.Analysis;
+using Lodestar.Errors;
+using Lodestar.Formats;
+using Lodestar.Model;
+
+namespace Lodestar.Index;
+
+/// <summary>
+/// Builds an immutable index from a corpus file: postings (varint doc gaps and tfs), document lengths, external ids,
+/// the compressed document store, and a checksummed header.
+/// </summary>
+/// <remarks>
+/// Pipeline: the corpus is read in batches; each batch is parsed, analyzed and compressed on all threads while the
+/// previous batch is inverted in order (<see cref="PostingAccumulator"/>). Memory is bounded by
+/// <see cref="IndexBuildOptions.MemoryBudgetBytes"/> plus O(N) for ids and lengths. Everything is written into
+/// <c>OUTPUT.tmp-PID</c>, renamed to OUTPUT only when complete; on failure the temporary directory is removed.
+/// </remarks>
+public static class IndexWriter
+{
+    private const int BatchSize = 2048;
+
+    /// <summary>Builds the index of <paramref name="corpusPath"/> into <paramref name="output"/>.</summary>
+    /// <exception cref="InputException">Bad corpus input, or the output exists and overwriting was not asked.</exception>
+    public static IndexBuildSummary Build(string corpusPath, string output, IndexBuildOptions options, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        output = Path.GetFullPath(output);
+        if (Directory.Exists(output) && !options.Overwrite)
+        {
+            ThrowHelper.Input(output, 0, 0, "expected a new index directory, found an existing one (use --overwrite to replace it)");
+        }
+
+        _ = Analyzer.Create(options.Analyzer); // fail early on an unknown name
+        string temp = $"{output}.tmp-{Environment.ProcessId}";
+        if (Directory.Exists(temp))
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+
+        Directory.CreateDirectory(temp);
+        try
+        {
+            var build = new BuildJob(corpusPath, temp, options);
+            IndexHeader header = build.Run(ct);
+            header.Write(temp);
+            Publish(temp, output);
+            long bytes = new DirectoryInfo(output).EnumerateFiles().Sum(f => f.Length);
+            return new IndexBuildSummary(header.DocumentCount, build.EmptyDocuments, header.TermCount, header.TotalTerms,
+                build.SpilledRuns, bytes, clock.Elapsed.TotalSeconds);
+        }
+        catch
+        {
+            Directory.Delete(temp, recursive: true);
+            throw;
+        }
+    }
+
+    private static void Publish(string temp, string output)
+    {
+        if (!Directory.Exists(output))
+        {
+            Directory.Move(temp, output);
+            return;
+        }
+
+        string old = $"{output}.old-{Environment.ProcessId}";
+        Directory.Move(output, old);
+        Directory.Move(temp, output);
+        Directory.Delete(old, recursive: true);
+    }
+
+    /// <summary>One document after the parallel stage.</summary>
+    private sealed class Analyzed
+    {
+        public required string Id;
+        public long Line;
+        public char[] Chars = [];
+        public int[] Ends = [];
+        public int Terms;
+    }
+
+    /// <summary>One batch after the parallel stage: kept documents and their compressed store blocks.</summary>
+    private sealed class Batch
+    {
+        public List<Analyzed> Docs = [];
+        public List<byte[]> Blocks = [];
+        public long Empty;
+        public long BytesRead;
+    }
+
+    private sealed class BuildJob(string corpusPath, string dir, IndexBuildOptions options)
+    {
+        private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal);
+        private readonly List<int> _lengths = [];
+        private readonly ThreadLocal<Analyzer> _analyzers = new(() => Analyzer.Create(options.Analyzer));
+        private long _tokens;
+
+        public long EmptyDocuments { get; private set; }
+
+        public int SpilledRuns { get; private set; }
+
+        public IndexHeader Run(CancellationToken ct)
+        {
+            using var reader = new LineReader(corpusPath);
+            using var accumulator = new PostingAccumulator(dir, options.MemoryBudgetBytes);
+            using var docIds = new BufferedStream(File.Create(Path.Combine(dir, "docids.bin")), 1 << 20);
+            using var store = new BufferedStream(File.Create(Path.Combine(dir, "store.bin")), 1 << 20);
+            using var storeIdx = new BufferedStream(File.Create(Path.Combine(dir, "store.idx")), 1 << 16);
+            int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+
+            Task<Batch>? pending = StartBatch(reader, threads);
+            long storeOffset = 0;
+            while (pending is not null)
+            {
+                Batch batch = pending.GetAwaiter().GetResult();
+                ct.ThrowIfCancellationRequested();
+                pending = StartBatch(reader, threads);
+
+                int firstDoc = _lengths.Count;
+                foreach (Analyzed doc in batch.Docs)
+                {
+                    AddDocument(doc, accumulator, docIds);
+                }
+
+                for (int b = 0; b < batch.Blocks.Count; b++)
+                {
+                    DocumentStore.WriteIndexEntry(storeIdx, storeOffset, firstDoc + (b * DocumentStore.BlockSize));
+                    store.Write(batch.Blocks[b]);
+                    storeOffset += batch.Blocks[b].Length;
+                }
+
+                EmptyDocuments += batch.Empty;
+                accumulator.SpillIfFull();
+                options.Progress?.Report(new IndexProgress(_lengths.Count, _tokens, batch.BytesRead, reader.Length));
+            }
+
+            DocumentStore.WriteIndexEntry(storeIdx, storeOffset, _lengths.Count);
+            if (_lengths.Count == 0)
+            {
+                ThrowHelper.Input(corpusPath, 0, 0, "expected documents, found none");
+            }
+
+            WriteLengths();
+            (int terms, long postings) = WritePostings(accumulator);
+            SpilledRuns = accumulator.SpilledRuns;
+            docIds.Dispose();
+            store.Dispose();
+            storeIdx.Dispose();
+            return MakeHeader(terms, postings);
+        }
+
+        private void AddDocument(Analyzed doc, PostingAccumulator accumulator, Stream docIds)
+        {
+            if (!_ids.TryAdd(doc.Id, doc.Line))
+            {
+                ThrowHelper.Input(corpusPath, doc.Line, 1,
+                    $"expected unique document ids, found {ThrowHelper.Quote(doc.Id)} again (first on line {_ids[doc.Id]})");
+            }
+
+            int docId = _lengths.Count;
+            int start = 0;
+            for (int t = 0; t < doc.Terms; t++)
+            {
+                accumulator.Add(doc.Chars.AsSpan(start, doc.Ends[t] - start), docId);
+                start = doc.Ends[t];
+            }
+
+            _lengths.Add(doc.Terms);
+            _tokens += doc.Terms;
+            byte[] id = Encoding.UTF8.GetBytes(doc.Id);
+            VarInt.Write(docIds, (ulong)id.Length);
+            docIds.Write(id);
+        }
+
+        private Task<Batch>? StartBatch(LineReader reader, int threads)
+        {
+            var lines = new List<(byte[] Bytes, long Line)>(BatchSize);
+            while (lines.Count < BatchSize && reader.TryReadLine(out ReadOnlySpan<byte> line))
+            {
+                if (!line.Trim((byte)' ').IsEmpty)
+                {
+                    lines.Add((line.ToArray(), reader.LineNumber));
+                }
+            }
+
+            if (lines.Count == 0)
+            {
+                return null;
+            }
+
+            long bytesRead = reader.BytesRead;
+            return Task.Run(() => Process(lines, threads, bytesRead));
+        }
+
+        private Batch Process(List<(byte[] Bytes, long Line)> lines, int threads, long bytesRead)
+        {
+            var docs = new Analyzed?[lines.Count];
+            var texts = new string[lines.Count];
+            var errors = new InputException?[lines.Count];
+            Parallel.For(0, lines.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
+            {
+                try
+                {
+                    Document doc = CorpusReader.Parse(corpusPath, lines[i].Line, lines[i].Bytes);
+                    texts[i] = doc.Text;
+                    docs[i] = Analyze(doc, lines[i].Line);
+                }
+                catch (InputException e)
+                {
+                    errors[i] = e;
+                }
+            });
+
+            if (errors.FirstOrDefault(e => e is not null) is InputException first)
+            {
+                throw first;
+            }
+
+            var batch = new Batch { BytesRead = bytesRead };
+            var keptTexts = new List<string>(lines.Count);
+            for (int i = 0; i < docs.Length; i++)
+            {
+                Analyzed doc = docs[i]!;
+                if (doc.Terms == 0)
+                {
+                    batch.Empty++;
+                    if (options.EmptyDocuments == EmptyDocumentPolicy.Error)
+                    {
+                        ThrowHelper.Input(corpusPath, doc.Line, 1,
+                            $"expected a document with at least one term, found {ThrowHelper.Quote(doc.Id)} empty (use --empty keep|skip)");
+                    }
+
+                    if (options.EmptyDocuments == EmptyDocumentPolicy.Skip)
+                    {
+                        continue;
+                    }
+                }
+
+                batch.Docs.Add(doc);
+                keptTexts.Add(texts[i]);
+            }
+
+            int blocks = (keptTexts.Count + DocumentStore.BlockSize - 1) / DocumentStore.BlockSize;
+            var compressed = new byte[blocks][];
+            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, b =>
+            {
+                int start = b * DocumentStore.BlockSize;
+                compressed[b] = DocumentStore.CompressBlock(keptTexts, start, Math.Min(DocumentStore.BlockSize, keptTexts.Count - start));
+            });
+            batch.Blocks.AddRange(compressed);
+            return batch;
+        }
+
+        private Analyzed Analyze(Document doc, long line)
+        {
+            var result = new Analyzed { Id = doc.Id, Line = line };
+            var chars = new List<char>(doc.Text.Length);
+            var ends = new List<int>();
+            if (doc.Tokens is not null && options.Analyzer == WhitespaceAnalyzer.RegistryName)
+            {
+                // Taken exactly as given, empty strings included: they are terms to gensim too.
+                foreach (string token in doc.Tokens)
+                {
+                    chars.AddRange(token);
+                    ends.Add(chars.Count);
+                }
+            }
+            else
+            {
+                _analyzers.Value!.Analyze(doc.Text, term =>
+                {
+                    foreach (char c in term)
+                    {
+                        chars.Add(c);
+                    }
+
+                    ends.Add(chars.Count);
+                });
+            }
+
+            result.Chars = [.. chars];
+            result.Ends = [.. ends];
+            result.Terms = ends.Count;
+            return result;
+        }
+
+        private void WriteLengths()
+        {
+            byte[] bytes = new byte[_lengths.Count * 4];
+            for (int i = 0; i < _lengths.Count; i++)
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * 4), _lengths[i]);
+            }
+
+            File.WriteAllBytes(Path.Combine(dir, "doclens.bin"), bytes);
+        }
+
+        private (int Terms, long Postings) WritePostings(PostingAccumulator accumulator)
+        {
+            using var terms = new BufferedStream(File.Create(Path.Combine(dir, "terms.bin")), 1 << 20);
+            using var postings = new BufferedStream(File.Create(Path.Combine(dir, "postings.bin")), 1 << 20);
+            return accumulator.WriteTo(terms, postings);
+        }
+
+        private IndexHeader MakeHeader(int terms, long postings)
+        {
+            var files = new Dictionary<string, FileChecksum>(StringComparer.Ordinal);
+            foreach (string name in IndexReader.DataFiles)
+            {
+                string path = Path.Combine(dir, name);
+                using FileStream stream = File.OpenRead(path);
+                files[name] = new FileChecksum(stream.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)));
+            }
+
+            Analyzer analyzer = Analyzer.Create(options.Analyzer);
+            return new IndexHeader
+            {
+                Analyzer = analyzer.Name,
+                AnalyzerVersion = analyzer.Version,
+                DocumentCount = _lengths.Count,
+                NonEmptyDocumentCount = _lengths.Count(l => l > 0),
+                TotalTerms = _tokens,
+                TermCount = terms,
+                PostingCount = postings,
+                Source = Path.GetFullPath(corpusPath),
+                Files = files,
+            };
+        }
+    }
+}

@@ -1,0 +1,34 @@
+namespace Lodestar.Model;
+
+/// <summary>Relevance judgments: a grade per (topic, document). A grade of 0 or less means judged non-relevant.</summary>
+public sealed class Qrels
+{
+    private readonly Dictionary<string, Dictionary<string, int>> _topics = new(StringComparer.Ordinal);
+
+    /// <summary>The judged topic ids, in insertion order.</summary>
+    public IReadOnlyList<string> TopicIds => _order;
+
+    private readonly List<string> _order = [];
+
+    /// <summary>The judgments of <paramref name="topicId"/>, empty when it has none.</summary>
+    public IReadOnlyDictionary<string, int> this[string topicId] =>
+        _topics.TryGetValue(topicId, out Dictionary<string, int>? j) ? j : s_empty;
+
+    private static readonly Dictionary<string, int> s_empty = [];
+
+    /// <summary>Whether <paramref name="topicId"/> has judgments.</summary>
+    public bool Contains(string topicId) => _topics.ContainsKey(topicId);
+
+    /// <summary>Records a judgment; returns false when this (topic, document) was already judged.</summary>
+    public bool TryAdd(string topicId, string docId, int grade)
+    {
+        if (!_topics.TryGetValue(topicId, out Dictionary<string, int>? judgments))
+        {
+            judgments = new Dictionary<string, int>(StringComparer.Ordinal);
+            _topics[topicId] = judgments;
+            _order.Add(topicId);
+        }
+
+        return judgments.TryAdd(docId, grade);
+    }
+}

@@ -1,0 +1,223 @@
+using Lodestar.Analysis;
+using Lodestar.Index;
+using Lodestar.Model;
+
+namespace Lodestar.Search;
+
+/// <summary>
+/// Term-at-a-time BM25 retrieval over an <see cref="IndexReader"/>: analyze the query, add each term's
+/// contribution into a per-thread score array, then keep the top k with a bounded heap.
+/// </summary>
+/// <remarks>
+/// Cost per query: O(Σ df(t) + touched·log k). Excluded documents are removed before the cut, so k results come
+/// back whenever k non-excluded documents match. Ties: score descending, then corpus order. Thread-safe.
+/// </remarks>
+public sealed class Searcher
+{
+    private readonly IndexReader _index;
+    private readonly Bm25Scorer _scorer;
+    private readonly ThreadLocal<Analyzer> _analyzer;
+    private readonly ThreadLocal<Accumulator> _accumulator;
+
+    /// <summary>Creates a searcher; precomputes per-document norms (O(N)).</summary>
+    public Searcher(IndexReader index, Bm25Parameters parameters)
+    {
+        _index = index;
+        _scorer = new Bm25Scorer(index, parameters);
+        _analyzer = new ThreadLocal<Analyzer>(index.CreateAnalyzer);
+        _accumulator = new ThreadLocal<Accumulator>(() => new Accumulator(index.DocumentCount));
+    }
+
+    /// <summary>The scorer in use.</summary>
+    public Bm25Scorer Scorer => _scorer;
+
+    /// <summary>The k best documents for <paramref name="query"/>, skipping <paramref name="excludedIds"/>.</summary>
+    public List<Hit> Search(string query, int k, IReadOnlyCollection<string>? excludedIds = null) =>
+        Search(Prepare(Analyze(query), out _), k, excludedIds);
+
+    /// <summary>Searches for one topic; a pre-analyzed topic's tokens are used as they are.</summary>
+    public List<Hit> Search(Topic topic, int k) => Search(Prepare(TermsOf(topic), out _), k, topic.ExcludedIds);
+
+    private List<Hit> Search(QueryTerm[] terms, int k, IReadOnlyCollection<string>? excludedIds)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        Accumulator acc = _accumulator.Value!;
+        foreach (QueryTerm t in terms)
+        {
+            ReadOnlySpan<byte> postings = _index.Postings(t.Info);
+            int pos = 0;
+            int doc = -1;
+            while (pos < postings.Length)
+            {
+                doc += (int)VarInt.Read(postings, ref pos);
+                int tf = (int)VarInt.Read(postings, ref pos);
+                acc.Add(doc, _scorer.Contribution(t.Weight, t.Idf, tf, doc));
+            }
+        }
+
+        HashSet<int>? excluded = ResolveExcluded(excludedIds);
+        var top = new TopK(k);
+        foreach (int doc in acc.Touched)
+        {
+            if (excluded is null || !excluded.Contains(doc))
+            {
+                top.Add(doc, _scorer.Finish(acc.Scores[doc]));
+            }
+        }
+
+        acc.Clear();
+        return [.. top.ToSortedArray().Select(x => new Hit(_index.DocId(x.Doc), x.Score))];
+    }
+
+    /// <summary>Searches every topic in parallel; the run keeps the topics' order.</summary>
+    public Run Search(IReadOnlyList<Topic> topics, int k, int threads = 0, IProgress<int>? progress = null, CancellationToken ct = default)
+    {
+        var results = new List<Hit>[topics.Count];
+        int done = 0;
+        Parallel.For(0, topics.Count, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = ct }, i =>
+        {
+            results[i] = Search(topics[i], k);
+            progress?.Report(Interlocked.Increment(ref done));
+        });
+        var run = new Run($"lodestar-bm25-{_scorer.Parameters.Mode.ToString().ToLowerInvariant()}");
+        for (int i = 0; i < topics.Count; i++)
+        {
+            run.Set(topics[i].Id, results[i]);
+        }
+
+        return run;
+    }
+
+    /// <summary>The per-term breakdown of the score of <paramref name="docId"/> for <paramref name="query"/>.</summary>
+    /// <exception cref="ArgumentException">The document is not in the index.</exception>
+    public Explanation Explain(string query, string docId) => Explain(new Topic("explain", query), docId);
+
+    /// <summary>The per-term breakdown of the score of <paramref name="docId"/> for <paramref name="topic"/>.</summary>
+    /// <exception cref="ArgumentException">The document is not in the index.</exception>
+    public Explanation Explain(Topic topic, string docId)
+    {
+        if (!_index.TryGetDoc(docId, out int doc))
+        {
+            throw new ArgumentException($"document '{docId}' is not in the index", nameof(docId));
+        }
+
+        QueryTerm[] terms = Prepare(TermsOf(topic), out List<string> dropped);
+        var lines = new List<TermExplanation>();
+        double sum = 0;
+        foreach (QueryTerm t in terms)
+        {
+            int tf = TermFrequency(t.Info, doc);
+            double c = tf == 0 ? 0 : _scorer.Contribution(t.Weight, t.Idf, tf, doc);
+            sum += c;
+            lines.Add(new TermExplanation(t.Term, t.QueryTf, t.Info.Df, t.Idf, tf, t.Weight, c));
+        }
+
+        return new Explanation(docId, _index.DocLengths[doc], _scorer.Finish(sum), lines, dropped);
+    }
+
+    private int TermFrequency(TermInfo info, int target)
+    {
+        ReadOnlySpan<byte> postings = _index.Postings(info);
+        int pos = 0;
+        int doc = -1;
+        while (pos < postings.Length)
+        {
+            doc += (int)VarInt.Read(postings, ref pos);
+            int tf = (int)VarInt.Read(postings, ref pos);
+            if (doc >= target)
+            {
+                return doc == target ? tf : 0;
+            }
+        }
+
+        return 0;
+    }
+
+    private IReadOnlyList<string> TermsOf(Topic topic) =>
+        topic.Tokens is not null && _index.Header.Analyzer == WhitespaceAnalyzer.RegistryName ? topic.Tokens : Analyze(topic.Text);
+
+    private List<string> Analyze(string text) => _analyzer.Value!.Analyze(text);
+
+    private QueryTerm[] Prepare(IReadOnlyList<string> queryTerms, out List<string> dropped)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var order = new List<string>();
+        var oov = new List<string>();
+        foreach (string s in queryTerms)
+        {
+            if (!_index.TryGetTerm(s, out _))
+            {
+                oov.Add(s);
+            }
+            else if (counts.TryGetValue(s, out int c))
+            {
+                counts[s] = c + 1;
+            }
+            else
+            {
+                counts[s] = 1;
+                order.Add(s);
+            }
+        }
+
+        dropped = oov;
+        int queryLength = counts.Values.Sum();
+        var terms = new QueryTerm[order.Count];
+        for (int i = 0; i < order.Count; i++)
+        {
+            _index.TryGetTerm(order[i], out TermInfo info);
+            int qtf = counts[order[i]];
+            terms[i] = new QueryTerm(order[i], info, qtf, _scorer.Idf(info.Df), _scorer.QueryWeight(info.Df, qtf, queryLength));
+        }
+
+        return terms;
+    }
+
+    private HashSet<int>? ResolveExcluded(IReadOnlyCollection<string>? ids)
+    {
+        if (ids is null || ids.Count == 0)
+        {
+            return null;
+        }
+
+        var set = new HashSet<int>();
+        foreach (string id in ids)
+        {
+            if (_index.TryGetDoc(id, out int doc))
+            {
+                set.Add(doc);
+            }
+        }
+
+        return set;
+    }
+
+    private readonly record struct QueryTerm(string Term, TermInfo Info, int QueryTf, double Idf, double Weight);
+
+    /// <summary>Per-thread score array with the list of documents touched, cleared in O(touched).</summary>
+    private sealed class Accumulator(int n)
+    {
+        public readonly double[] Scores = new double[n];
+        public readonly List<int> Touched = [];
+
+        public void Add(int doc, double value)
+        {
+            if (Scores[doc] == 0)
+            {
+                Touched.Add(doc);
+            }
+
+            Scores[doc] += value;
+        }
+
+        public void Clear()
+        {
+            foreach (int doc in Touched)
+            {
+                Scores[doc] = 0;
+            }
+
+            Touched.Clear();
+        }
+    }
+}

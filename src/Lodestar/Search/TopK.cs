@@ -1,0 +1,86 @@
+namespace Lodestar.Search;
+
+/// <summary>
+/// A bounded min-heap keeping the k best (doc, score) pairs: O(n log k) time, O(k) memory, never a full sort.
+/// </summary>
+/// <remarks>Order: score descending, then internal doc id ascending (corpus order), which is BRIGHT's order: its
+/// scripts sort by score with Python's stable sort over corpus order.</remarks>
+internal sealed class TopK
+{
+    private readonly int _k;
+    private readonly (int Doc, double Score)[] _heap;
+    private int _count;
+
+    public TopK(int k)
+    {
+        _k = k;
+        _heap = new (int, double)[Math.Max(k, 1)];
+    }
+
+    /// <summary>True when <paramref name="a"/> ranks below <paramref name="b"/>.</summary>
+    private static bool Worse((int Doc, double Score) a, (int Doc, double Score) b) =>
+        a.Score < b.Score || (a.Score == b.Score && a.Doc > b.Doc);
+
+    /// <summary>Offers a candidate.</summary>
+    public void Add(int doc, double score)
+    {
+        if (_k == 0)
+        {
+            return;
+        }
+
+        var item = (doc, score);
+        if (_count < _k)
+        {
+            int i = _count++;
+            _heap[i] = item;
+            while (i > 0)
+            {
+                int parent = (i - 1) >> 1;
+                if (!Worse(_heap[i], _heap[parent]))
+                {
+                    break;
+                }
+
+                (_heap[i], _heap[parent]) = (_heap[parent], _heap[i]);
+                i = parent;
+            }
+        }
+        else if (Worse(_heap[0], item))
+        {
+            _heap[0] = item;
+            int i = 0;
+            while (true)
+            {
+                int l = (2 * i) + 1;
+                int r = l + 1;
+                int worst = i;
+                if (l < _count && Worse(_heap[l], _heap[worst]))
+                {
+                    worst = l;
+                }
+
+                if (r < _count && Worse(_heap[r], _heap[worst]))
+                {
+                    worst = r;
+                }
+
+                if (worst == i)
+                {
+                    break;
+                }
+
+                (_heap[i], _heap[worst]) = (_heap[worst], _heap[i]);
+                i = worst;
+            }
+        }
+    }
+
+    /// <summary>The kept pairs, best first.</summary>
+    public (int Doc, double Score)[] ToSortedArray()
+    {
+        var result = _heap.AsSpan(0, _count).ToArray();
+        Array.Sort(result, (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Doc.CompareTo(b.Doc));
+        return result;
+    }
+}
