@@ -10,7 +10,7 @@ namespace Lodestar.Search;
 /// </summary>
 /// <remarks>
 /// Cost per query: O(Σ df(t) + touched·log k). Excluded documents are removed before the cut, so k results come
-/// back whenever k non-excluded documents match. Ties: score descending, then corpus order. Thread-safe.
+/// back whenever k non-excluded documents match. Ties: score descending, then document id ascending. Thread-safe.
 /// </remarks>
 public sealed class Searcher
 {
@@ -56,7 +56,7 @@ public sealed class Searcher
         }
 
         HashSet<int>? excluded = ResolveExcluded(excludedIds);
-        var top = new TopK(k);
+        var top = new TopK(k, _index.DocId);
         foreach (int doc in acc.Touched)
         {
             if (excluded is null || !excluded.Contains(doc))

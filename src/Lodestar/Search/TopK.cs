@@ -3,23 +3,25 @@ namespace Lodestar.Search;
 /// <summary>
 /// A bounded min-heap keeping the k best (doc, score) pairs: O(n log k) time, O(k) memory, never a full sort.
 /// </summary>
-/// <remarks>Order: score descending, then internal doc id ascending (corpus order), which is BRIGHT's order: its
-/// scripts sort by score with Python's stable sort over corpus order.</remarks>
+/// <remarks>Order: score descending, then external document id ascending (ordinal), so that the result does not
+/// depend on the order of the corpus file; the gensim reference run in ../shared orders its ties the same way.</remarks>
 internal sealed class TopK
 {
     private readonly int _k;
     private readonly (int Doc, double Score)[] _heap;
+    private readonly Func<int, string> _idOf;
     private int _count;
 
-    public TopK(int k)
+    public TopK(int k, Func<int, string> idOf)
     {
         _k = k;
+        _idOf = idOf;
         _heap = new (int, double)[Math.Max(k, 1)];
     }
 
     /// <summary>True when <paramref name="a"/> ranks below <paramref name="b"/>.</summary>
-    private static bool Worse((int Doc, double Score) a, (int Doc, double Score) b) =>
-        a.Score < b.Score || (a.Score == b.Score && a.Doc > b.Doc);
+    private bool Worse((int Doc, double Score) a, (int Doc, double Score) b) =>
+        a.Score < b.Score || (a.Score == b.Score && string.CompareOrdinal(_idOf(a.Doc), _idOf(b.Doc)) > 0);
 
     /// <summary>Offers a candidate.</summary>
     public void Add(int doc, double score)
@@ -80,7 +82,7 @@ internal sealed class TopK
     public (int Doc, double Score)[] ToSortedArray()
     {
         var result = _heap.AsSpan(0, _count).ToArray();
-        Array.Sort(result, (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Doc.CompareTo(b.Doc));
+        Array.Sort(result, (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(_idOf(a.Doc), _idOf(b.Doc)));
         return result;
     }
 }
