@@ -7,7 +7,7 @@ namespace Lodestar.Formats;
 
 /// <summary>
 /// Relevance judgments: TREC qrels (<c>topic iteration docid grade</c>) or BEIR's TSV (<c>query-id corpus-id
-/// score</c>, with a header line); the layout is recognised from the field count.
+/// score</c>, recognised by its header line <c>query-id corpus-id score</c>).
 /// </summary>
 public static class QrelsFormat
 {
@@ -30,14 +30,14 @@ public static class QrelsFormat
 
             if (layout == 0)
             {
-                layout = n;
-                if (n == 3 && line.StartsWith("query-id", StringComparison.Ordinal))
+                layout = line.StartsWith("query-id", StringComparison.Ordinal) ? 3 : 4;
+                if (layout == 3)
                 {
                     continue; // BEIR header
                 }
             }
 
-            if (n != layout || n is not (3 or 4))
+            if (n != layout)
             {
                 ThrowHelper.Input(path, reader.LineNumber, 1, layout == 3
                     ? $"expected 3 fields 'query-id corpus-id score', found {n}"

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Lodestar.Index;
+
+namespace Lodestar.Cli.Commands;
+
+/// <summary><c>lodestar index CORPUS -o INDEX</c>: builds a BM25 index.</summary>
+internal static class IndexCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var corpus = new Argument<string>("corpus") { Description = "Corpus JSONL (BEIR, BRIGHT, Pyserini or {\"id\",\"tokens\"}), plain or .gz." };
+        var output = new Option<string>("--output", "-o") { Description = "Index directory to create.", Required = true };
+        var analyzer = new Option<string>("--analyzer") { Description = "english (Lucene EnglishAnalyzer) or pretokenized (the corpus' tokens as given).", DefaultValueFactory = _ => "english" };
+        analyzer.AcceptOnlyFromAmong("english", "pretokenized");
+        var threads = new Option<int>("--threads") { Description = "Worker threads; 0 = one per core.", DefaultValueFactory = _ => 0 };
+        var memory = new Option<int>("--memory") { Description = "Postings kept in memory before spilling a sorted run, in MiB.", DefaultValueFactory = _ => 512 };
+        var empty = new Option<EmptyDocumentPolicy>("--empty") { Description = "Documents with no terms: keep (count in N, as BRIGHT), skip, or error.", DefaultValueFactory = _ => EmptyDocumentPolicy.Keep };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing index at the output path." };
+        var command = new Command("index", "Build a BM25 index from a corpus.") { corpus, output, analyzer, threads, memory, empty, overwrite };
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(corpus)!;
+            IndexBuildSummary summary = context.WithProgress("indexing", "docs", report =>
+                IndexWriter.Build(path, parse.GetValue(output)!, new IndexBuildOptions
+                {
+                    Analyzer = parse.GetValue(analyzer)!,
+                    Threads = parse.GetValue(threads),
+                    MemoryBudgetBytes = (long)parse.GetValue(memory) << 20,
+                    EmptyDocuments = parse.GetValue(empty),
+                    Overwrite = parse.GetValue(overwrite),
+                    Progress = new Progress<IndexProgress>(p => report(p.BytesRead, p.TotalBytes)),
+                }));
+            context.Error.WriteLine(
+                $"indexed {summary.Documents:N0} documents, {summary.Tokens:N0} terms ({summary.Terms:N0} distinct) in {summary.Seconds:F1} s " +
+                $"({summary.Tokens / Math.Max(summary.Seconds, 1e-9):N0} terms/s); {summary.IndexBytes / 1048576.0:F1} MiB on disk" +
+                (summary.EmptyDocuments > 0 ? $"; {summary.EmptyDocuments} empty documents {(parse.GetValue(empty) == EmptyDocumentPolicy.Skip ? "skipped" : "kept")}" : "") +
+                (summary.SpilledRuns > 0 ? $"; {summary.SpilledRuns} runs spilled" : ""));
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,147 @@
+using System.IO.Compression;
+using System.Text;
+using Lodestar.Errors;
+using Lodestar.Index;
+using Lodestar.Search;
+
+namespace Lodestar.Tests.Index;
+
+public class IndexWriterTests
+{
+    private const string GoodLine = "{\"_id\": \"d1\", \"title\": \"Insects\", \"text\": \"Why are insects drawn to light?\"}\n";
+
+    private static InputException BuildFails(TempDir dir, string corpus, IndexBuildOptions? options = null)
+    {
+        var e = Assert.Throws<InputException>(() => IndexWriter.Build(corpus, dir.File("index"), options ?? new IndexBuildOptions()));
+        Assert.Empty(Directory.GetDirectories(dir.Path)); // no index and no temporary directory left behind
+        return e;
+    }
+
+    [Fact]
+    public void Build_MalformedJson_ReportsLineAndColumn()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("corpus.jsonl", GoodLine + "{\"_id\": \"d2\", \"text\": \"unterminated}\n");
+        InputException e = BuildFails(dir, corpus);
+        Assert.StartsWith($"{corpus}:2:", e.Message);
+        Assert.Contains("malformed JSON", e.Message);
+    }
+
+    [Fact]
+    public void Build_MissingId_ReportsLine()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("corpus.jsonl", GoodLine + "{\"text\": \"no id here\"}\n");
+        Assert.Equal($"{corpus}:2:1: expected an \"_id\" or \"id\" field, found none", BuildFails(dir, corpus).Message);
+    }
+
+    [Fact]
+    public void Build_DuplicateId_NamesBothLines()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("corpus.jsonl", GoodLine + "{\"_id\": \"d2\", \"text\": \"x\"}\n" + GoodLine);
+        Assert.Equal($"{corpus}:3:1: expected unique document ids, found 'd1' again (first on line 1)", BuildFails(dir, corpus).Message);
+    }
+
+    [Fact]
+    public void Build_EmptyDocument_KeptByDefault_ErrorOnRequest()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("corpus.jsonl", GoodLine + "{\"_id\": \"blank\", \"text\": \"the of and\"}\n");
+        IndexBuildSummary summary = IndexWriter.Build(corpus, dir.File("kept"), new IndexBuildOptions());
+        Assert.Equal((2, 1), (summary.Documents, summary.EmptyDocuments));
+        using (IndexReader index = IndexReader.Open(dir.File("kept")))
+        {
+            Assert.Equal(2, index.Header.DocumentCount);
+            Assert.Equal(1, index.Header.NonEmptyDocumentCount);
+        }
+
+        var e = Assert.Throws<InputException>(() => IndexWriter.Build(corpus, dir.File("strict"), new IndexBuildOptions { EmptyDocuments = EmptyDocumentPolicy.Error }));
+        Assert.Equal($"{corpus}:2:1: expected a document with at least one term, found 'blank' empty (use --empty keep|skip)", e.Message);
+        Assert.False(Directory.Exists(dir.File("strict")));
+
+        IndexWriter.Build(corpus, dir.File("skipped"), new IndexBuildOptions { EmptyDocuments = EmptyDocumentPolicy.Skip });
+        using IndexReader skipped = IndexReader.Open(dir.File("skipped"));
+        Assert.Equal(1, skipped.DocumentCount);
+    }
+
+    [Fact]
+    public void Build_InvalidUtf8_ReportsByteColumn()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.File("corpus.jsonl");
+        File.WriteAllBytes(corpus, [.. Encoding.UTF8.GetBytes(GoodLine), .. "{\"_id\": \"x\", \"text\": \"caf"u8, 0xE9, .. "\"}\n"u8]);
+        Assert.Equal($"{corpus}:2:26: expected UTF-8 text, found byte '\\xE9\"}}'", BuildFails(dir, corpus).Message);
+    }
+
+    [Fact]
+    public void Build_TruncatedGzip_IsReported()
+    {
+        using var dir = new TempDir();
+        var raw = new MemoryStream();
+        using (var gz = new GZipStream(raw, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            for (int i = 0; i < 3000; i++)
+            {
+                gz.Write(Encoding.UTF8.GetBytes($"{{\"_id\": \"d{i}\", \"text\": \"document number {i} about insects {i * 7919 % 1000}\"}}\n"));
+            }
+        }
+
+        string corpus = dir.File("corpus.jsonl.gz");
+        File.WriteAllBytes(corpus, raw.ToArray()[..(int)(raw.Length / 2)]);
+        InputException e = BuildFails(dir, corpus);
+        Assert.Contains("gzip", e.Message);
+        Assert.StartsWith(corpus + ":", e.Message);
+    }
+
+    [Fact]
+    public void Open_FlippedByte_NamesTheFile()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("corpus.jsonl", GoodLine + "{\"_id\": \"d2\", \"text\": \"moths circle lamps at night\"}\n");
+        IndexWriter.Build(corpus, dir.File("index"), new IndexBuildOptions());
+        foreach (string name in IndexReader.DataFiles.Append(IndexHeader.FileName))
+        {
+            string path = Path.Combine(dir.File("index"), name);
+            byte[] original = File.ReadAllBytes(path);
+            byte[] bytes = (byte[])original.Clone();
+            bytes[bytes.Length / 2] ^= 0x01;
+            File.WriteAllBytes(path, bytes);
+            var e = Assert.Throws<IndexCorruptException>(() => IndexReader.Open(dir.File("index")));
+            Assert.Equal(path, e.File);
+            File.WriteAllBytes(path, original);
+        }
+
+        using IndexReader ok = IndexReader.Open(dir.File("index"));
+        Assert.Equal("moths circle lamps at night", ok.GetText(1));
+    }
+
+    [Fact]
+    public void Build_SpillingRuns_GivesTheSameIndexAsInMemory()
+    {
+        using var dir = new TempDir();
+        var sb = new StringBuilder();
+        var rng = new Random(7);
+        string[] words = ["light", "insect", "moth", "lamp", "night", "wing", "phototaxis", "navigation", "moon", "heat"];
+        for (int i = 0; i < 5000; i++)
+        {
+            string text = string.Join(' ', Enumerable.Range(0, 1 + rng.Next(30)).Select(_ => words[rng.Next(words.Length)] + rng.Next(200)));
+            sb.Append($"{{\"id\": \"doc {i}\", \"content\": \"{text}\"}}\n");
+        }
+
+        string corpus = dir.Write("corpus.jsonl", sb.ToString());
+        IndexWriter.Build(corpus, dir.File("memory"), new IndexBuildOptions { Threads = 1 });
+        IndexBuildSummary spilled = IndexWriter.Build(corpus, dir.File("spilled"), new IndexBuildOptions { MemoryBudgetBytes = 64 << 10 });
+        Assert.True(spilled.SpilledRuns > 3, $"only {spilled.SpilledRuns} runs spilled");
+        foreach (string name in new[] { "terms.bin", "postings.bin", "doclens.bin", "docids.bin", "store.bin", "store.idx" })
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("memory"), name)), File.ReadAllBytes(Path.Combine(dir.File("spilled"), name)));
+        }
+
+        using IndexReader index = IndexReader.Open(dir.File("spilled"));
+        Assert.Equal("doc 4321", index.DocId(4321));
+        var hits = new Searcher(index, new Bm25Parameters()).Search("moth7 lamp3", 5);
+        Assert.Equal(5, hits.Count);
+        Assert.True(hits[0].Score >= hits[4].Score);
+    }
+}
