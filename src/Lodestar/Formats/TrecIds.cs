@@ -1,19 +1,35 @@
-using System.Globalization;
 using System.Text;
 
 namespace Lodestar.Formats;
 
 /// <summary>
-/// Escapes ids for the whitespace-separated TREC formats: <c>%</c> becomes <c>%25</c>, and space, tab, CR and LF
-/// become <c>%20</c>, <c>%09</c>, <c>%0D</c>, <c>%0A</c> (as in a URL). Readers decode every <c>%XX</c>, so ids
-/// round-trip; this is how BRIGHT's stackoverflow ids with spaces reach trec_eval.
+/// Escapes ids for the whitespace-separated TREC formats: space, tab, LF and CR are written <c>%20</c>,
+/// <c>%09</c>, <c>%0A</c>, <c>%0D</c>, and readers decode exactly those four. Any other <c>%</c> is literal, since
+/// real ids contain URL-encoded names (BRIGHT's <c>Earth%27s_inner_core1.txt</c>). An id that literally contains one
+/// of the four escapes cannot round-trip, so writing it is an error.
 /// </summary>
+/// <remarks>This is how BRIGHT's stackoverflow ids with spaces reach trec_eval.</remarks>
 public static class TrecIds
 {
+    private static readonly string[] s_escapes = ["%20", "%09", "%0A", "%0D"];
+
     /// <summary>The id as written in a TREC file.</summary>
+    /// <exception cref="ArgumentException">The id literally contains <c>%20</c>, <c>%09</c>, <c>%0A</c> or <c>%0D</c>.</exception>
     public static string Escape(string id)
     {
-        if (id.AsSpan().IndexOfAny("% \t\r\n") < 0)
+        if (id.Contains('%'))
+        {
+            foreach (string e in s_escapes)
+            {
+                if (id.Contains(e, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ArgumentException(
+                        $"id '{id}' contains '{e}', which the TREC formats use to escape white space; write BRIGHT JSON (.json) instead");
+                }
+            }
+        }
+
+        if (id.AsSpan().IndexOfAny(" \t\r\n") < 0)
         {
             return id;
         }
@@ -23,7 +39,6 @@ public static class TrecIds
         {
             _ = c switch
             {
-                '%' => sb.Append("%25"),
                 ' ' => sb.Append("%20"),
                 '\t' => sb.Append("%09"),
                 '\r' => sb.Append("%0D"),
@@ -46,10 +61,10 @@ public static class TrecIds
         var sb = new StringBuilder(field.Length);
         for (int i = 0; i < field.Length; i++)
         {
-            if (field[i] == '%' && i + 2 < field.Length
-                && byte.TryParse(field.Slice(i + 1, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte b))
+            char decoded = field[i] == '%' && i + 2 < field.Length ? Decode(field.Slice(i + 1, Math.Min(2, field.Length - i - 1))) : '\0';
+            if (decoded != '\0')
             {
-                sb.Append((char)b);
+                sb.Append(decoded);
                 i += 2;
             }
             else
@@ -60,4 +75,13 @@ public static class TrecIds
 
         return sb.ToString();
     }
+
+    private static char Decode(ReadOnlySpan<char> hex) => hex.Length < 2 ? '\0' : (hex[0], char.ToUpperInvariant(hex[1])) switch
+    {
+        ('2', '0') => ' ',
+        ('0', '9') => '\t',
+        ('0', 'A') => '\n',
+        ('0', 'D') => '\r',
+        _ => '\0',
+    };
 }

@@ -9,7 +9,7 @@ namespace Lodestar.Tests.Formats;
 public class RunFormatTests
 {
     private static readonly Gen<string> s_id =
-        Gen.Elements("a", "b", "doc 1", "x%20y", "leetcode/p 7.txt", "Ünï", "50%", "q\tz", "42").Select(s => s);
+        Gen.Elements("a", "b", "doc 1", "Earth%27s_core.txt", "leetcode/p 7.txt", "Ünï", "50%", "q\tz", "42", "%2").Select(s => s);
 
     private static Gen<Run> RunGen() =>
         from topics in Gen.Choose(1, 4)
@@ -60,6 +60,17 @@ public class RunFormatTests
             BrightScoreFormat.Write(dir.File("r.json"), run);
             AssertSame(run, BrightScoreFormat.Read(dir.File("r.json")));
         }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void TrecRun_IdWithLiteralEscape_IsRefusedNotCorrupted()
+    {
+        using var dir = new TempDir();
+        var run = new Run();
+        run.Add("1", new Hit("a%20b", 1));
+        var e = Assert.Throws<ArgumentException>(() => TrecRunFormat.Write(dir.File("r.txt"), run));
+        Assert.StartsWith("id 'a%20b' contains '%20'", e.Message);
+        Assert.False(File.Exists(dir.File("r.txt")));
     }
 
     [Fact]

@@ -1,0 +1,117 @@
+using Lodestar.Model;
+
+namespace Lodestar.Eval;
+
+/// <summary>
+/// One topic's ranking joined with its judgments, as trec_eval's <c>form_res_rels</c> builds it: hits sorted by
+/// score (as a 32-bit float) descending, ties by document id descending, cut at M; each rank holds the grade,
+/// <see cref="NotJudged"/> (not in the qrels) or <see cref="Unjudged"/> (in the qrels with a negative grade).
+/// </summary>
+public sealed class JudgedRanking
+{
+    /// <summary>Marks a retrieved document absent from the qrels (trec_eval's RELVALUE_NONPOOL).</summary>
+    public const int NotJudged = -1;
+
+    /// <summary>Marks a retrieved document judged with a negative grade (trec_eval's RELVALUE_UNJUDGED).</summary>
+    public const int Unjudged = -2;
+
+    private JudgedRanking(int[] grades, int numRel, int numRelRet, long[] gradeCounts, int relevanceLevel)
+    {
+        Grades = grades;
+        NumRel = numRel;
+        NumRelRet = numRelRet;
+        GradeCounts = gradeCounts;
+        RelevanceLevel = relevanceLevel;
+    }
+
+    /// <summary>Grade per rank (index 0 = rank 1).</summary>
+    public int[] Grades { get; }
+
+    /// <summary>Retrieved documents.</summary>
+    public int NumRet => Grades.Length;
+
+    /// <summary>Judged documents with grade ≥ the relevance level.</summary>
+    public int NumRel { get; }
+
+    /// <summary>Retrieved documents with grade ≥ the relevance level.</summary>
+    public int NumRelRet { get; }
+
+    /// <summary>Judged documents per non-negative grade (index = grade), retrieved or not.</summary>
+    public long[] GradeCounts { get; }
+
+    /// <summary>The minimum grade that counts as relevant (trec_eval's <c>-l</c>).</summary>
+    public int RelevanceLevel { get; }
+
+    /// <summary>Whether rank index <paramref name="i"/> is relevant.</summary>
+    public bool IsRelevant(int i) => Grades[i] >= RelevanceLevel;
+
+    /// <summary>Joins <paramref name="hits"/> (any order) with <paramref name="judgments"/>.</summary>
+    public static JudgedRanking Create(IReadOnlyList<Hit> hits, IReadOnlyDictionary<string, int> judgments, int relevanceLevel, int maxDocs)
+    {
+        var order = new (string Doc, float Score)[hits.Count];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = (hits[i].DocId, (float)hits[i].Score);
+        }
+
+        Array.Sort(order, static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(b.Doc, a.Doc));
+        int n = Math.Min(order.Length, maxDocs);
+        int[] grades = new int[n];
+        int numRelRet = 0;
+        for (int i = 0; i < n; i++)
+        {
+            grades[i] = judgments.TryGetValue(order[i].Doc, out int g) ? (g < 0 ? Unjudged : g) : NotJudged;
+            if (grades[i] >= relevanceLevel)
+            {
+                numRelRet++;
+            }
+        }
+
+        int maxGrade = judgments.Count == 0 ? 0 : Math.Max(0, judgments.Values.Max());
+        long[] counts = new long[maxGrade + 1];
+        int numRel = 0;
+        foreach (int g in judgments.Values)
+        {
+            if (g >= 0)
+            {
+                counts[g]++;
+                if (g >= relevanceLevel)
+                {
+                    numRel++;
+                }
+            }
+        }
+
+        return new JudgedRanking(grades, numRel, numRelRet, counts, relevanceLevel);
+    }
+
+    /// <summary>Relevant documents in the first <paramref name="k"/> ranks.</summary>
+    public int RelevantIn(int k)
+    {
+        int count = 0;
+        for (int i = 0; i < Math.Min(k, NumRet); i++)
+        {
+            if (IsRelevant(i))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>The gain of a grade: the grade itself for judged grades (trec_eval's default gains), else 0.</summary>
+    public static double Gain(int grade) => grade > 0 ? grade : 0;
+
+    /// <summary>The ideal gains in decreasing order: every judged document with a positive gain.</summary>
+    public IEnumerable<double> IdealGains()
+    {
+        for (int g = GradeCounts.Length - 1; g > 0; g--)
+        {
+            for (long c = 0; c < GradeCounts[g]; c++)
+            {
+                yield return g;
+            }
+        }
+    }
+}

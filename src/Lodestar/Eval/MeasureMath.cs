@@ -1,0 +1,411 @@
+namespace Lodestar.Eval;
+
+/// <summary>
+/// Per-topic formulas of trec_eval 10 (Buckley and Voorhees; trec_eval's <c>m_*.c</c>), written against a
+/// <see cref="JudgedRanking"/>. Ranks are 0-based here: rank index i is position i + 1.
+/// </summary>
+internal static class MeasureMath
+{
+    /// <summary>trec_eval's MIN_GEO_MEAN: the floor under values before their logarithm.</summary>
+    public const double MinGeoMean = 0.00001;
+
+    private const double InfApEpsilon = 0.00001;
+
+    /// <summary>ln(max(v, 0.00001)): per-topic value of a geometric-mean measure.</summary>
+    public static double GeoLog(double v) => Math.Log(Math.Max(v, MinGeoMean));
+
+    /// <summary>AP@k = (1/R) Σ_{relevant i &lt; k} (relevant in first i+1)/(i+1); k = ∞ gives MAP's AP.</summary>
+    public static double AveragePrecision(JudgedRanking r, int k)
+    {
+        if (r.NumRel == 0)
+        {
+            return 0;
+        }
+
+        double sum = 0;
+        int rel = 0;
+        for (int i = 0; i < Math.Min(k, r.NumRet); i++)
+        {
+            if (r.IsRelevant(i))
+            {
+                rel++;
+                sum += (double)rel / (i + 1);
+            }
+        }
+
+        return sum / r.NumRel;
+    }
+
+    /// <summary>R-precision: relevant in the first min(R, |ret|) ranks, divided by R.</summary>
+    public static double RPrecision(JudgedRanking r)
+    {
+        int look = Math.Min(r.NumRet, r.NumRel);
+        return look == 0 ? 0 : (double)r.RelevantIn(look) / r.NumRel;
+    }
+
+    /// <summary>Precision at ⌊x·R + 0.9⌋ documents (trec_eval's Rprec_mult).</summary>
+    public static double RPrecisionMultiple(JudgedRanking r, double multiple)
+    {
+        long cutoff = (long)((multiple * r.NumRel) + 0.9);
+        if (cutoff == 0)
+        {
+            return 0;
+        }
+
+        return cutoff > r.NumRet ? (double)r.NumRelRet / cutoff : (double)r.RelevantIn((int)cutoff) / cutoff;
+    }
+
+    /// <summary>1 / rank of the first relevant document, or 0.</summary>
+    public static double ReciprocalRank(JudgedRanking r)
+    {
+        for (int i = 0; i < r.NumRet; i++)
+        {
+            if (r.IsRelevant(i))
+            {
+                return 1.0 / (i + 1);
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>bpref = (1/R) Σ_{judged relevant} 1 − min(n_before, R)/min(N, R), N = judged non-relevant.</summary>
+    public static double Bpref(JudgedRanking r)
+    {
+        long numNonrel = 0;
+        for (int g = 0; g < Math.Min(r.RelevanceLevel, r.GradeCounts.Length); g++)
+        {
+            numNonrel += r.GradeCounts[g];
+        }
+
+        double bpref = 0;
+        long nonrelSoFar = 0;
+        foreach (int g in r.Grades)
+        {
+            if (g < 0)
+            {
+                continue; // not judged, or judged with a negative grade: skipped
+            }
+
+            if (g < r.RelevanceLevel)
+            {
+                nonrelSoFar++;
+            }
+            else
+            {
+                bpref += nonrelSoFar > 0 ? 1.0 - ((double)Math.Min(nonrelSoFar, r.NumRel) / Math.Min(numNonrel, r.NumRel)) : 1.0;
+            }
+        }
+
+        return r.NumRel == 0 ? bpref : bpref / r.NumRel;
+    }
+
+    /// <summary>infAP (Yilmaz and Aslam, CIKM 2006) as trec_eval computes it; equals AP when every retrieved
+    /// document is judged.</summary>
+    public static double InferredAp(JudgedRanking r)
+    {
+        long nonrel = 0;
+        long rel = 0;
+        long unjudgedInPool = 0;
+        double infAp = 0;
+        for (int j = 0; j < r.NumRet; j++)
+        {
+            int g = r.Grades[j];
+            if (g == JudgedRanking.NotJudged)
+            {
+                continue;
+            }
+
+            if (g == JudgedRanking.Unjudged)
+            {
+                unjudgedInPool++;
+                continue;
+            }
+
+            if (g < r.RelevanceLevel)
+            {
+                nonrel++;
+                continue;
+            }
+
+            rel++;
+            if (j == 0)
+            {
+                infAp += 1.0;
+            }
+            else
+            {
+                double fj = j;
+                infAp += (1.0 / (fj + 1.0)) + ((fj / (fj + 1.0))
+                    * ((rel - 1 + nonrel + unjudgedInPool) / fj)
+                    * ((rel - 1 + InfApEpsilon) / (rel - 1 + nonrel + (2 * InfApEpsilon))));
+            }
+        }
+
+        return r.NumRel == 0 ? infAp : infAp / r.NumRel;
+    }
+
+    /// <summary>Interpolated precision at a recall level: the best precision at any rank reaching
+    /// round(level·R) relevant documents (0 when the run never reaches it).</summary>
+    public static double InterpolatedPrecision(JudgedRanking r, double level)
+    {
+        long cutoff = (long)Math.Round(level * r.NumRel, MidpointRounding.AwayFromZero);
+        if (cutoff > r.NumRelRet || r.NumRet == 0)
+        {
+            return 0;
+        }
+
+        double best = (double)r.NumRelRet / r.NumRet;
+        int relSoFar = r.NumRelRet;
+        for (int i = r.NumRet; i > 0 && relSoFar > 0; i--)
+        {
+            best = Math.Max(best, (double)relSoFar / i);
+            if (r.IsRelevant(i - 1))
+            {
+                if (relSoFar == cutoff)
+                {
+                    return best;
+                }
+
+                relSoFar--;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>nDCG@k with gain = grade and discount log2(rank + 1); ideal from every judged document.</summary>
+    public static double Ndcg(JudgedRanking r, int k)
+    {
+        double dcg = 0;
+        for (int i = 0; i < Math.Min(k, r.NumRet); i++)
+        {
+            double gain = JudgedRanking.Gain(r.Grades[i]);
+            if (gain != 0)
+            {
+                dcg += gain / Math.Log2(i + 2);
+            }
+        }
+
+        double ideal = 0;
+        int n = 0;
+        foreach (double gain in r.IdealGains())
+        {
+            if (n >= k)
+            {
+                break;
+            }
+
+            ideal += gain / Math.Log2(n + 2);
+            n++;
+        }
+
+        return ideal > 0 ? dcg / ideal : 0;
+    }
+
+    /// <summary>binG: mean over relevant documents of 1/log2(2 + non-relevant retrieved before it).</summary>
+    public static double BinaryG(JudgedRanking r)
+    {
+        double sum = 0;
+        int rel = 0;
+        for (int i = 0; i < r.NumRet; i++)
+        {
+            if (r.IsRelevant(i))
+            {
+                rel++;
+                sum += 1.0 / Math.Log2(3 + i - rel);
+            }
+        }
+
+        return rel == 0 ? 0 : sum / r.NumRel;
+    }
+
+    /// <summary>trec_eval's experimental G: gain / log2(2 + ideal cost so far − gain so far), normalised.</summary>
+    public static double G(JudgedRanking r)
+    {
+        double[] ideal = [.. r.IdealGains()];
+        double sumResults = 0;
+        double sumCost = 0;
+        double g = 0;
+        for (int i = 0; i < r.NumRet; i++)
+        {
+            double gain = JudgedRanking.Gain(r.Grades[i]);
+            double idealGain = i < ideal.Length ? ideal[i] : 0;
+            sumResults += gain;
+            sumCost += Math.Max(idealGain, 1.0);
+            if (gain != 0)
+            {
+                g += gain / Math.Log2(2 + sumCost - sumResults);
+            }
+        }
+
+        double sumIdeal = ideal.Sum();
+        return sumIdeal > 0 ? g / sumIdeal : 0;
+    }
+
+    /// <summary>ndcg_rel: nDCG averaged over the ranks of the relevant documents (missing ones at the end).</summary>
+    public static double NdcgRel(JudgedRanking r)
+    {
+        double[] ideal = [.. r.IdealGains()];
+        double dcg = 0;
+        double idcg = 0;
+        double sum = 0;
+        int relRet = 0;
+        for (int i = 0; i < r.NumRet; i++)
+        {
+            double gain = JudgedRanking.Gain(r.Grades[i]);
+            dcg += gain / Math.Log2(i + 2);
+            if (i < ideal.Length)
+            {
+                idcg += ideal[i] / Math.Log2(i + 2);
+            }
+
+            if (gain > 0)
+            {
+                sum += dcg / idcg;
+                relRet++;
+            }
+        }
+
+        for (int i = r.NumRet; i < ideal.Length; i++)
+        {
+            idcg += ideal[i] / Math.Log2(i + 2);
+        }
+
+        if (ideal.Length == 0)
+        {
+            return 0;
+        }
+
+        sum += (ideal.Length - relRet) * dcg / idcg;
+        return sum > 0 ? sum / ideal.Length : 0;
+    }
+
+    /// <summary>Rndcg: nDCG averaged at each rank where the ideal gain changes level, and at |ret|.</summary>
+    public static double RNdcg(JudgedRanking r)
+    {
+        if (r.NumRel == 0)
+        {
+            return 0;
+        }
+
+        double[] ideal = [.. r.IdealGains()];
+        double Ideal(int i) => i < ideal.Length ? ideal[i] : 0;
+        double dcg = 0;
+        double idcg = 0;
+        double sum = 0;
+        int points = 0;
+        double idealGain = Ideal(0);
+        double oldIdealGain = idealGain;
+        int i = 0;
+        for (; i < r.NumRet && idealGain > 0; i++)
+        {
+            double gain = JudgedRanking.Gain(r.Grades[i]);
+            idealGain = Ideal(i);
+            if (oldIdealGain != idealGain)
+            {
+                if (idcg > 0)
+                {
+                    sum += dcg / idcg;
+                    points++;
+                }
+
+                oldIdealGain = idealGain;
+            }
+
+            dcg += gain / Math.Log2(i + 2);
+            if (idealGain > 0)
+            {
+                idcg += idealGain / Math.Log2(i + 2);
+            }
+        }
+
+        if (i < r.NumRet)
+        {
+            for (; i < r.NumRet; i++)
+            {
+                dcg += JudgedRanking.Gain(r.Grades[i]) / Math.Log2(i + 2);
+            }
+
+            if (idcg > 0)
+            {
+                sum += dcg / idcg;
+                points++;
+            }
+        }
+
+        while (idealGain > 0)
+        {
+            idealGain = Ideal(i);
+            if (oldIdealGain != idealGain)
+            {
+                if (idcg > 0)
+                {
+                    sum += dcg / idcg;
+                    points++;
+                }
+
+                oldIdealGain = idealGain;
+            }
+
+            if (idealGain > 0)
+            {
+                idcg += idealGain / Math.Log2(i + 2);
+            }
+
+            i++;
+        }
+
+        return points == 0 ? 0 : sum / points;
+    }
+
+    /// <summary>F1 of the retrieved set.</summary>
+    public static double SetF(JudgedRanking r)
+    {
+        if (r.NumRet == 0 || r.NumRel == 0)
+        {
+            return 0;
+        }
+
+        double p = (double)r.NumRelRet / r.NumRet;
+        double rec = (double)r.NumRelRet / r.NumRel;
+        return p + rec == 0 ? 0 : 2 * p * rec / (p + rec);
+    }
+
+    /// <summary>Rank-biased precision (Moffat and Zobel, TOIS 2008): (1 − p) Σ gain_i p^i, gains scaled into [0, 1].</summary>
+    public static double Rbp(JudgedRanking r, double p)
+    {
+        double max = Math.Max(0, r.GradeCounts.Length - 1);
+        double scale = max > 1 ? max : 1;
+        double sum = 0;
+        double cur = 1;
+        for (int i = 0; i < r.NumRet; i++)
+        {
+            double gain = JudgedRanking.Gain(r.Grades[i]) / scale;
+            sum += gain * cur;
+            cur *= p;
+        }
+
+        return (1 - p) * sum;
+    }
+
+    /// <summary>RBP's residual: what unjudged documents and the unseen tail could add, p^|ret| + (1 − p) Σ_unjudged p^i.</summary>
+    public static double RbpResidual(JudgedRanking r, double p)
+    {
+        double sum = 0;
+        double cur = 1;
+        int unjudged = 0;
+        for (int i = 0; i < r.NumRet; i++)
+        {
+            if (r.Grades[i] < 0)
+            {
+                unjudged++;
+                sum += cur;
+            }
+
+            cur *= p;
+        }
+
+        return unjudged == 0 ? 0 : cur + ((1 - p) * sum);
+    }
+}

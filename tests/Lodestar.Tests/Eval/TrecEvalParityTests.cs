@@ -1,0 +1,71 @@
+using Lodestar.Eval;
+using Lodestar.Formats;
+using Lodestar.Model;
+
+namespace Lodestar.Tests.Eval;
+
+/// <summary>trec_eval 10.0-rc3 output on the 12 real RaDeR runs in ../shared is the oracle.</summary>
+public class TrecEvalParityTests
+{
+    public static TheoryData<string> Tasks() =>
+    [
+        "aops", "biology", "earth_science", "economics", "leetcode", "pony", "psychology", "robotics",
+        "stackoverflow", "sustainable_living", "theoremqa_questions", "theoremqa_theorems",
+    ];
+
+    private static EvalReport Evaluate(string task)
+    {
+        Qrels qrels = QrelsFormat.Read(Fixtures.Shared($"data/bright/{task}/qrels.txt"));
+        Run run = BrightScoreFormat.Read(Fixtures.Shared($"data/bright-runs/rader-gte-qwen2-7b/{task}/gpt4_score.json"));
+        run.Name = "rader";
+        return Evaluator.Evaluate(qrels, run, Measures.AllTrec);
+    }
+
+    [Theory]
+    [MemberData(nameof(Tasks))]
+    public void AllTrec_EqualsTrecEvalToTheLastPrintedDigit(string task)
+    {
+        if (Fixtures.SharedRoot is null)
+        {
+            return; // reference data absent: nothing to compare with (the fact below reports the skip)
+        }
+
+        EvalReport report = Evaluate(task);
+        var writer = new StringWriter();
+        TrecEvalWriter.Write(writer, report, perTopic: false);
+        string[] expected = File.ReadAllLines(Fixtures.Shared($"data/bright-runs/rader-gte-qwen2-7b/{task}/trec_eval.all_trec.txt"));
+        string[] actual = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var wrong = expected.Zip(actual).Where(p => p.First != p.Second).Select(p => $"expected [{p.First}] got [{p.Second}]").ToList();
+        Assert.True(wrong.Count == 0 && expected.Length == actual.Length, $"{task}: {wrong.Count} lines differ ({expected.Length} vs {actual.Length} lines):\n" + string.Join("\n", wrong.Take(15)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Tasks))]
+    public void PerQuery_EqualsTrecEval(string task)
+    {
+        if (Fixtures.SharedRoot is null)
+        {
+            return;
+        }
+
+        EvalReport report = Evaluate(task);
+        int checkedValues = 0;
+        foreach (string line in File.ReadLines(Fixtures.Shared($"data/bright-runs/rader-gte-qwen2-7b/{task}/trec_eval.per_query.txt")))
+        {
+            string[] f = line.Split('\t');
+            string measure = f[0].Trim();
+            if (f[1] == "all")
+            {
+                continue;
+            }
+
+            Assert.Equal(f[2], TrecEvalWriter.Format4(report.Value(f[1], measure)).Trim());
+            checkedValues++;
+        }
+
+        Assert.Equal(report.TopicIds.Count * 4, checkedValues);
+    }
+
+    [SharedFact]
+    public void SharedData_IsPresent_ForTheParityTheories() => Assert.True(Directory.Exists(Fixtures.Shared("data/bright-runs")));
+}
