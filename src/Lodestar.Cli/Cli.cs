@@ -16,6 +16,7 @@ public static class Cli
             SearchCommand.Create(context),
             AnalyzeCommand.Create(context),
             ExplainCommand.Create(context),
+            EvalCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);

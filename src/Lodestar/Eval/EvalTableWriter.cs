@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Lodestar.Eval;
+
+/// <summary>Writes evaluation results as an aligned text table, Markdown, CSV or JSON.</summary>
+public static class EvalTableWriter
+{
+    /// <summary>The output layouts.</summary>
+    public enum Layout
+    {
+        /// <summary>Aligned columns for a terminal.</summary>
+        Text,
+
+        /// <summary>A GitHub Markdown table.</summary>
+        Markdown,
+
+        /// <summary>Comma-separated values with a header.</summary>
+        Csv,
+
+        /// <summary>One JSON document.</summary>
+        Json,
+    }
+
+    /// <summary>Writes one row per run (and per topic when <paramref name="perTopic"/>), one column per measure.</summary>
+    public static void Write(TextWriter w, IReadOnlyList<EvalReport> reports, IReadOnlyList<Comparison> comparisons, Layout layout, bool perTopic, int decimals = 4)
+    {
+        if (layout == Layout.Json)
+        {
+            WriteJson(w, reports, comparisons, perTopic);
+            return;
+        }
+
+        IReadOnlyList<Measure> measures = reports[0].Measures;
+        var header = new List<string> { "run", "topic" };
+        header.AddRange(measures.Select(MeasureNames.Display));
+        var rows = new List<List<string>>();
+        foreach (EvalReport r in reports)
+        {
+            if (perTopic)
+            {
+                foreach (string t in r.TopicIds)
+                {
+                    rows.Add([r.RunName, t, .. measures.Select((m, i) => Number(m, r.PerTopic[t][i], decimals))]);
+                }
+            }
+
+            rows.Add([r.RunName, "all", .. measures.Select((m, i) => Number(m, r.All[i], decimals))]);
+        }
+
+        WriteGrid(w, header, rows, layout);
+        if (comparisons.Count > 0)
+        {
+            w.WriteLine();
+            var compareHeader = new List<string> { "run", "measure", "delta", "t-test p", "randomization p", "Holm p", "win/tie/loss" };
+            var compareRows = comparisons.Select(c => new List<string>
+            {
+                c.Run, MeasureNames.Display(measures.First(m => m.Id == c.MeasureId)), c.Delta.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture),
+                P(c.TTestP), P(c.RandomizationP), P(c.HolmP) + (c.HolmP < 0.05 ? " *" : ""), $"{c.Wins}/{c.Ties}/{c.Losses}",
+            }).ToList();
+            WriteGrid(w, compareHeader, compareRows, layout);
+        }
+    }
+
+    private static string P(double p) => p < 0.0001 ? "<0.0001" : p.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    private static string Number(Measure m, double v, int decimals) =>
+        m.IsCount ? ((long)v).ToString(CultureInfo.InvariantCulture) : v.ToString("F" + decimals, CultureInfo.InvariantCulture);
+
+    private static void WriteGrid(TextWriter w, List<string> header, List<List<string>> rows, Layout layout)
+    {
+        switch (layout)
+        {
+            case Layout.Csv:
+                foreach (List<string> row in rows.Prepend(header))
+                {
+                    w.WriteLine(string.Join(',', row.Select(Csv)));
+                }
+
+                break;
+            case Layout.Markdown:
+                w.WriteLine("| " + string.Join(" | ", header) + " |");
+                w.WriteLine("|" + string.Concat(header.Select((_, i) => i < 2 ? "---|" : "---:|")));
+                foreach (List<string> row in rows)
+                {
+                    w.WriteLine("| " + string.Join(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
+                }
+
+                break;
+            default:
+                int[] widths = [.. header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length)))];
+                foreach (List<string> row in rows.Prepend(header))
+                {
+                    var sb = new StringBuilder();
+                    for (int i = 0; i < row.Count; i++)
+                    {
+                        sb.Append(i < 2 ? row[i].PadRight(widths[i]) : row[i].PadLeft(widths[i])).Append(i + 1 < row.Count ? "  " : "");
+                    }
+
+                    w.WriteLine(sb.ToString().TrimEnd());
+                }
+
+                break;
+        }
+    }
+
+    private static string Csv(string cell) =>
+        cell.AsSpan().IndexOfAny(",\"\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+
+    private static void WriteJson(TextWriter w, IReadOnlyList<EvalReport> reports, IReadOnlyList<Comparison> comparisons, bool perTopic)
+    {
+        var doc = new
+        {
+            runs = reports.Select(r => new
+            {
+                run = r.RunName,
+                all = r.Measures.Select((m, i) => (m.Id, r.All[i])).ToDictionary(x => x.Id, x => x.Item2),
+                topics = perTopic
+                    ? r.TopicIds.ToDictionary(t => t, t => r.Measures.Select((m, i) => (m.Id, r.PerTopic[t][i])).ToDictionary(x => x.Id, x => x.Item2))
+                    : null,
+            }),
+            comparisons,
+        };
+        w.WriteLine(JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+    }
+}

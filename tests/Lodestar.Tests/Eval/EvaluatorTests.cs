@@ -1,0 +1,148 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Lodestar.Eval;
+using Lodestar.Formats;
+using Lodestar.Model;
+
+namespace Lodestar.Tests.Eval;
+
+public class EvaluatorTests
+{
+    private static readonly Gen<(Qrels Qrels, Run Run)> s_case =
+        from topics in Gen.Choose(1, 3)
+        from judged in Gen.ListOf(Gen.Zip(Gen.Choose(1, topics), Gen.Choose(0, 30)).Select(x => x).Zip(Gen.Choose(-1, 3)))
+        from ranked in Gen.ListOf(Gen.Zip(Gen.Choose(1, topics), Gen.Choose(0, 30)).Zip(Gen.Choose(0, 5)))
+        select Build(judged, ranked);
+
+    private static (Qrels, Run) Build(IEnumerable<((int, int), int)> judged, IEnumerable<((int, int), int)> ranked)
+    {
+        var qrels = new Qrels();
+        qrels.TryAdd("t1", "d0", 1);
+        foreach (((int t, int d), int g) in judged)
+        {
+            qrels.TryAdd($"t{t}", $"d{d}", g);
+        }
+
+        var run = new Run("r");
+        var seen = new HashSet<(int, int)>();
+        foreach (((int t, int d), int s) in ranked)
+        {
+            if (seen.Add((t, d)))
+            {
+                run.Add($"t{t}", new Hit($"d{d}", s));
+            }
+        }
+
+        run.Add("t1", new Hit("d999", -1));
+        return (qrels, run);
+    }
+
+    [Fact]
+    public void EveryMeasure_StaysInZeroOne_AndIdealRankingGetsNdcgOne()
+    {
+        Prop.ForAll(s_case.ToArbitrary(), c =>
+        {
+            EvalReport report = Evaluator.Evaluate(c.Qrels, c.Run, Measures.AllTrec, new EvalOptions { CompleteQueries = true });
+            for (int m = 0; m < report.Measures.Count; m++)
+            {
+                Measure measure = report.Measures[m];
+                if (measure.Aggregation == Aggregation.Mean && measure.Family != "utility")
+                {
+                    Assert.InRange(report.All[m], 0, 1 + 1e-12);
+                }
+            }
+
+            var ideal = new Run("ideal");
+            foreach (string t in c.Qrels.TopicIds)
+            {
+                var judged = c.Qrels[t].Where(j => j.Value > 0).OrderByDescending(j => j.Value).ToList();
+                for (int i = 0; i < judged.Count; i++)
+                {
+                    ideal.Add(t, new Hit(judged[i].Key, 1000 - i));
+                }
+            }
+
+            if (ideal.Count > 0)
+            {
+                EvalReport best = Evaluator.Evaluate(c.Qrels, ideal, Measures.Parse(["ndcg", "ndcg_cut.10"]));
+                Assert.All(best.TopicIds, t => Assert.Equal(1.0, best.Value(t, "ndcg"), 12));
+            }
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Result_DoesNotDependOnLineOrder()
+    {
+        using var dir = new TempDir();
+        Prop.ForAll(s_case.ToArbitrary(), Gen.Choose(0, 1000).ToArbitrary(), (c, shuffleSeed) =>
+        {
+            QrelsFormat.Write(dir.File("q"), c.Qrels);
+            TrecRunFormat.Write(dir.File("r"), c.Run);
+            var rng = new Random(shuffleSeed);
+            File.WriteAllLines(dir.File("q2"), File.ReadAllLines(dir.File("q")).OrderBy(_ => rng.Next()));
+            File.WriteAllLines(dir.File("r2"), File.ReadAllLines(dir.File("r")).OrderBy(_ => rng.Next()));
+            EvalReport a = Evaluator.Evaluate(QrelsFormat.Read(dir.File("q")), TrecRunFormat.Read(dir.File("r")), Measures.AllTrec);
+            EvalReport b = Evaluator.Evaluate(QrelsFormat.Read(dir.File("q2")), TrecRunFormat.Read(dir.File("r2")), Measures.AllTrec);
+            Assert.Equal(a.All, b.All);
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Ties_AreBrokenByDocIdDescending_LikeTrecEval()
+    {
+        var qrels = new Qrels();
+        qrels.TryAdd("1", "b", 1);
+        var run = new Run();
+        run.Add("1", new Hit("a", 1.0));
+        run.Add("1", new Hit("b", 1.0));
+        run.Add("1", new Hit("c", 1.0 + 1e-9)); // equal to the others once read as a 32-bit float, as trec_eval reads it
+        EvalReport report = Evaluator.Evaluate(qrels, run, Measures.Parse(["recip_rank"]));
+        Assert.Equal(0.5, report["recip_rank"]); // order: c, b, a
+    }
+
+    [Fact]
+    public void MaxDocs_And_RelevanceLevel_FollowTrecEval()
+    {
+        var qrels = new Qrels();
+        qrels.TryAdd("1", "x", 2);
+        qrels.TryAdd("1", "y", 1);
+        var run = new Run();
+        run.Add("1", new Hit("y", 3));
+        run.Add("1", new Hit("z", 2));
+        run.Add("1", new Hit("x", 1));
+        Assert.Equal(1.0 / 3, Evaluator.Evaluate(qrels, run, Measures.Parse(["recip_rank"]), new EvalOptions { RelevanceLevel = 2 })["recip_rank"], 12);
+        Assert.Equal(0.5, Evaluator.Evaluate(qrels, run, Measures.Parse(["recall.1000"]), new EvalOptions { MaxDocsPerTopic = 2 })["recall_1000"]);
+    }
+
+    [Fact]
+    public void CompleteQueries_AveragesOverQrelsTopics()
+    {
+        var qrels = new Qrels();
+        qrels.TryAdd("1", "a", 1);
+        qrels.TryAdd("2", "b", 1);
+        var run = new Run();
+        run.Add("1", new Hit("a", 1));
+        Assert.Equal(1.0, Evaluator.Evaluate(qrels, run, Measures.Parse(["map"]))["map"]);
+        Assert.Equal(0.5, Evaluator.Evaluate(qrels, run, Measures.Parse(["map"]), new EvalOptions { CompleteQueries = true })["map"]);
+    }
+
+    [Theory]
+    [InlineData(0.03125, "0.0312")]
+    [InlineData(0.09375, "0.0938")]
+    [InlineData(0.44513, "0.4451")]
+    [InlineData(-93.45631, "-93.4563")]
+    public void Format4_RoundsLikePrintf(double value, string expected) => Assert.Equal(expected, TrecEvalWriter.Format4(value).Trim());
+
+    [Fact]
+    public void Significance_KnownValues()
+    {
+        double[] a = [0.5, 0.6, 0.7, 0.8, 0.9, 0.65];
+        double[] b = [0.4, 0.55, 0.5, 0.7, 0.85, 0.6];
+        // t = 3.841367, 5 df; p = 2∫_t^∞ f_t(x)dx = 0.0121069 by direct numerical integration of Student's density.
+        Assert.Equal(0.0121069, Significance.PairedTTest(a, b), 6);
+        Assert.Equal(1.0, Significance.PairedTTest(a, a));
+        double p = Significance.RandomizationTest(a, b, 20_000, 1);
+        Assert.InRange(p, 0.02, 0.05); // exact: 2 of 64 sign patterns reach the observed sum → 0.03125
+        Assert.Equal([0.03, 0.04, 0.04], Significance.Holm([0.01, 0.04, 0.02]).Select(x => Math.Round(x, 10)));
+    }
+}
