@@ -8,6 +8,6 @@ lodestar() { dotnet src/Lodestar.Cli/bin/Release/net10.0/lodestar.dll "$@"; }
 mkdir -p out/cranfield
 lodestar index data/cranfield/corpus.jsonl.gz -o out/cranfield/index --overwrite
 lodestar search out/cranfield/index --topics data/cranfield/queries.jsonl --k 1000 -o out/cranfield/run.bm25.txt
-if lodestar eval --help >/dev/null 2>&1; then
-  lodestar eval data/cranfield/qrels/test.tsv out/cranfield/run.bm25.txt -m ndcg_cut.10 -m map -m recall.100 -m P.10
-fi
+lodestar search out/cranfield/index --topics data/cranfield/queries.jsonl --k 1000 --bm25 lucene -o out/cranfield/run.bm25-lucene.txt
+lodestar eval data/cranfield/qrels/test.tsv out/cranfield/run.bm25.txt out/cranfield/run.bm25-lucene.txt \
+  -m nDCG@10 -m MAP -m Recall@100 -m P@10 -m MRR --compare
