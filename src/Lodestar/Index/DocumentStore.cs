@@ -16,7 +16,7 @@ public sealed class DocumentStore : IDisposable
     /// <summary>Documents per compressed block.</summary>
     public const int BlockSize = 32;
 
-    private const int Quality = 5;
+    private const int Quality = 3;
     private const int Window = 22;
 
     private readonly FileStream _data;

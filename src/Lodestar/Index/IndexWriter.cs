@@ -72,13 +72,13 @@ public static class IndexWriter
         Directory.Delete(old, recursive: true);
     }
 
-    /// <summary>One document after the parallel stage.</summary>
+    /// <summary>One document after the parallel stage: its distinct term ids (ascending) with their tfs.</summary>
     private sealed class Analyzed
     {
         public required string Id;
         public long Line;
-        public char[] Chars = [];
-        public int[] Ends = [];
+        public int[] TermIds = [];
+        public int[] Tfs = [];
         public int Terms;
     }
 
@@ -96,6 +96,8 @@ public static class IndexWriter
         private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal);
         private readonly List<int> _lengths = [];
         private readonly ThreadLocal<Analyzer> _analyzers = new(() => Analyzer.Create(options.Analyzer));
+        private readonly ThreadLocal<List<int>> _scratch = new(() => new List<int>(256));
+        private readonly Vocabulary _vocabulary = new();
         private long _tokens;
 
         public long EmptyDocuments { get; private set; }
@@ -105,7 +107,7 @@ public static class IndexWriter
         public IndexHeader Run(CancellationToken ct)
         {
             using var reader = new LineReader(corpusPath);
-            using var accumulator = new PostingAccumulator(dir, options.MemoryBudgetBytes);
+            using var accumulator = new PostingAccumulator(_vocabulary, dir, options.MemoryBudgetBytes);
             using var docIds = new BufferedStream(File.Create(Path.Combine(dir, "docids.bin")), 1 << 20);
             using var store = new BufferedStream(File.Create(Path.Combine(dir, "store.bin")), 1 << 20);
             using var storeIdx = new BufferedStream(File.Create(Path.Combine(dir, "store.idx")), 1 << 16);
@@ -161,11 +163,9 @@ public static class IndexWriter
             }
 
             int docId = _lengths.Count;
-            int start = 0;
-            for (int t = 0; t < doc.Terms; t++)
+            for (int t = 0; t < doc.TermIds.Length; t++)
             {
-                accumulator.Add(doc.Chars.AsSpan(start, doc.Ends[t] - start), docId);
-                start = doc.Ends[t];
+                accumulator.Add(doc.TermIds[t], docId, doc.Tfs[t]);
             }
 
             _lengths.Add(doc.Terms);
@@ -256,34 +256,53 @@ public static class IndexWriter
 
         private Analyzed Analyze(Document doc, long line)
         {
-            var result = new Analyzed { Id = doc.Id, Line = line };
-            var chars = new List<char>(doc.Text.Length);
-            var ends = new List<int>();
+            List<int> ids = _scratch.Value!;
+            ids.Clear();
             if (doc.Tokens is not null && options.Analyzer == WhitespaceAnalyzer.RegistryName)
             {
                 // Taken exactly as given, empty strings included: they are terms to gensim too.
                 foreach (string token in doc.Tokens)
                 {
-                    chars.AddRange(token);
-                    ends.Add(chars.Count);
+                    ids.Add(_vocabulary.GetOrAdd(token));
                 }
             }
             else
             {
-                _analyzers.Value!.Analyze(doc.Text, term =>
-                {
-                    foreach (char c in term)
-                    {
-                        chars.Add(c);
-                    }
-
-                    ends.Add(chars.Count);
-                });
+                _analyzers.Value!.Analyze(doc.Text, term => ids.Add(_vocabulary.GetOrAdd(term)));
             }
 
-            result.Chars = [.. chars];
-            result.Ends = [.. ends];
-            result.Terms = ends.Count;
+            var result = new Analyzed { Id = doc.Id, Line = line, Terms = ids.Count };
+            if (ids.Count == 0)
+            {
+                return result;
+            }
+
+            ids.Sort();
+            int distinct = 1;
+            for (int i = 1; i < ids.Count; i++)
+            {
+                distinct += ids[i] != ids[i - 1] ? 1 : 0;
+            }
+
+            result.TermIds = new int[distinct];
+            result.Tfs = new int[distinct];
+            int k = 0;
+            result.TermIds[0] = ids[0];
+            result.Tfs[0] = 1;
+            for (int i = 1; i < ids.Count; i++)
+            {
+                if (ids[i] == ids[i - 1])
+                {
+                    result.Tfs[k]++;
+                }
+                else
+                {
+                    k++;
+                    result.TermIds[k] = ids[i];
+                    result.Tfs[k] = 1;
+                }
+            }
+
             return result;
         }
 

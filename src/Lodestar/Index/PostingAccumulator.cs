@@ -7,23 +7,24 @@ namespace Lodestar.Index;
 /// passes the memory budget they are spilled to a sorted run file, and <see cref="WriteTo"/> merges the runs.
 /// </summary>
 /// <remarks>
-/// Documents must arrive in increasing doc id order, each document's terms together. Memory is bounded by the
-/// budget plus one term dictionary; terms are ordered by ordinal UTF-16 comparison.
+/// Documents must arrive in increasing doc id order. Terms are ids of a shared <see cref="Vocabulary"/>, so this
+/// stage never hashes a string. Memory is bounded by the budget plus the vocabulary; terms are written in ordinal
+/// UTF-16 order.
 /// </remarks>
 internal sealed class PostingAccumulator : IDisposable
 {
-    private const int TermOverheadBytes = 96;
+    private const int TermOverheadBytes = 48;
 
-    private readonly Dictionary<string, PostingBuffer> _terms = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PostingBuffer>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly Vocabulary _vocabulary;
     private readonly string _spillDirectory;
     private readonly long _budget;
     private readonly List<string> _runs = [];
+    private PostingBuffer?[] _buffers = new PostingBuffer?[1024];
     private long _bytes;
 
-    public PostingAccumulator(string spillDirectory, long budgetBytes)
+    public PostingAccumulator(Vocabulary vocabulary, string spillDirectory, long budgetBytes)
     {
-        _lookup = _terms.GetAlternateLookup<ReadOnlySpan<char>>();
+        _vocabulary = vocabulary;
         _spillDirectory = spillDirectory;
         _budget = budgetBytes;
     }
@@ -31,25 +32,23 @@ internal sealed class PostingAccumulator : IDisposable
     /// <summary>Runs spilled so far.</summary>
     public int SpilledRuns => _runs.Count;
 
-    /// <summary>Adds one occurrence of <paramref name="term"/> in document <paramref name="doc"/>.</summary>
-    public void Add(ReadOnlySpan<char> term, int doc)
+    /// <summary>Records that term <paramref name="termId"/> occurs <paramref name="tf"/> times in <paramref name="doc"/>.</summary>
+    public void Add(int termId, int doc, int tf)
     {
-        if (!_lookup.TryGetValue(term, out PostingBuffer? buffer))
+        if (termId >= _buffers.Length)
+        {
+            Array.Resize(ref _buffers, Math.Max(_buffers.Length * 2, termId + 1));
+        }
+
+        PostingBuffer? buffer = _buffers[termId];
+        if (buffer is null)
         {
             buffer = new PostingBuffer();
-            _lookup[term] = buffer;
-            _bytes += TermOverheadBytes + (term.Length * 2);
+            _buffers[termId] = buffer;
+            _bytes += TermOverheadBytes;
         }
 
-        if (buffer.LastDoc == doc)
-        {
-            buffer.PendingTf++;
-            return;
-        }
-
-        _bytes += buffer.FlushPending();
-        buffer.LastDoc = doc;
-        buffer.PendingTf = 1;
+        _bytes += buffer.Add(doc, tf);
     }
 
     /// <summary>Spills to disk if the budget is exceeded; call between documents.</summary>
@@ -73,19 +72,18 @@ internal sealed class PostingAccumulator : IDisposable
         }
 
         _runs.Add(path);
-        _terms.Clear();
+        Array.Clear(_buffers);
         _bytes = 0;
     }
 
     private IEnumerable<(string Term, PostingBuffer Buffer)> Sorted()
     {
-        string[] keys = [.. _terms.Keys];
-        Array.Sort(keys, StringComparer.Ordinal);
-        foreach (string key in keys)
+        int[] ids = [.. Enumerable.Range(0, Math.Min(_buffers.Length, _vocabulary.Count)).Where(i => _buffers[i] is not null)];
+        string[] keys = [.. ids.Select(i => _vocabulary[i])];
+        Array.Sort(keys, ids, StringComparer.Ordinal);
+        for (int i = 0; i < ids.Length; i++)
         {
-            PostingBuffer buffer = _terms[key];
-            buffer.FlushPending();
-            yield return (key, buffer);
+            yield return (keys[i], _buffers[ids[i]]!);
         }
     }
 
@@ -96,7 +94,7 @@ internal sealed class PostingAccumulator : IDisposable
         stream.Write(utf8);
         VarInt.Write(stream, (ulong)b.Df);
         VarInt.Write(stream, (ulong)b.FirstDoc);
-        VarInt.Write(stream, (ulong)b.WrittenLastDoc);
+        VarInt.Write(stream, (ulong)b.LastDoc);
         VarInt.Write(stream, (ulong)b.Length);
         stream.Write(b.Bytes, 0, b.Length);
     }
@@ -197,7 +195,7 @@ internal sealed class PostingAccumulator : IDisposable
             byte[] utf8 = new byte[ReadVar()];
             _stream.ReadExactly(utf8);
             Term = Encoding.UTF8.GetString(utf8);
-            var b = new PostingBuffer { Df = (int)ReadVar(), FirstDoc = (int)ReadVar(), WrittenLastDoc = (int)ReadVar() };
+            var b = new PostingBuffer { Df = (int)ReadVar(), FirstDoc = (int)ReadVar(), LastDoc = (int)ReadVar() };
             int length = (int)ReadVar();
             b.Bytes = new byte[length];
             _stream.ReadExactly(b.Bytes);

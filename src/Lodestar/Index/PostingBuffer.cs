@@ -16,33 +16,21 @@ internal sealed class PostingBuffer
     public int FirstDoc = -1;
 
     /// <summary>Last document written, −1 when none.</summary>
-    public int WrittenLastDoc = -1;
-
-    /// <summary>The document being counted, not yet written.</summary>
     public int LastDoc = -1;
 
-    /// <summary>Occurrences in <see cref="LastDoc"/> so far.</summary>
-    public int PendingTf;
-
-    /// <summary>Writes the pending (doc, tf) pair; returns the bytes the buffer grew by.</summary>
-    public int FlushPending()
+    /// <summary>Appends (doc, tf); documents come in increasing order. Returns the bytes the buffer grew by.</summary>
+    public int Add(int doc, int tf)
     {
-        if (PendingTf == 0)
-        {
-            return 0;
-        }
-
         int before = Bytes.Length;
-        VarInt.Write(ref Bytes, ref Length, (ulong)(LastDoc - WrittenLastDoc));
-        VarInt.Write(ref Bytes, ref Length, (ulong)PendingTf);
+        VarInt.Write(ref Bytes, ref Length, (ulong)(doc - LastDoc));
+        VarInt.Write(ref Bytes, ref Length, (ulong)tf);
         if (FirstDoc < 0)
         {
-            FirstDoc = LastDoc;
+            FirstDoc = doc;
         }
 
-        WrittenLastDoc = LastDoc;
+        LastDoc = doc;
         Df++;
-        PendingTf = 0;
         return Bytes.Length - before;
     }
 
@@ -52,7 +40,7 @@ internal sealed class PostingBuffer
         int pos = 0;
         ulong firstGap = VarInt.Read(next.Bytes, ref pos);
         int firstDoc = (int)firstGap - 1;
-        VarInt.Write(ref Bytes, ref Length, (ulong)(firstDoc - WrittenLastDoc));
+        VarInt.Write(ref Bytes, ref Length, (ulong)(firstDoc - LastDoc));
         int rest = next.Length - pos;
         if (Length + rest > Bytes.Length)
         {
@@ -66,7 +54,7 @@ internal sealed class PostingBuffer
             FirstDoc = next.FirstDoc;
         }
 
-        WrittenLastDoc = next.WrittenLastDoc;
+        LastDoc = next.LastDoc;
         Df += next.Df;
     }
 }
