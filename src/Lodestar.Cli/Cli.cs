@@ -17,6 +17,7 @@ public static class Cli
             AnalyzeCommand.Create(context),
             ExplainCommand.Create(context),
             EvalCommand.Create(context),
+            BenchCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);

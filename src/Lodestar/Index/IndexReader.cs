@@ -23,6 +23,7 @@ public sealed class IndexReader : IDisposable
     private readonly string[] _docIds;
     private readonly DocumentStore _store;
     private readonly Lazy<Dictionary<string, int>> _docIndex;
+    private readonly Lazy<int[]> _idRanks;
 
     private IndexReader(string directory, IndexHeader header)
     {
@@ -42,6 +43,7 @@ public sealed class IndexReader : IDisposable
 
         _store = new DocumentStore(Path.Combine(directory, "store.bin"), storeIdx);
         _docIndex = new Lazy<Dictionary<string, int>>(BuildDocIndex);
+        _idRanks = new Lazy<int[]>(BuildIdRanks);
     }
 
     /// <summary>Opens and verifies the index in <paramref name="directory"/>.</summary>
@@ -71,6 +73,10 @@ public sealed class IndexReader : IDisposable
 
     /// <summary>The external id of internal document <paramref name="doc"/>.</summary>
     public string DocId(int doc) => _docIds[doc];
+
+    /// <summary>Each document's position when all external ids are sorted ordinally; built once, O(N log N).</summary>
+    /// <remarks>Lets a ranking break score ties by external id with an integer comparison.</remarks>
+    public int[] IdRanks => _idRanks.Value;
 
     /// <summary>Finds the internal id of an external id.</summary>
     public bool TryGetDoc(string externalId, out int doc) => _docIndex.Value.TryGetValue(externalId, out doc);
@@ -170,6 +176,20 @@ public sealed class IndexReader : IDisposable
         }
 
         return (terms, terms.GetAlternateLookup<ReadOnlySpan<char>>());
+    }
+
+    private int[] BuildIdRanks()
+    {
+        int[] order = [.. Enumerable.Range(0, _docIds.Length)];
+        string[] keys = (string[])_docIds.Clone();
+        Array.Sort(keys, order, StringComparer.Ordinal);
+        int[] ranks = new int[order.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            ranks[order[i]] = i;
+        }
+
+        return ranks;
     }
 
     private Dictionary<string, int> BuildDocIndex()

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Lodestar.Index;
 
 namespace Lodestar.Search;
@@ -92,6 +94,137 @@ public sealed class Bm25Scorer
         float weight = (float)queryWeight;
         float normInverse = _normCache[_normBytes[doc]];
         return weight - (weight / (1f + (tf * normInverse)));
+    }
+
+    /// <summary>Adds one term's contribution to every document of its postings (the hot loop of search).</summary>
+    /// <remarks>Same arithmetic as <see cref="Contribution"/>, so explanations sum to the score exactly.</remarks>
+    internal void Accumulate(ReadOnlySpan<byte> postings, double queryWeight, double idf, Accumulator acc)
+    {
+        double[] scores = acc.Scores;
+        int[] touched = acc.Touched;
+        int count = acc.TouchedCount;
+        ref byte p = ref MemoryMarshal.GetReference(postings);
+        int length = postings.Length;
+        int pos = 0;
+        int doc = -1;
+        if (Parameters.Mode == Bm25Mode.Bright)
+        {
+            double[] norms = _docNorm;
+            while (pos < length)
+            {
+                doc += ReadVarInt(ref p, ref pos);
+                int tf = ReadVarInt(ref p, ref pos);
+                double before = scores[doc];
+                if (before == 0)
+                {
+                    touched[count++] = doc;
+                }
+
+                scores[doc] = before + (queryWeight * (idf * tf / (tf + norms[doc])));
+            }
+        }
+        else
+        {
+            float weight = (float)queryWeight;
+            while (pos < length)
+            {
+                doc += ReadVarInt(ref p, ref pos);
+                int tf = ReadVarInt(ref p, ref pos);
+                double before = scores[doc];
+                if (before == 0)
+                {
+                    touched[count++] = doc;
+                }
+
+                scores[doc] = before + (weight - (weight / (1f + (tf * _normCache[_normBytes[doc]]))));
+            }
+        }
+
+        acc.TouchedCount = count;
+    }
+
+    /// <summary>Decodes a term's postings with each document's weight precomputed: w(t,d) = idf·tf/(tf + norm(d))
+    /// (Bright) or tf·normInverse(d) as a float (Lucene).</summary>
+    internal DecodedPostings Decode(ReadOnlySpan<byte> postings, int df, double idf)
+    {
+        int[] docs = new int[df];
+        double[] weights = new double[df];
+        ref byte p = ref MemoryMarshal.GetReference(postings);
+        int pos = 0;
+        int doc = -1;
+        bool bright = Parameters.Mode == Bm25Mode.Bright;
+        for (int i = 0; i < df; i++)
+        {
+            doc += ReadVarInt(ref p, ref pos);
+            int tf = ReadVarInt(ref p, ref pos);
+            docs[i] = doc;
+            weights[i] = bright ? idf * tf / (tf + _docNorm[doc]) : tf * _normCache[_normBytes[doc]];
+        }
+
+        return new DecodedPostings(docs, weights);
+    }
+
+    /// <summary>Adds one term's contribution from decoded postings; the same arithmetic as <see cref="Contribution"/>.</summary>
+    internal void Accumulate(DecodedPostings postings, double queryWeight, Accumulator acc)
+    {
+        double[] scores = acc.Scores;
+        int[] touched = acc.Touched;
+        int count = acc.TouchedCount;
+        int[] docs = postings.Docs;
+        double[] weights = postings.Weights;
+        if (Parameters.Mode == Bm25Mode.Bright)
+        {
+            for (int i = 0; i < docs.Length; i++)
+            {
+                int doc = docs[i];
+                double before = scores[doc];
+                if (before == 0)
+                {
+                    touched[count++] = doc;
+                }
+
+                scores[doc] = before + (queryWeight * weights[i]);
+            }
+        }
+        else
+        {
+            float weight = (float)queryWeight;
+            for (int i = 0; i < docs.Length; i++)
+            {
+                int doc = docs[i];
+                double before = scores[doc];
+                if (before == 0)
+                {
+                    touched[count++] = doc;
+                }
+
+                scores[doc] = before + (weight - (weight / (1f + (float)weights[i])));
+            }
+        }
+
+        acc.TouchedCount = count;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ReadVarInt(ref byte p, ref int pos)
+    {
+        int b = Unsafe.Add(ref p, pos++);
+        if (b < 0x80)
+        {
+            return b;
+        }
+
+        int value = b & 0x7F;
+        int shift = 7;
+        do
+        {
+            b = Unsafe.Add(ref p, pos++);
+            value |= (b & 0x7F) << shift;
+            shift += 7;
+        }
+        while (b >= 0x80);
+
+        return value;
     }
 
     /// <summary>Rounds a summed score the way the mode's reference does (Lucene returns floats).</summary>

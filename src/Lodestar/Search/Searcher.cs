@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Lodestar.Analysis;
 using Lodestar.Index;
 using Lodestar.Model;
@@ -18,10 +19,18 @@ public sealed class Searcher
     private readonly Bm25Scorer _scorer;
     private readonly ThreadLocal<Analyzer> _analyzer;
     private readonly ThreadLocal<Accumulator> _accumulator;
+    private readonly ConcurrentDictionary<long, DecodedPostings> _decoded = new();
+    private readonly long _cacheBudgetBytes;
+    private long _cachedBytes;
 
     /// <summary>Creates a searcher; precomputes per-document norms (O(N)).</summary>
-    public Searcher(IndexReader index, Bm25Parameters parameters)
+    /// <param name="index">The index.</param>
+    /// <param name="parameters">BM25 variant and parameters.</param>
+    /// <param name="cacheBudgetBytes">Memory for decoded postings of the terms queried so far (12 bytes a posting);
+    /// terms beyond it are scored straight from the compressed postings. Results are identical either way.</param>
+    public Searcher(IndexReader index, Bm25Parameters parameters, long cacheBudgetBytes = 256L << 20)
     {
+        _cacheBudgetBytes = cacheBudgetBytes;
         _index = index;
         _scorer = new Bm25Scorer(index, parameters);
         _analyzer = new ThreadLocal<Analyzer>(index.CreateAnalyzer);
@@ -44,29 +53,56 @@ public sealed class Searcher
         Accumulator acc = _accumulator.Value!;
         foreach (QueryTerm t in terms)
         {
-            ReadOnlySpan<byte> postings = _index.Postings(t.Info);
-            int pos = 0;
-            int doc = -1;
-            while (pos < postings.Length)
+            if (Decoded(t) is DecodedPostings decoded)
             {
-                doc += (int)VarInt.Read(postings, ref pos);
-                int tf = (int)VarInt.Read(postings, ref pos);
-                acc.Add(doc, _scorer.Contribution(t.Weight, t.Idf, tf, doc));
+                _scorer.Accumulate(decoded, t.Weight, acc);
+            }
+            else
+            {
+                _scorer.Accumulate(_index.Postings(t.Info), t.Weight, t.Idf, acc);
             }
         }
 
         HashSet<int>? excluded = ResolveExcluded(excludedIds);
-        var top = new TopK(k, _index.DocId);
-        foreach (int doc in acc.Touched)
+        var top = new TopK(k, _index.IdRanks);
+        double[] scores = acc.Scores;
+        bool lucene = _scorer.Parameters.Mode == Bm25Mode.Lucene;
+        for (int i = 0; i < acc.TouchedCount; i++)
         {
+            int doc = acc.Touched[i];
             if (excluded is null || !excluded.Contains(doc))
             {
-                top.Add(doc, _scorer.Finish(acc.Scores[doc]));
+                top.Add(doc, lucene ? (float)scores[doc] : scores[doc]);
             }
         }
 
         acc.Clear();
         return [.. top.ToSortedArray().Select(x => new Hit(_index.DocId(x.Doc), x.Score))];
+    }
+
+    /// <summary>The decoded postings of a term, decoding them if the cache budget allows, else null.</summary>
+    private DecodedPostings? Decoded(QueryTerm t)
+    {
+        if (_decoded.TryGetValue(t.Info.Offset, out DecodedPostings? cached))
+        {
+            return cached;
+        }
+
+        long bytes = (long)t.Info.Df * 12;
+        if (Interlocked.Add(ref _cachedBytes, bytes) > _cacheBudgetBytes)
+        {
+            Interlocked.Add(ref _cachedBytes, -bytes);
+            return null;
+        }
+
+        DecodedPostings decoded = _scorer.Decode(_index.Postings(t.Info), t.Info.Df, t.Idf);
+        if (!_decoded.TryAdd(t.Info.Offset, decoded))
+        {
+            Interlocked.Add(ref _cachedBytes, -bytes); // another thread decoded it first
+            return _decoded[t.Info.Offset];
+        }
+
+        return decoded;
     }
 
     /// <summary>Searches every topic in parallel; the run keeps the topics' order.</summary>
@@ -193,31 +229,4 @@ public sealed class Searcher
     }
 
     private readonly record struct QueryTerm(string Term, TermInfo Info, int QueryTf, double Idf, double Weight);
-
-    /// <summary>Per-thread score array with the list of documents touched, cleared in O(touched).</summary>
-    private sealed class Accumulator(int n)
-    {
-        public readonly double[] Scores = new double[n];
-        public readonly List<int> Touched = [];
-
-        public void Add(int doc, double value)
-        {
-            if (Scores[doc] == 0)
-            {
-                Touched.Add(doc);
-            }
-
-            Scores[doc] += value;
-        }
-
-        public void Clear()
-        {
-            foreach (int doc in Touched)
-            {
-                Scores[doc] = 0;
-            }
-
-            Touched.Clear();
-        }
-    }
 }

@@ -9,19 +9,20 @@ internal sealed class TopK
 {
     private readonly int _k;
     private readonly (int Doc, double Score)[] _heap;
-    private readonly Func<int, string> _idOf;
+    private readonly int[] _idRanks;
     private int _count;
 
-    public TopK(int k, Func<int, string> idOf)
+    /// <summary>Keeps the best <paramref name="k"/>; ties go to the lower <paramref name="idRanks"/> entry.</summary>
+    public TopK(int k, int[] idRanks)
     {
         _k = k;
-        _idOf = idOf;
+        _idRanks = idRanks;
         _heap = new (int, double)[Math.Max(k, 1)];
     }
 
     /// <summary>True when <paramref name="a"/> ranks below <paramref name="b"/>.</summary>
     private bool Worse((int Doc, double Score) a, (int Doc, double Score) b) =>
-        a.Score < b.Score || (a.Score == b.Score && string.CompareOrdinal(_idOf(a.Doc), _idOf(b.Doc)) > 0);
+        a.Score < b.Score || (a.Score == b.Score && _idRanks[a.Doc] > _idRanks[b.Doc]);
 
     /// <summary>Offers a candidate.</summary>
     public void Add(int doc, double score)
@@ -82,7 +83,7 @@ internal sealed class TopK
     public (int Doc, double Score)[] ToSortedArray()
     {
         var result = _heap.AsSpan(0, _count).ToArray();
-        Array.Sort(result, (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(_idOf(a.Doc), _idOf(b.Doc)));
+        Array.Sort(result, (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : _idRanks[a.Doc].CompareTo(_idRanks[b.Doc]));
         return result;
     }
 }
