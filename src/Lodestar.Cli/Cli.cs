@@ -18,6 +18,7 @@ public static class Cli
             ExplainCommand.Create(context),
             EvalCommand.Create(context),
             BenchCommand.Create(context),
+            RegressCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);

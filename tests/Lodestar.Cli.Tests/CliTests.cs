@@ -95,4 +95,68 @@ public class CliTests
         Assert.Equal(2, code);
         Assert.StartsWith("lodestar: illegal b value: 1.5, must be between 0 and 1", err);
     }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Lodestar.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("repository root");
+    }
+
+    [Fact]
+    public void Regress_All_ReproducesTheCommittedCranfieldNumbers()
+    {
+        var (code, output, err) = Run("", "regress", "--all", "--dir", Path.Combine(RepoRoot(), "regressions"));
+        Assert.True(code == 0, output + err);
+        Assert.DoesNotContain("[FAIL]", output);
+        Assert.Contains("[OK]   0.3205 ndcg_cut_10 bm25 bright cranfield.bm25-bright", output);
+        Assert.Contains("[OK]   0.3520 ndcg_cut_10 bm25 lucene cranfield.bm25-lucene", output);
+    }
+
+    [Fact]
+    public void Regress_WrongExpectation_PrintsFailAndExits1()
+    {
+        string dir = Temp();
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string yaml = File.ReadAllText(Path.Combine(RepoRoot(), "regressions", "cranfield.bm25-bright.yaml"))
+                .Replace("../data/", Path.Combine(RepoRoot(), "data") + "/", StringComparison.Ordinal)
+                .Replace("ndcg_cut.10: 0.3205", "ndcg_cut.10: 0.3300", StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(dir, "cranfield.bm25-bright.yaml"), yaml);
+            var (code, output, _) = Run("", "regress", "cranfield.bm25-bright", "--dir", dir);
+            Assert.Equal(1, code);
+            Assert.Contains("[FAIL] expected 0.3300 actual 0.3205 ndcg_cut_10 bm25 bright cranfield.bm25-bright", output);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Eval_TrecEvalFormat_IsTrecEvalsLayout()
+    {
+        string root = RepoRoot();
+        string dir = Temp();
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string run = Path.Combine(dir, "run.txt");
+            File.WriteAllText(run, "1 Q0 184 1 2.0 r\n1 Q0 29 2 1.0 r\n1 Q0 5 3 0.5 r\n");
+            var (code, output, err) = Run("", "eval", Path.Combine(root, "data/cranfield/qrels/test.tsv"), run, "-m", "P.5", "-m", "num_ret", "--format", "trec_eval");
+            Assert.True(code == 0, err);
+            Assert.Equal("runid                 \tall\tr\nnum_ret               \tall\t3\nP_5                   \tall\t0.4000\n", output);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }
