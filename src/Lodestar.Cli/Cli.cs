@@ -19,6 +19,7 @@ public static class Cli
             EvalCommand.Create(context),
             BenchCommand.Create(context),
             RegressCommand.Create(context),
+            BrightCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Report;
 using Lodestar.Eval;
 using Lodestar.Model;
 
@@ -25,10 +26,11 @@ internal static class EvalCommand
         var permutations = new Option<int>("--permutations") { Description = "Randomization test permutations.", DefaultValueFactory = _ => 100_000 };
         var seed = new Option<int>("--seed") { Description = "Randomization test seed.", DefaultValueFactory = _ => 42 };
         var longDocs = new Option<bool>("--long") { Description = "BRIGHT examples: judge with gold_ids_long." };
+        var html = new Option<string?>("--html") { Description = "Also write an HTML report with charts (works offline)." };
         var runName = new Option<string?>("--run-name") { Description = "Run tag to print (default: the TREC run's tag, or the file name for BRIGHT JSON); one run only." };
         var command = new Command("eval", "Evaluate runs exactly as trec_eval does (and BRIGHT's protocol for BRIGHT examples).")
         {
-            qrels, runs, measure, perTopic, complete, maxDocs, level, format, compare, permutations, seed, longDocs, runName,
+            qrels, runs, measure, perTopic, complete, maxDocs, level, format, compare, permutations, seed, longDocs, runName, html,
         };
         command.SetAction(parse =>
         {
@@ -38,6 +40,7 @@ internal static class EvalCommand
                 : brightTopics is not null ? BrightProtocol.Measures : Measures.Parse(DefaultMeasures);
             var options = new EvalOptions { RelevanceLevel = parse.GetValue(level), MaxDocsPerTopic = parse.GetValue(maxDocs), CompleteQueries = parse.GetValue(complete) };
             var reports = new List<EvalReport>();
+            var chartReports = new List<EvalReport>();
             foreach (string path in parse.GetValue(runs)!)
             {
                 Run run = EvalInputs.ReadRun(path);
@@ -49,6 +52,16 @@ internal static class EvalCommand
                 }
 
                 reports.Add(Evaluator.Evaluate(judgments, run, measures, options));
+                if (parse.GetValue(html) is not null)
+                {
+                    chartReports.Add(Evaluator.Evaluate(judgments, run, HtmlReport.ChartMeasures, options));
+                }
+            }
+
+            if (parse.GetValue(html) is string htmlPath)
+            {
+                HtmlReport.Write(htmlPath, $"Evaluation of {string.Join(", ", reports.Select(r => r.RunName))}", [new HtmlReport.TaskResult("all", chartReports)]);
+                context.Error.WriteLine($"wrote {htmlPath}");
             }
 
             string layout = parse.GetValue(format)!;
