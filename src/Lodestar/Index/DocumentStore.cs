@@ -77,20 +77,21 @@ public sealed class DocumentStore : IDisposable
     }
 
     /// <summary>Compresses one block of texts.</summary>
-    internal static byte[] CompressBlock(IReadOnlyList<string> texts, int start, int count)
+    internal static byte[] CompressBlock(IReadOnlyList<byte[]> texts, int start, int count)
     {
         byte[] raw = new byte[256];
         int pos = 0;
         for (int i = start; i < start + count; i++)
         {
-            int bytes = Encoding.UTF8.GetByteCount(texts[i]);
+            int bytes = texts[i].Length;
             VarInt.Write(ref raw, ref pos, (ulong)bytes);
             if (pos + bytes > raw.Length)
             {
                 Array.Resize(ref raw, Math.Max(raw.Length * 2, pos + bytes));
             }
 
-            pos += Encoding.UTF8.GetBytes(texts[i], raw.AsSpan(pos));
+            texts[i].CopyTo(raw, pos);
+            pos += bytes;
         }
 
         byte[] output = new byte[BrotliEncoder.GetMaxCompressedLength(pos)];

@@ -198,15 +198,31 @@ public static class IndexWriter
         private Batch Process(List<(byte[] Bytes, long Line)> lines, int threads, long bytesRead)
         {
             var docs = new Analyzed?[lines.Count];
-            var texts = new string[lines.Count];
+            var texts = new byte[lines.Count][];
             var errors = new InputException?[lines.Count];
+            bool pretokenized = options.Analyzer == WhitespaceAnalyzer.RegistryName;
             Parallel.For(0, lines.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
             {
                 try
                 {
-                    Document doc = CorpusReader.Parse(corpusPath, lines[i].Line, lines[i].Bytes);
-                    texts[i] = doc.Text;
-                    docs[i] = Analyze(doc, lines[i].Line);
+                    List<int> ids = _scratch.Value!;
+                    if (IndexLineParser.TryParse(lines[i].Bytes, _vocabulary, pretokenized, ids, out string id, out byte[] text, out bool hadTokens))
+                    {
+                        if (!hadTokens)
+                        {
+                            _analyzers.Value!.Analyze(Encoding.UTF8.GetString(text), term => ids.Add(_vocabulary.GetOrAdd(term)));
+                        }
+
+                        docs[i] = Aggregate(id, lines[i].Line, ids);
+                        texts[i] = text;
+                    }
+                    else
+                    {
+                        // The general parser: other shapes, and the exact error for bad input.
+                        Document doc = CorpusReader.Parse(corpusPath, lines[i].Line, lines[i].Bytes);
+                        texts[i] = Encoding.UTF8.GetBytes(doc.Text);
+                        docs[i] = Analyze(doc, lines[i].Line);
+                    }
                 }
                 catch (InputException e)
                 {
@@ -220,7 +236,7 @@ public static class IndexWriter
             }
 
             var batch = new Batch { BytesRead = bytesRead };
-            var keptTexts = new List<string>(lines.Count);
+            var keptTexts = new List<byte[]>(lines.Count);
             for (int i = 0; i < docs.Length; i++)
             {
                 Analyzed doc = docs[i]!;
@@ -271,7 +287,13 @@ public static class IndexWriter
                 _analyzers.Value!.Analyze(doc.Text, term => ids.Add(_vocabulary.GetOrAdd(term)));
             }
 
-            var result = new Analyzed { Id = doc.Id, Line = line, Terms = ids.Count };
+            return Aggregate(doc.Id, line, ids);
+        }
+
+        /// <summary>Turns the term ids of one document into distinct ids (ascending) with their tfs.</summary>
+        private static Analyzed Aggregate(string id, long line, List<int> ids)
+        {
+            var result = new Analyzed { Id = id, Line = line, Terms = ids.Count };
             if (ids.Count == 0)
             {
                 return result;

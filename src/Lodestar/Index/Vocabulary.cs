@@ -1,16 +1,18 @@
 using System.Collections.Concurrent;
+using System.Text;
 
 namespace Lodestar.Index;
 
 /// <summary>Term → dense id, shared by the build's threads: lock-free lookups, a lock only to add a new term.</summary>
+/// <remarks>Lookups take UTF-8 bytes (terms straight from JSON) or characters (analyzer output, encoded on the stack).</remarks>
 internal sealed class Vocabulary
 {
-    private readonly ConcurrentDictionary<string, int> _ids = new();
-    private readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly ConcurrentDictionary<string, int> _ids = new(Utf8KeyComparer.Instance);
+    private readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
     private readonly List<string> _terms = [];
     private readonly Lock _gate = new();
 
-    public Vocabulary() => _lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
+    public Vocabulary() => _lookup = _ids.GetAlternateLookup<ReadOnlySpan<byte>>();
 
     /// <summary>Distinct terms so far.</summary>
     public int Count => _terms.Count;
@@ -18,8 +20,17 @@ internal sealed class Vocabulary
     /// <summary>The term with id <paramref name="id"/>; ids are dense from 0.</summary>
     public string this[int id] => _terms[id];
 
-    /// <summary>The id of <paramref name="term"/>, adding it if new.</summary>
+    /// <summary>The id of a term given as characters, adding it if new.</summary>
     public int GetOrAdd(ReadOnlySpan<char> term)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(term.Length);
+        Span<byte> utf8 = max <= 1024 ? stackalloc byte[max] : new byte[max];
+        int n = Encoding.UTF8.GetBytes(term, utf8);
+        return GetOrAdd((ReadOnlySpan<byte>)utf8[..n]);
+    }
+
+    /// <summary>The id of a term given as UTF-8 bytes, adding it if new.</summary>
+    public int GetOrAdd(ReadOnlySpan<byte> term)
     {
         if (_lookup.TryGetValue(term, out int id))
         {
@@ -33,7 +44,7 @@ internal sealed class Vocabulary
                 return id;
             }
 
-            string s = term.ToString();
+            string s = Encoding.UTF8.GetString(term);
             id = _terms.Count;
             _terms.Add(s);
             _ids[s] = id;

@@ -1,0 +1,159 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Lodestar.Index;
+
+/// <summary>
+/// The index builder's fast path for one corpus line: reads the id, keeps the text as UTF-8 bytes for the store, and
+/// turns a <c>tokens</c> list straight into vocabulary ids, without a string per term.
+/// </summary>
+/// <remarks>
+/// It only accepts the plain shapes; anything else (escaped ids, numbers as tokens, missing fields, malformed JSON)
+/// returns false, and the caller re-parses the line with <see cref="Formats.CorpusReader"/>, which gives the
+/// precise error or the general result. So the fast path never changes what is indexed or what is reported.
+/// </remarks>
+internal static class IndexLineParser
+{
+    private static readonly byte[] s_space = " "u8.ToArray();
+
+    /// <summary>Parses <paramref name="line"/>; on success <paramref name="termIds"/> holds the tokens' ids when
+    /// <paramref name="withTokens"/> and the line had a <c>tokens</c> list.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> line, Vocabulary vocabulary, bool withTokens, List<int> termIds,
+        out string id, out byte[] text, out bool hadTokens)
+    {
+        id = "";
+        text = [];
+        hadTokens = false;
+        termIds.Clear();
+        byte[] title = [];
+        byte[] body = [];
+        bool hasId = false, hasBody = false;
+        var reader = new Utf8JsonReader(line);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueIsEscaped)
+                {
+                    return false;
+                }
+
+                ReadOnlySpan<byte> name = reader.ValueSpan;
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                if (name.SequenceEqual("_id"u8) || name.SequenceEqual("id"u8) || name.SequenceEqual("docid"u8))
+                {
+                    if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.IsEmpty)
+                    {
+                        return false;
+                    }
+
+                    id = reader.ValueIsEscaped ? reader.GetString()! : Encoding.UTF8.GetString(reader.ValueSpan);
+                    hasId = true;
+                }
+                else if (name.SequenceEqual("title"u8))
+                {
+                    if (!TryRaw(ref reader, out title))
+                    {
+                        return false;
+                    }
+                }
+                else if (name.SequenceEqual("text"u8) || name.SequenceEqual("content"u8) || name.SequenceEqual("contents"u8))
+                {
+                    if (!TryRaw(ref reader, out body))
+                    {
+                        return false;
+                    }
+
+                    hasBody = true;
+                }
+                else if (name.SequenceEqual("tokens"u8))
+                {
+                    if (!withTokens || !ReadTokens(ref reader, vocabulary, termIds))
+                    {
+                        return false;
+                    }
+
+                    hadTokens = true;
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read() || !hasId || (!hasBody && title.Length == 0) || hadTokens != withTokens)
+            {
+                return false;
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        text = title.Length == 0 ? body : body.Length == 0 ? title : [.. title, .. s_space, .. body];
+        return true;
+    }
+
+    /// <summary>A string value's UTF-8 bytes, unescaped when needed.</summary>
+    private static bool TryRaw(ref Utf8JsonReader reader, out byte[] value)
+    {
+        value = [];
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return false;
+        }
+
+        if (!reader.ValueIsEscaped)
+        {
+            value = reader.ValueSpan.ToArray();
+            return true;
+        }
+
+        byte[] unescaped = new byte[reader.ValueSpan.Length];
+        value = unescaped[..reader.CopyString(unescaped)];
+        return true;
+    }
+
+    private static bool ReadTokens(ref Utf8JsonReader reader, Vocabulary vocabulary, List<int> termIds)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return false;
+        }
+
+        Span<byte> unescaped = stackalloc byte[1024];
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                return false;
+            }
+
+            if (!reader.ValueIsEscaped)
+            {
+                termIds.Add(vocabulary.GetOrAdd(reader.ValueSpan));
+            }
+            else if (reader.ValueSpan.Length <= unescaped.Length)
+            {
+                int n = reader.CopyString(unescaped);
+                termIds.Add(vocabulary.GetOrAdd((ReadOnlySpan<byte>)unescaped[..n]));
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        return reader.TokenType == JsonTokenType.EndArray;
+    }
+}
