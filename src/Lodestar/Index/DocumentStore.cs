@@ -16,7 +16,7 @@ public sealed class DocumentStore : IDisposable
     /// <summary>Documents per compressed block.</summary>
     public const int BlockSize = 32;
 
-    private const int Quality = 3;
+    private const int Quality = 1;
     private const int Window = 22;
 
     private readonly FileStream _data;
@@ -77,20 +77,20 @@ public sealed class DocumentStore : IDisposable
     }
 
     /// <summary>Compresses one block of texts.</summary>
-    internal static byte[] CompressBlock(IReadOnlyList<byte[]> texts, int start, int count)
+    internal static byte[] CompressBlock(IReadOnlyList<ArraySegment<byte>> texts, int start, int count)
     {
         byte[] raw = new byte[256];
         int pos = 0;
         for (int i = start; i < start + count; i++)
         {
-            int bytes = texts[i].Length;
+            int bytes = texts[i].Count;
             VarInt.Write(ref raw, ref pos, (ulong)bytes);
             if (pos + bytes > raw.Length)
             {
                 Array.Resize(ref raw, Math.Max(raw.Length * 2, pos + bytes));
             }
 
-            texts[i].CopyTo(raw, pos);
+            texts[i].AsSpan().CopyTo(raw.AsSpan(pos));
             pos += bytes;
         }
 

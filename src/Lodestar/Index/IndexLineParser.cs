@@ -18,15 +18,15 @@ internal static class IndexLineParser
 
     /// <summary>Parses <paramref name="line"/>; on success <paramref name="termIds"/> holds the tokens' ids when
     /// <paramref name="withTokens"/> and the line had a <c>tokens</c> list.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> line, Vocabulary vocabulary, bool withTokens, List<int> termIds,
-        out string id, out byte[] text, out bool hadTokens)
+    public static bool TryParse(byte[] line, Vocabulary vocabulary, bool withTokens, List<int> termIds,
+        out string id, out ArraySegment<byte> text, out bool hadTokens)
     {
         id = "";
-        text = [];
+        text = default;
         hadTokens = false;
         termIds.Clear();
-        byte[] title = [];
-        byte[] body = [];
+        ArraySegment<byte> title = default;
+        ArraySegment<byte> body = default;
         bool hasId = false, hasBody = false;
         var reader = new Utf8JsonReader(line);
         try
@@ -61,14 +61,14 @@ internal static class IndexLineParser
                 }
                 else if (name.SequenceEqual("title"u8))
                 {
-                    if (!TryRaw(ref reader, out title))
+                    if (!TryRaw(ref reader, line, out title))
                     {
                         return false;
                     }
                 }
                 else if (name.SequenceEqual("text"u8) || name.SequenceEqual("content"u8) || name.SequenceEqual("contents"u8))
                 {
-                    if (!TryRaw(ref reader, out body))
+                    if (!TryRaw(ref reader, line, out body))
                     {
                         return false;
                     }
@@ -90,7 +90,7 @@ internal static class IndexLineParser
                 }
             }
 
-            if (reader.TokenType != JsonTokenType.EndObject || reader.Read() || !hasId || (!hasBody && title.Length == 0) || hadTokens != withTokens)
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read() || !hasId || (!hasBody && title.Count == 0) || hadTokens != withTokens)
             {
                 return false;
             }
@@ -100,14 +100,14 @@ internal static class IndexLineParser
             return false;
         }
 
-        text = title.Length == 0 ? body : body.Length == 0 ? title : [.. title, .. s_space, .. body];
+        text = title.Count == 0 ? body : body.Count == 0 ? title : new ArraySegment<byte>([.. title, .. s_space, .. body]);
         return true;
     }
 
-    /// <summary>A string value's UTF-8 bytes, unescaped when needed.</summary>
-    private static bool TryRaw(ref Utf8JsonReader reader, out byte[] value)
+    /// <summary>A string value's UTF-8 bytes: a slice of the line itself, or an unescaped copy when needed.</summary>
+    private static bool TryRaw(ref Utf8JsonReader reader, byte[] line, out ArraySegment<byte> value)
     {
-        value = [];
+        value = default;
         if (reader.TokenType != JsonTokenType.String)
         {
             return false;
@@ -115,12 +115,13 @@ internal static class IndexLineParser
 
         if (!reader.ValueIsEscaped)
         {
-            value = reader.ValueSpan.ToArray();
+            // TokenStartIndex is the opening quote; the value follows it.
+            value = new ArraySegment<byte>(line, (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
             return true;
         }
 
         byte[] unescaped = new byte[reader.ValueSpan.Length];
-        value = unescaped[..reader.CopyString(unescaped)];
+        value = new ArraySegment<byte>(unescaped, 0, reader.CopyString(unescaped));
         return true;
     }
 

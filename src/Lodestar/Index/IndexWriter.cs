@@ -198,7 +198,7 @@ public static class IndexWriter
         private Batch Process(List<(byte[] Bytes, long Line)> lines, int threads, long bytesRead)
         {
             var docs = new Analyzed?[lines.Count];
-            var texts = new byte[lines.Count][];
+            var texts = new ArraySegment<byte>[lines.Count];
             var errors = new InputException?[lines.Count];
             bool pretokenized = options.Analyzer == WhitespaceAnalyzer.RegistryName;
             Parallel.For(0, lines.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
@@ -206,11 +206,11 @@ public static class IndexWriter
                 try
                 {
                     List<int> ids = _scratch.Value!;
-                    if (IndexLineParser.TryParse(lines[i].Bytes, _vocabulary, pretokenized, ids, out string id, out byte[] text, out bool hadTokens))
+                    if (IndexLineParser.TryParse(lines[i].Bytes, _vocabulary, pretokenized, ids, out string id, out ArraySegment<byte> text, out bool hadTokens))
                     {
                         if (!hadTokens)
                         {
-                            _analyzers.Value!.Analyze(Encoding.UTF8.GetString(text), term => ids.Add(_vocabulary.GetOrAdd(term)));
+                            _analyzers.Value!.Analyze(Encoding.UTF8.GetString(text.AsSpan()), term => ids.Add(_vocabulary.GetOrAdd(term)));
                         }
 
                         docs[i] = Aggregate(id, lines[i].Line, ids);
@@ -220,7 +220,7 @@ public static class IndexWriter
                     {
                         // The general parser: other shapes, and the exact error for bad input.
                         Document doc = CorpusReader.Parse(corpusPath, lines[i].Line, lines[i].Bytes);
-                        texts[i] = Encoding.UTF8.GetBytes(doc.Text);
+                        texts[i] = new ArraySegment<byte>(Encoding.UTF8.GetBytes(doc.Text));
                         docs[i] = Analyze(doc, lines[i].Line);
                     }
                 }
@@ -236,7 +236,7 @@ public static class IndexWriter
             }
 
             var batch = new Batch { BytesRead = bytesRead };
-            var keptTexts = new List<byte[]>(lines.Count);
+            var keptTexts = new List<ArraySegment<byte>>(lines.Count);
             for (int i = 0; i < docs.Length; i++)
             {
                 Analyzed doc = docs[i]!;
