@@ -111,7 +111,7 @@ public static class IndexWriter
             using var docIds = new BufferedStream(File.Create(Path.Combine(dir, "docids.bin")), 1 << 20);
             using var store = new BufferedStream(File.Create(Path.Combine(dir, "store.bin")), 1 << 20);
             using var storeIdx = new BufferedStream(File.Create(Path.Combine(dir, "store.idx")), 1 << 16);
-            int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+            int threads = options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount - 1);
 
             Task<Batch>? pending = StartBatch(reader, threads);
             long storeOffset = 0;
