@@ -87,18 +87,6 @@ internal ref struct JsonLine
         }
     }
 
-    /// <summary>The current value as a number.</summary>
-    public double ReadNumber(string field)
-    {
-        double value = 0;
-        if (_reader.TokenType != JsonTokenType.Number || !_reader.TryGetDouble(out value))
-        {
-            Fail($"expected a number for \"{field}\", found {Describe(_reader.TokenType)}");
-        }
-
-        return value;
-    }
-
     /// <summary>Skips the current value.</summary>
     public void Skip()
     {

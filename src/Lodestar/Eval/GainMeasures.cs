@@ -1,0 +1,210 @@
+namespace Lodestar.Eval;
+
+/// <summary>
+/// The graded-gain measures of trec_eval 10 (gain = grade, trec_eval's default gains): nDCG (Järvelin and
+/// Kekäläinen, TOIS 2002), its trec_eval variants ndcg_rel and Rndcg, the experimental G and binG, and RBP.
+/// </summary>
+internal static class GainMeasures
+{
+    /// <summary>nDCG@k with gain = grade and discount log2(rank + 1); ideal from every judged document.</summary>
+    public static double Ndcg(JudgedRanking r, int k)
+    {
+        double dcg = 0;
+        for (int i = 0; i < Math.Min(k, r.NumRet); i++)
+        {
+            double gain = JudgedRanking.Gain(r.Grades[i]);
+            if (gain != 0)
+            {
+                dcg += gain / Math.Log2(i + 2);
+            }
+        }
+
+        double ideal = 0;
+        int n = 0;
+        foreach (double gain in r.IdealGains())
+        {
+            if (n >= k)
+            {
+                break;
+            }
+
+            ideal += gain / Math.Log2(n + 2);
+            n++;
+        }
+
+        return ideal > 0 ? dcg / ideal : 0;
+    }
+
+    /// <summary>binG: mean over relevant documents of 1/log2(2 + non-relevant retrieved before it).</summary>
+    public static double BinaryG(JudgedRanking r)
+    {
+        double sum = 0;
+        int rel = 0;
+        for (int i = 0; i < r.NumRet; i++)
+        {
+            if (r.IsRelevant(i))
+            {
+                rel++;
+                sum += 1.0 / Math.Log2(3 + i - rel);
+            }
+        }
+
+        return rel == 0 ? 0 : sum / r.NumRel;
+    }
+
+    /// <summary>trec_eval's experimental G: gain / log2(2 + ideal cost so far − gain so far), normalised.</summary>
+    public static double G(JudgedRanking r)
+    {
+        double[] ideal = [.. r.IdealGains()];
+        double sumResults = 0;
+        double sumCost = 0;
+        double g = 0;
+        for (int i = 0; i < r.NumRet; i++)
+        {
+            double gain = JudgedRanking.Gain(r.Grades[i]);
+            double idealGain = i < ideal.Length ? ideal[i] : 0;
+            sumResults += gain;
+            sumCost += Math.Max(idealGain, 1.0);
+            if (gain != 0)
+            {
+                g += gain / Math.Log2(2 + sumCost - sumResults);
+            }
+        }
+
+        double sumIdeal = ideal.Sum();
+        return sumIdeal > 0 ? g / sumIdeal : 0;
+    }
+
+    /// <summary>ndcg_rel: nDCG averaged over the ranks of the relevant documents (missing ones at the end).</summary>
+    public static double NdcgRel(JudgedRanking r)
+    {
+        double[] ideal = [.. r.IdealGains()];
+        double dcg = 0;
+        double idcg = 0;
+        double sum = 0;
+        int relRet = 0;
+        for (int i = 0; i < r.NumRet; i++)
+        {
+            double gain = JudgedRanking.Gain(r.Grades[i]);
+            dcg += gain / Math.Log2(i + 2);
+            if (i < ideal.Length)
+            {
+                idcg += ideal[i] / Math.Log2(i + 2);
+            }
+
+            if (gain > 0)
+            {
+                sum += dcg / idcg;
+                relRet++;
+            }
+        }
+
+        for (int i = r.NumRet; i < ideal.Length; i++)
+        {
+            idcg += ideal[i] / Math.Log2(i + 2);
+        }
+
+        if (ideal.Length == 0)
+        {
+            return 0;
+        }
+
+        sum += (ideal.Length - relRet) * dcg / idcg;
+        return sum > 0 ? sum / ideal.Length : 0;
+    }
+
+    /// <summary>Rndcg: nDCG averaged at each rank where the ideal gain changes level, and at |ret|.</summary>
+    public static double RNdcg(JudgedRanking r)
+    {
+        if (r.NumRel == 0)
+        {
+            return 0;
+        }
+
+        double[] ideal = [.. r.IdealGains()];
+        double Ideal(int i) => i < ideal.Length ? ideal[i] : 0;
+        double dcg = 0;
+        double idcg = 0;
+        double sum = 0;
+        int points = 0;
+        double idealGain = Ideal(0);
+        double oldIdealGain = idealGain;
+        int i = 0;
+        for (; i < r.NumRet && idealGain > 0; i++)
+        {
+            double gain = JudgedRanking.Gain(r.Grades[i]);
+            idealGain = Ideal(i);
+            if (oldIdealGain != idealGain)
+            {
+                if (idcg > 0)
+                {
+                    sum += dcg / idcg;
+                    points++;
+                }
+
+                oldIdealGain = idealGain;
+            }
+
+            dcg += gain / Math.Log2(i + 2);
+            if (idealGain > 0)
+            {
+                idcg += idealGain / Math.Log2(i + 2);
+            }
+        }
+
+        if (i < r.NumRet)
+        {
+            for (; i < r.NumRet; i++)
+            {
+                dcg += JudgedRanking.Gain(r.Grades[i]) / Math.Log2(i + 2);
+            }
+
+            if (idcg > 0)
+            {
+                sum += dcg / idcg;
+                points++;
+            }
+        }
+
+        while (idealGain > 0)
+        {
+            idealGain = Ideal(i);
+            if (oldIdealGain != idealGain)
+            {
+                if (idcg > 0)
+                {
+                    sum += dcg / idcg;
+                    points++;
+                }
+
+                oldIdealGain = idealGain;
+            }
+
+            if (idealGain > 0)
+            {
+                idcg += idealGain / Math.Log2(i + 2);
+            }
+
+            i++;
+        }
+
+        return points == 0 ? 0 : sum / points;
+    }
+
+    /// <summary>Rank-biased precision (Moffat and Zobel, TOIS 2008): (1 − p) Σ gain_i p^i, gains scaled into [0, 1].</summary>
+    public static double Rbp(JudgedRanking r, double p)
+    {
+        double max = Math.Max(0, r.GradeCounts.Length - 1);
+        double scale = max > 1 ? max : 1;
+        double sum = 0;
+        double cur = 1;
+        for (int i = 0; i < r.NumRet; i++)
+        {
+            double gain = JudgedRanking.Gain(r.Grades[i]) / scale;
+            sum += gain * cur;
+            cur *= p;
+        }
+
+        return (1 - p) * sum;
+    }
+}
