@@ -1,0 +1,272 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Polly;
+using Polly.Retry;
+
+namespace Lodestar.Llm.Client;
+
+/// <summary>
+/// A client for OpenAI-compatible servers: <c>/v1/chat/completions</c> (with <c>n</c>, top_k, seed and
+/// <c>chat_template_kwargs</c>, as vLLM and SGLang take them), <c>/v1/models</c>, and <c>/tokenize</c> where the
+/// server has it. Bounded retries with exponential backoff and jitter (Polly) for 429, 5xx, timeouts, dropped
+/// connections and malformed bodies; one in-flight limit across all callers.
+/// </summary>
+/// <remarks>Thread-safe. Other HTTP errors fail at once, with the endpoint, model, status and body's start.</remarks>
+public sealed class OpenAiClient : IDisposable
+{
+    private readonly EndpointOptions _options;
+    private readonly HttpClient _http;
+    private readonly SemaphoreSlim _inFlight;
+    private readonly ResiliencePipeline _retry;
+
+    /// <summary>Creates a client for one endpoint and model.</summary>
+    public OpenAiClient(EndpointOptions options)
+    {
+        _options = options;
+        _http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = options.ConnectTimeout, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = options.BaseUrl,
+            Timeout = Timeout.InfiniteTimeSpan, // each attempt has its own timeout
+        };
+        if (options.ApiKey is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
+        }
+
+        _inFlight = new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight);
+        var builder = new ResiliencePipelineBuilder();
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<LlmException>(e => e.IsTransient),
+                MaxRetryAttempts = options.MaxRetries,
+                Delay = options.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            });
+        }
+
+        _retry = builder.Build();
+    }
+
+    /// <summary>The endpoint's options.</summary>
+    public EndpointOptions Options => _options;
+
+    /// <summary>Requests currently waiting for or holding an in-flight slot is bounded by <see cref="EndpointOptions.MaxInFlight"/>.</summary>
+    public int InFlight => _options.MaxInFlight - _inFlight.CurrentCount;
+
+    /// <summary>Runs one chat completion, retrying transient failures within the configured bound.</summary>
+    /// <exception cref="LlmException">The request failed, after retries when the failure was transient.</exception>
+    public async Task<ChatResult> CompleteAsync(ChatRequest request, CancellationToken cancellationToken = default)
+    {
+        byte[] body = Serialize(request);
+        int attempts = 0;
+        return await _retry.ExecuteAsync(async ct =>
+        {
+            attempts++;
+            var clock = Stopwatch.StartNew();
+            string json = await SendAsync(HttpMethod.Post, "v1/chat/completions", body, ct).ConfigureAwait(false);
+            (List<ChatChoice> choices, long inTokens, long outTokens) = ParseCompletion(json);
+            return new ChatResult(choices, inTokens, outTokens, attempts, clock.Elapsed);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The model ids the server lists at <c>/v1/models</c>.</summary>
+    public async Task<List<string>> ListModelsAsync(CancellationToken cancellationToken = default)
+    {
+        string json = await _retry.ExecuteAsync(ct => new ValueTask<string>(SendAsync(HttpMethod.Get, "v1/models", null, ct)), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(json);
+            return [.. doc.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()!)];
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw Fail(LlmFailure.Malformed, 200, json, e);
+        }
+    }
+
+    /// <summary>The number of tokens of <paramref name="text"/> by the server's <c>/tokenize</c> endpoint (vLLM and
+    /// SGLang take <c>prompt</c>, llama.cpp <c>content</c>), or null when the server has none.</summary>
+    public async Task<int?> CountTokensAsync(string text, CancellationToken cancellationToken = default)
+    {
+        foreach (string field in new[] { "prompt", "content" })
+        {
+            byte[] body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["model"] = _options.Model, [field] = text });
+            try
+            {
+                string json = await SendAsync(HttpMethod.Post, "tokenize", body, cancellationToken).ConfigureAwait(false);
+                using JsonDocument doc = JsonDocument.Parse(json);
+                JsonElement root = doc.RootElement;
+                return root.TryGetProperty("count", out JsonElement count) ? count.GetInt32() : root.GetProperty("tokens").GetArrayLength();
+            }
+            catch (LlmException e) when (e.Status is 404 or 405 or 501)
+            {
+                return null;
+            }
+            catch (LlmException e) when (e.Status is 400 or 422)
+            {
+                continue; // the other dialect
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<string> SendAsync(HttpMethod method, string path, byte[]? body, CancellationToken ct)
+    {
+        await _inFlight.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            attempt.CancelAfter(_options.RequestTimeout);
+            using var message = new HttpRequestMessage(method, path);
+            if (body is not null)
+            {
+                message.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+            }
+
+            try
+            {
+                using HttpResponseMessage response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, attempt.Token).ConfigureAwait(false);
+                string text = await response.Content.ReadAsStringAsync(attempt.Token).ConfigureAwait(false);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw Fail(LlmFailure.Http, (int)response.StatusCode, text);
+                }
+
+                return text;
+            }
+            catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+            {
+                throw Fail(LlmFailure.Timeout, null, "", e);
+            }
+            catch (HttpRequestException e)
+            {
+                throw Fail(LlmFailure.Connection, e.StatusCode is HttpStatusCode s ? (int)s : null, e.Message, e);
+            }
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    private (List<ChatChoice>, long, long) ParseCompletion(string json)
+    {
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(json);
+            JsonElement root = doc.RootElement;
+            var choices = new List<ChatChoice>();
+            foreach (JsonElement c in root.GetProperty("choices").EnumerateArray())
+            {
+                string text = c.GetProperty("message").GetProperty("content").GetString() ?? "";
+                string? finish = c.TryGetProperty("finish_reason", out JsonElement f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
+                choices.Add(new ChatChoice(text, finish));
+            }
+
+            if (choices.Count == 0)
+            {
+                throw new InvalidOperationException("no choices");
+            }
+
+            long inTokens = 0, outTokens = 0;
+            if (root.TryGetProperty("usage", out JsonElement usage) && usage.ValueKind == JsonValueKind.Object)
+            {
+                inTokens = usage.TryGetProperty("prompt_tokens", out JsonElement p) ? p.GetInt64() : 0;
+                outTokens = usage.TryGetProperty("completion_tokens", out JsonElement o) ? o.GetInt64() : 0;
+            }
+
+            return (choices, inTokens, outTokens);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw Fail(LlmFailure.Malformed, 200, json, e);
+        }
+    }
+
+    private byte[] Serialize(ChatRequest r)
+    {
+        var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("model", _options.Model);
+            w.WriteStartArray("messages");
+            foreach ((string role, string content) in r.Messages)
+            {
+                w.WriteStartObject();
+                w.WriteString("role", role);
+                w.WriteString("content", content);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("n", r.N);
+            if (r.Temperature is double t)
+            {
+                w.WriteNumber("temperature", t);
+            }
+
+            if (r.TopP is double p)
+            {
+                w.WriteNumber("top_p", p);
+            }
+
+            if (r.TopK is int k)
+            {
+                w.WriteNumber("top_k", k);
+            }
+
+            if (r.Seed is long seed)
+            {
+                w.WriteNumber("seed", seed);
+            }
+
+            if (r.MaxTokens is int max)
+            {
+                w.WriteNumber("max_tokens", max);
+            }
+
+            if (r.Stop is { Count: > 0 } stop)
+            {
+                w.WriteStartArray("stop");
+                foreach (string s in stop)
+                {
+                    w.WriteStringValue(s);
+                }
+
+                w.WriteEndArray();
+            }
+
+            if (r.ChatTemplateKwargs is { Count: > 0 } kwargs)
+            {
+                w.WritePropertyName("chat_template_kwargs");
+                JsonSerializer.Serialize(w, kwargs);
+            }
+
+            w.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private LlmException Fail(LlmFailure kind, int? status, string body, Exception? inner = null) =>
+        new(kind, new Uri(_options.BaseUrl, "v1/chat/completions"), _options.Model, status, body, inner);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _http.Dispose();
+        _inFlight.Dispose();
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Lodestar.Llm.Tests;
+
+/// <summary>
+/// An OpenAI-compatible server on 127.0.0.1 (Kestrel, a real socket) whose answers are scripted per request:
+/// normal answers, HTTP errors, hangs, dropped connections, malformed JSON. It counts requests and concurrency.
+/// </summary>
+internal sealed class FakeOpenAiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _requests;
+    private int _inFlight;
+    private int _maxInFlight;
+
+    private FakeOpenAiServer(WebApplication app) => _app = app;
+
+    public Uri Url { get; private set; } = null!;
+
+    public int Requests => _requests;
+
+    public int MaxInFlight => _maxInFlight;
+
+    public List<string> Bodies { get; } = [];
+
+    /// <summary>Starts a server; <paramref name="script"/> answers the n-th chat request (1-based).</summary>
+    public static async Task<FakeOpenAiServer> StartAsync(Func<HttpContext, int, string, Task> script)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        WebApplication app = builder.Build();
+        var server = new FakeOpenAiServer(app);
+        app.MapPost("/v1/chat/completions", async ctx =>
+        {
+            string body = await new StreamReader(ctx.Request.Body).ReadToEndAsync();
+            int n = Interlocked.Increment(ref server._requests);
+            lock (server.Bodies)
+            {
+                server.Bodies.Add(body);
+            }
+
+            int now = Interlocked.Increment(ref server._inFlight);
+            int seen;
+            while (now > (seen = server._maxInFlight) && Interlocked.CompareExchange(ref server._maxInFlight, now, seen) != seen)
+            {
+            }
+
+            try
+            {
+                await script(ctx, n, body);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref server._inFlight);
+            }
+        });
+        app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = "retro-star" } } }));
+        await app.StartAsync();
+        server.Url = new Uri(app.Urls.First());
+        return server;
+    }
+
+    /// <summary>A normal OpenAI completion with the given texts as choices.</summary>
+    public static Task Answer(HttpContext ctx, params string[] texts) => ctx.Response.WriteAsJsonAsync(new
+    {
+        id = "x",
+        @object = "chat.completion",
+        choices = texts.Select((t, i) => new { index = i, message = new { role = "assistant", content = t }, finish_reason = "stop" }),
+        usage = new { prompt_tokens = 100, completion_tokens = 20 * texts.Length },
+    });
+
+    public static Task Status(HttpContext ctx, int status, string body)
+    {
+        ctx.Response.StatusCode = status;
+        return ctx.Response.WriteAsync(body);
+    }
+
+    public static Task Hang(HttpContext ctx) => Task.Delay(Timeout.Infinite, ctx.RequestAborted).ContinueWith(_ => { });
+
+    public static Task Drop(HttpContext ctx)
+    {
+        ctx.Abort();
+        return Task.CompletedTask;
+    }
+
+    public static Task Malformed(HttpContext ctx)
+    {
+        ctx.Response.ContentType = "application/json";
+        return ctx.Response.WriteAsync("{\"choices\": [ {\"message\": ");
+    }
+
+    public static JsonElement Json(string body) => JsonDocument.Parse(body).RootElement;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
