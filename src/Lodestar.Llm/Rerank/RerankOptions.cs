@@ -1,0 +1,61 @@
+namespace Lodestar.Llm.Rerank;
+
+/// <summary>Settings of a Retro* rerank; the sampling defaults are the authors' (temperature 0.6, top_k 40, seed 42).</summary>
+public sealed record RerankOptions
+{
+    /// <summary>How "relevant" is defined for this collection.</summary>
+    public RelevanceDefinition Definition { get; init; } = RelevanceDefinition.Default;
+
+    /// <summary>First-stage hits reranked per topic (excluded ids never take a slot).</summary>
+    public int Top { get; init; } = 100;
+
+    /// <summary>K, samples per pair.</summary>
+    public int Samples { get; init; } = 1;
+
+    /// <summary>Sampling temperature.</summary>
+    public double Temperature { get; init; } = 0.6;
+
+    /// <summary>Nucleus sampling.</summary>
+    public double TopP { get; init; } = 1.0;
+
+    /// <summary>Top-k sampling.</summary>
+    public int TopK { get; init; } = 40;
+
+    /// <summary>Maximum new tokens.</summary>
+    public int MaxTokens { get; init; } = 4096;
+
+    /// <summary>Seed of sample 0; sample i of a pair is drawn with seed + i (requests of n samples take the first seed).</summary>
+    public long Seed { get; init; } = 42;
+
+    /// <summary>Qwen3-style thinking, passed as <c>chat_template_kwargs.enable_thinking</c> (off, as the authors run it).</summary>
+    public bool EnableThinking { get; init; }
+
+    /// <summary>Character budget of a prompt (about 4 characters a token): the document is cut first, then the query.</summary>
+    public int MaxPromptChars { get; init; } = 100_000;
+
+    /// <summary>How samples combine.</summary>
+    public Integration Integration { get; init; } = Integration.Mean;
+
+    /// <summary>What an unparseable sample counts as.</summary>
+    public FailureRule OnFailure { get; init; } = FailureRule.Skip;
+}
+
+/// <summary>What a rerank did.</summary>
+/// <param name="Topics">Topics reranked.</param>
+/// <param name="Pairs">(topic, document) pairs scored.</param>
+/// <param name="Requested">Samples asked of the model in this run.</param>
+/// <param name="Reused">Samples found in the judgment store.</param>
+/// <param name="Unparseable">Samples with no score tag (kept with their raw text, never a score).</param>
+/// <param name="Clamped">Samples above 100, clamped.</param>
+/// <param name="Truncated">Prompts whose document or query was cut.</param>
+/// <param name="Failures">Requests that failed after their retries, by kind.</param>
+/// <param name="Unscored">Pairs left without a score, which keep their first-stage order.</param>
+/// <param name="TokensIn">Prompt tokens of this run's requests.</param>
+/// <param name="TokensOut">Generated tokens of this run's requests.</param>
+/// <param name="Seconds">Wall time.</param>
+public sealed record RerankSummary(int Topics, int Pairs, long Requested, long Reused, long Unparseable, long Clamped, long Truncated,
+    IReadOnlyDictionary<string, int> Failures, int Unscored, long TokensIn, long TokensOut, double Seconds)
+{
+    /// <summary>Pairs per second.</summary>
+    public double PairsPerSecond => Pairs / Math.Max(Seconds, 1e-9);
+}

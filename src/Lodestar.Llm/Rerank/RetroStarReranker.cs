@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Lodestar.Llm.Client;
+using Lodestar.Llm.Judgments;
+using Lodestar.Model;
+
+namespace Lodestar.Llm.Rerank;
+
+/// <summary>
+/// Reranks a first-stage run with Retro*: one prompt per (topic, document), K samples, the scores integrated.
+/// Every sample goes to the <see cref="JudgmentStore"/> as it arrives; a rerun asks only for missing samples.
+/// </summary>
+/// <remarks>
+/// Requests are dispatched topic by topic, so one query's pairs finish together, with at most the client's
+/// in-flight limit outstanding. Final order: integrated score descending, ties by first-stage rank; pairs left
+/// without a score keep their first-stage order after the scored ones; hits beyond the window follow unchanged.
+/// The written score is the integrated score plus 1e-6 × (window − first-stage rank), so that trec_eval's re-sort
+/// keeps the tie order.
+/// </remarks>
+public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, RerankOptions options)
+{
+    /// <summary>Progress: pairs done, pairs in all, samples that failed to parse so far.</summary>
+    public readonly record struct Progress(int Done, int Total, long Unparseable);
+
+    /// <summary>Reranks <paramref name="firstStage"/> for <paramref name="topics"/>.</summary>
+    /// <param name="topics">The topics (their text and excluded ids).</param>
+    /// <param name="firstStage">The run to rerank; its order per topic is the first-stage rank.</param>
+    /// <param name="textOf">The text of a document, or null when it is unknown (such a pair keeps its rank).</param>
+    /// <param name="progress">Receives progress after each pair.</param>
+    /// <param name="cancellationToken">Stops dispatching; stored samples are kept.</param>
+    public async Task<(Run Run, RerankSummary Summary)> RerankAsync(IReadOnlyList<Topic> topics, Run firstStage,
+        Func<string, string?> textOf, IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var pairs = new List<Pair>();
+        foreach (Topic topic in topics.Where(t => firstStage.Contains(t.Id)))
+        {
+            var excluded = new HashSet<string>(topic.ExcludedIds, StringComparer.Ordinal);
+            int rank = 0;
+            foreach (Hit hit in firstStage[topic.Id].Where(h => !excluded.Contains(h.DocId)).Take(options.Top))
+            {
+                pairs.Add(new Pair(topic, hit.DocId, rank++));
+            }
+        }
+
+        var failures = new ConcurrentDictionary<string, int>();
+        long requested = 0, reused = 0, truncated = 0, tokensIn = 0, tokensOut = 0, unparseableNew = 0;
+        int done = 0;
+        using var slots = new SemaphoreSlim(client.Options.MaxInFlight);
+        var running = new List<Task>();
+        foreach (Pair pair in pairs)
+        {
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            running.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    (long asked, long found, bool cut, long tin, long tout, long bad, string? failure) = await ScoreAsync(pair, textOf, cancellationToken).ConfigureAwait(false);
+                    Interlocked.Add(ref requested, asked);
+                    Interlocked.Add(ref reused, found);
+                    Interlocked.Add(ref truncated, cut ? 1 : 0);
+                    Interlocked.Add(ref tokensIn, tin);
+                    Interlocked.Add(ref tokensOut, tout);
+                    Interlocked.Add(ref unparseableNew, bad);
+                    if (failure is not null)
+                    {
+                        failures.AddOrUpdate(failure, 1, (_, n) => n + 1);
+                    }
+
+                    progress?.Report(new Progress(Interlocked.Increment(ref done), pairs.Count, Interlocked.Read(ref unparseableNew)));
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }, cancellationToken));
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+        (Run run, int unscored, long unparseable, long clamped) = Assemble(topics, firstStage, pairs);
+        var summary = new RerankSummary(pairs.Select(p => p.Topic.Id).Distinct().Count(), pairs.Count, requested, reused, unparseable, clamped,
+            truncated, new Dictionary<string, int>(failures), unscored, tokensIn, tokensOut, clock.Elapsed.TotalSeconds);
+        return (run, summary);
+    }
+
+    private sealed record Pair(Topic Topic, string Doc, int Rank)
+    {
+        public string Key { get; set; } = "";
+    }
+
+    private async Task<(long Asked, long Found, bool Truncated, long In, long Out, long Unparseable, string? Failure)> ScoreAsync(
+        Pair pair, Func<string, string?> textOf, CancellationToken ct)
+    {
+        string? text = textOf(pair.Doc);
+        if (text is null)
+        {
+            return (0, 0, false, 0, 0, 0, "UnknownDocument");
+        }
+
+        string prompt = RetroStarPrompt.Build(options.Definition, pair.Topic.Text, text, options.MaxPromptChars, out bool cut);
+        string parameters = JsonSerializer.Serialize(new
+        {
+            temperature = options.Temperature, top_p = options.TopP, top_k = options.TopK, max_tokens = options.MaxTokens,
+            enable_thinking = options.EnableThinking,
+        });
+        string promptSha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prompt)));
+        pair.Key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{client.Options.Model}\n{parameters}\n{options.Seed}\n{promptSha}")));
+        int stored = store.Get(pair.Key).Count;
+        int missing = options.Samples - stored;
+        if (missing <= 0)
+        {
+            return (0, Math.Min(stored, options.Samples), cut, 0, 0, 0, null);
+        }
+
+        long seed = options.Seed + stored;
+        ChatResult result;
+        try
+        {
+            result = await client.CompleteAsync(new ChatRequest
+            {
+                Messages = [("user", prompt)],
+                N = missing,
+                Temperature = options.Temperature,
+                TopP = options.TopP,
+                TopK = options.TopK,
+                Seed = seed,
+                MaxTokens = options.MaxTokens,
+                ChatTemplateKwargs = new Dictionary<string, object> { ["enable_thinking"] = options.EnableThinking },
+            }, ct).ConfigureAwait(false);
+        }
+        catch (LlmException e)
+        {
+            store.AddFailure(pair.Key, pair.Topic.Id, pair.Doc, e.Kind.ToString(), e.Message);
+            return (0, stored, cut, 0, 0, 0, e.Kind.ToString());
+        }
+
+        long perSample = result.CompletionTokens / Math.Max(1, result.Choices.Count);
+        var samples = result.Choices.Take(missing).Select((c, j) =>
+        {
+            ParsedScore parsed = ScoreParser.Parse(c.Text);
+            return new Judgment(pair.Key, stored + j, pair.Topic.Id, pair.Doc, client.Options.Model, client.Options.BaseUrl.ToString(), promptSha,
+                parameters, seed, c.Text, parsed.Score, parsed.Outcome.ToString(), cut, result.PromptTokens, perSample, result.Latency.TotalMilliseconds);
+        }).ToList();
+        store.Add(samples);
+        return (samples.Count, stored, cut, result.PromptTokens, result.CompletionTokens, samples.Count(s => s.Score is null), null);
+    }
+
+    private (Run Run, int Unscored, long Unparseable, long Clamped) Assemble(IReadOnlyList<Topic> topics, Run firstStage, List<Pair> pairs)
+    {
+        var run = new Run($"retro-star-{client.Options.Model}");
+        int unscored = 0;
+        long unparseable = 0, clamped = 0;
+        var byTopic = pairs.GroupBy(p => p.Topic.Id).ToDictionary(g => g.Key, g => g.ToList());
+        foreach (Topic topic in topics.Where(t => firstStage.Contains(t.Id)))
+        {
+            List<Pair> window = byTopic.GetValueOrDefault(topic.Id) ?? [];
+            var scored = new List<(Pair Pair, double Score)>();
+            var left = new List<Pair>();
+            foreach (Pair p in window)
+            {
+                List<Judgment> samples = p.Key.Length == 0 ? [] : [.. store.Get(p.Key).Take(options.Samples)];
+                unparseable += samples.Count(s => s.Outcome == nameof(ScoreOutcome.Unparseable));
+                clamped += samples.Count(s => s.Outcome == nameof(ScoreOutcome.Clamped));
+                double? score = samples.Count == 0 ? null
+                    : ScoreIntegration.Integrate([.. samples.Select(s => new ParsedScore(s.Score, Enum.Parse<ScoreOutcome>(s.Outcome)))], options.Integration, options.OnFailure);
+                if (score is double s)
+                {
+                    scored.Add((p, s));
+                }
+                else
+                {
+                    left.Add(p);
+                }
+            }
+
+            unscored += left.Count;
+            var hits = new List<Hit>();
+            foreach ((Pair p, double s) in scored.OrderByDescending(x => x.Score).ThenBy(x => x.Pair.Rank))
+            {
+                hits.Add(new Hit(p.Doc, s + (1e-6 * (options.Top - p.Rank))));
+            }
+
+            // Unscored pairs, then the hits beyond the window, keep the first-stage order below every scored pair.
+            var inWindow = new HashSet<string>(window.Select(p => p.Doc), StringComparer.Ordinal);
+            var excluded = new HashSet<string>(topic.ExcludedIds, StringComparer.Ordinal);
+            IEnumerable<string> rest = left.Select(p => p.Doc)
+                .Concat(firstStage[topic.Id].Select(h => h.DocId).Where(d => !inWindow.Contains(d) && !excluded.Contains(d)));
+            double next = -1;
+            foreach (string doc in rest)
+            {
+                hits.Add(new Hit(doc, next--));
+            }
+
+            run.Set(topic.Id, hits);
+        }
+
+        return (run, unscored, unparseable, clamped);
+    }
+}

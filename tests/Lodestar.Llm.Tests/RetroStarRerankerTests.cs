@@ -1,0 +1,152 @@
+using System.Security.Cryptography;
+using System.Text;
+using Lodestar.Formats;
+using Lodestar.Index;
+using Lodestar.Llm.Client;
+using Lodestar.Llm.Judgments;
+using Lodestar.Llm.Rerank;
+using Lodestar.Model;
+using Lodestar.Search;
+using Microsoft.AspNetCore.Http;
+
+namespace Lodestar.Llm.Tests;
+
+/// <summary>Reranking Cranfield's BM25 top 100 against a scripted OpenAI-compatible server on 127.0.0.1.</summary>
+public sealed class RetroStarRerankerTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "lodestar-rerank-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly IndexReader _index;
+    private readonly List<Topic> _topics;
+    private readonly Run _firstStage;
+
+    public RetroStarRerankerTests()
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Lodestar.slnx")))
+        {
+            root = Path.GetDirectoryName(root)!;
+        }
+
+        Directory.CreateDirectory(_dir);
+        IndexWriter.Build(Path.Combine(root, "data/cranfield/corpus.jsonl.gz"), Path.Combine(_dir, "index"), new IndexBuildOptions());
+        _index = IndexReader.Open(Path.Combine(_dir, "index"));
+        _topics = [.. TopicReader.Read(Path.Combine(root, "data/cranfield/queries.jsonl")).Take(50)];
+        _firstStage = new Searcher(_index, new Bm25Parameters()).Search(_topics, 100);
+    }
+
+    /// <summary>The "model": a score that depends only on the prompt, so any two runs agree on every pair.</summary>
+    private static int ScoreOf(string body) => SHA256.HashData(Encoding.UTF8.GetBytes(body.Replace("\"seed\"", "", StringComparison.Ordinal)))[0] * 100 / 255;
+
+    private static string PromptOf(string body) => FakeOpenAiServer.Json(body).GetProperty("messages")[0].GetProperty("content").GetString()!;
+
+    private (OpenAiClient Client, JudgmentStore Store) Open(FakeOpenAiServer server, string store) => (new OpenAiClient(new EndpointOptions
+    {
+        BaseUrl = server.Url,
+        Model = "retro-star",
+        MaxRetries = 4,
+        RetryDelay = TimeSpan.FromMilliseconds(2),
+        RequestTimeout = TimeSpan.FromMilliseconds(400),
+        MaxInFlight = 32,
+    }), new JudgmentStore(Path.Combine(_dir, store)));
+
+    private Task<(Run Run, RerankSummary Summary)> Rerank(OpenAiClient client, JudgmentStore store) =>
+        new RetroStarReranker(client, store, new RerankOptions { Definition = RelevanceDefinition.Default, Top = 100, Samples = 1 })
+            .RerankAsync(_topics, _firstStage, id => _index.TryGetDoc(id, out int d) ? _index.GetText(d) : null);
+
+    [Fact]
+    public async Task Faults_AreCountedAndSucceededPairsEqualAFaultFreeRun()
+    {
+        await using var clean = await FakeOpenAiServer.StartAsync((ctx, _, body) =>
+            FakeOpenAiServer.Answer(ctx, $"analysis <score>{ScoreOf(PromptOf(body))}</score>"));
+        (OpenAiClient cleanClient, JudgmentStore cleanStore) = Open(clean, "clean.db");
+        (Run reference, RerankSummary referenceSummary) = await Rerank(cleanClient, cleanStore);
+        Assert.Equal(5000, referenceSummary.Pairs);
+        Assert.Equal(0, referenceSummary.Unscored);
+
+        int served500 = 0, hung = 0, unparseable = 0;
+        var random = new Random(7);
+        await using var faulty = await FakeOpenAiServer.StartAsync((ctx, _, body) =>
+        {
+            double roll;
+            lock (random)
+            {
+                roll = random.NextDouble();
+            }
+
+            if (roll < 0.10)
+            {
+                Interlocked.Increment(ref served500);
+                return FakeOpenAiServer.Status(ctx, 500, "internal error");
+            }
+
+            if (roll < 0.15)
+            {
+                Interlocked.Increment(ref hung);
+                return FakeOpenAiServer.Hang(ctx);
+            }
+
+            if (roll < 0.20)
+            {
+                Interlocked.Increment(ref unparseable);
+                return FakeOpenAiServer.Answer(ctx, "I think it is quite relevant, maybe 70.");
+            }
+
+            return FakeOpenAiServer.Answer(ctx, $"analysis <score>{ScoreOf(PromptOf(body))}</score>");
+        });
+        (OpenAiClient client, JudgmentStore store) = Open(faulty, "faulty.db");
+        (Run run, RerankSummary summary) = await Rerank(client, store);
+
+        Assert.Equal(5000, summary.Pairs);
+        Assert.True(served500 > 300 && hung > 150 && unparseable > 150, $"{served500} {hung} {unparseable}");
+        Assert.Equal(unparseable, summary.Unparseable);               // every unparseable answer is stored and counted
+        int failedPairs = summary.Failures.Values.Sum();
+        Assert.Equal(unparseable + failedPairs, summary.Unscored);    // and never turned into a score
+        Assert.Equal(faulty.Requests, served500 + hung + unparseable + (int)summary.Requested - unparseable);
+
+        // Every pair that got a score has the fault-free run's score.
+        var referenceScores = _topics.SelectMany(t => reference[t.Id].Where(h => h.Score >= 0).Select(h => ((t.Id, h.DocId), Math.Floor(h.Score)))).ToDictionary();
+        int compared = 0;
+        foreach (Topic t in _topics)
+        {
+            foreach (Hit h in run[t.Id].Where(h => h.Score >= 0))
+            {
+                Assert.Equal(referenceScores[(t.Id, h.DocId)], Math.Floor(h.Score));
+                compared++;
+            }
+        }
+
+        Assert.Equal(5000 - summary.Unscored, compared);
+        cleanClient.Dispose();
+        cleanStore.Dispose();
+        client.Dispose();
+        store.Dispose();
+    }
+
+    [Fact]
+    public async Task Rerun_WithTheSameStore_AsksTheModelNothing()
+    {
+        await using var server = await FakeOpenAiServer.StartAsync((ctx, _, body) =>
+            FakeOpenAiServer.Answer(ctx, $"<score>{ScoreOf(PromptOf(body))}</score>"));
+        (OpenAiClient client, JudgmentStore store) = Open(server, "rerun.db");
+        (Run first, RerankSummary s1) = await Rerank(client, store);
+        int requests = server.Requests;
+        (Run second, RerankSummary s2) = await Rerank(client, store);
+        Assert.Equal(5000, requests);
+        Assert.Equal(requests, server.Requests);
+        Assert.Equal((5000L, 0L), (s1.Requested, s1.Reused));
+        Assert.Equal((0L, 5000L), (s2.Requested, s2.Reused));
+        Assert.All(_topics, t => Assert.Equal(first[t.Id], second[t.Id]));
+        // Ties in the model's score fall back to first-stage rank.
+        IReadOnlyList<Hit> hits = first[_topics[0].Id];
+        Assert.True(hits.Zip(hits.Skip(1)).All(p => p.First.Score > p.Second.Score));
+        client.Dispose();
+        store.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _index.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, true);
+    }
+}
