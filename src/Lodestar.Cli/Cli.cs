@@ -20,6 +20,8 @@ public static class Cli
             BenchCommand.Create(context),
             RegressCommand.Create(context),
             BrightCommand.Create(context),
+            RerankCommand.Create(context),
+            RerankCommand.CreateJudgments(context),
         };
 
         ParseResult parse = root.Parse(args);
