@@ -145,6 +145,50 @@ public sealed class RetroStarRerankerTests : IDisposable
         store.Dispose();
     }
 
+    [Fact]
+    public async Task Cascade_RescoresTheBestOfStageOneWithFreshSamples()
+    {
+        await using var server = await FakeOpenAiServer.StartAsync((ctx, _, body) =>
+        {
+            int n = FakeOpenAiServer.Json(body).GetProperty("n").GetInt32();
+            int score = ScoreOf(PromptOf(body));
+            return FakeOpenAiServer.Answer(ctx, [.. Enumerable.Range(0, n).Select(i => $"<score>{Math.Min(100, score + i)}</score>")]);
+        });
+        (OpenAiClient client, JudgmentStore store) = Open(server, "cascade.db");
+        (Run run, List<RerankSummary> summaries) = await RetroStarReranker.CascadeAsync(client, store, new RerankOptions(),
+            [(100, 1), (30, 16)], _topics, _firstStage, id => _index.TryGetDoc(id, out int d) ? _index.GetText(d) : null);
+
+        Assert.Equal([5000, 1500], summaries.Select(x => x.Pairs));
+        Assert.Equal([5000L, 1500L * 16], summaries.Select(x => x.Requested));
+        var ns = server.Bodies.Select(b => FakeOpenAiServer.Json(b).GetProperty("n").GetInt32()).ToList();
+        Assert.Equal((5000, 1500), (ns.Count(n => n == 1), ns.Count(n => n == 16)));
+        foreach (Topic t in _topics)
+        {
+            IReadOnlyList<Hit> hits = run[t.Id];
+            Assert.Equal(100, hits.Count);
+            Assert.All(hits.Take(30), h => Assert.True(h.Score >= 0)); // the stage-two window, rescored
+            Assert.All(hits.Skip(30), h => Assert.True(h.Score < 0));  // the rest keeps stage one's order
+        }
+
+        client.Dispose();
+        store.Dispose();
+    }
+
+    [Fact]
+    public async Task Fuse_MixesTheFirstStageScore()
+    {
+        await using var server = await FakeOpenAiServer.StartAsync((ctx, _, _) => FakeOpenAiServer.Answer(ctx, "<score>50</score>"));
+        (OpenAiClient client, JudgmentStore store) = Open(server, "fuse.db");
+        (Run run, _) = await new RetroStarReranker(client, store, new RerankOptions { Top = 10, FirstStageWeight = 0.5 })
+            .RerankAsync(_topics[..1], _firstStage, id => _index.TryGetDoc(id, out int d) ? _index.GetText(d) : null);
+        // Equal Retro* scores: the fused order is the first-stage order, and the best first-stage hit gets 0.5·0.5 + 0.5·1.
+        IReadOnlyList<Hit> hits = run[_topics[0].Id];
+        Assert.Equal(_firstStage[_topics[0].Id].Take(10).Select(h => h.DocId), hits.Take(10).Select(h => h.DocId));
+        Assert.Equal(0.75, hits[0].Score, 4);
+        client.Dispose();
+        store.Dispose();
+    }
+
     public void Dispose()
     {
         _index.Dispose();

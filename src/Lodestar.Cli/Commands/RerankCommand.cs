@@ -35,12 +35,14 @@ internal static class RerankCommand
         var maxChars = new Option<int>("--max-prompt-chars") { Description = "Prompt budget in characters (document cut first, then query).", DefaultValueFactory = _ => 100_000 };
         var onFailure = new Option<FailureRule>("--on-failure") { Description = "Unparseable samples: skip (default) or zero (the authors' rule).", DefaultValueFactory = _ => FailureRule.Skip };
         var integration = new Option<Integration>("--integration") { Description = "mean (paper), median or trimmedmean.", DefaultValueFactory = _ => Integration.Mean };
+        var cascade = new Option<string?>("--cascade") { Description = "Stages TOP@K, e.g. 100@1,30@16 (overrides --top and --samples)." };
+        var fuse = new Option<string?>("--fuse") { Description = "first-stage=W: final = (1-W)*score/100 + W*minmax(first-stage score)." };
         var storePath = new Option<string?>("--store") { Description = "Judgment store (SQLite); default OUTPUT.judgments.db." };
         var output = new Option<string>("--output", "-o") { Description = "Reranked run: .json for BRIGHT JSON, else TREC.", Required = true };
         var command = new Command("rerank", "Rerank a run with Retro* on an OpenAI-compatible server; resumable.")
         {
             index, topics, run, endpoint, model, apiKey, task, queryType, docType, definition, top, samples, inFlight, timeout, retries, maxChars,
-            onFailure, integration, storePath, output,
+            onFailure, integration, cascade, fuse, storePath, output,
         };
         command.SetAction(parse =>
         {
@@ -63,29 +65,58 @@ internal static class RerankCommand
                 MaxRetries = parse.GetValue(retries),
             });
             using var store = new JudgmentStore(parse.GetValue(storePath) ?? outPath + ".judgments.db");
-            var reranker = new RetroStarReranker(client, store, new RerankOptions
+            var options = new RerankOptions
             {
                 Definition = d,
-                Top = parse.GetValue(top),
-                Samples = parse.GetValue(samples),
                 MaxPromptChars = parse.GetValue(maxChars),
                 OnFailure = parse.GetValue(onFailure),
                 Integration = parse.GetValue(integration),
-            });
+                FirstStageWeight = ParseFuse(parse.GetValue(fuse)),
+            };
+            List<(int Top, int Samples)> stages = parse.GetValue(cascade) is string c ? ParseCascade(c) : [(parse.GetValue(top), parse.GetValue(samples))];
             List<Topic> list = TopicReader.Read(parse.GetValue(topics)!);
             Run firstStage = EvalInputs.ReadRun(parse.GetValue(run)!);
-            (Run reranked, RerankSummary s) = context.WithProgress("reranking", "pairs", report =>
-                reranker.RerankAsync(list, firstStage, id => reader.TryGetDoc(id, out int doc) ? reader.GetText(doc) : null,
+            (Run reranked, List<RerankSummary> summaries) = context.WithProgress("reranking", "pairs", report =>
+                RetroStarReranker.CascadeAsync(client, store, options, stages, list, firstStage, id => reader.TryGetDoc(id, out int doc) ? reader.GetText(doc) : null,
                     new Progress<RetroStarReranker.Progress>(p => report(p.Done, p.Total))).GetAwaiter().GetResult());
             SearchCommand.WriteRun(outPath, reranked);
-            context.Error.WriteLine(
+            foreach (RerankSummary s in summaries)
+            {
+                context.Error.WriteLine(
                 $"reranked {s.Pairs:N0} pairs of {s.Topics} topics in {s.Seconds:F1} s ({s.PairsPerSecond:N1} pairs/s): {s.Requested:N0} samples asked, " +
                 $"{s.Reused:N0} from the store; {s.Unparseable} unparseable, {s.Clamped} clamped, {s.Truncated} truncated prompts, " +
                 $"failures {(s.Failures.Count == 0 ? "none" : string.Join(", ", s.Failures.Select(f => $"{f.Key} {f.Value}")))}; " +
-                $"{s.Unscored} pairs unscored (kept at first-stage rank); tokens in {s.TokensIn:N0}, out {s.TokensOut:N0}; wrote {outPath}");
+                $"{s.Unscored} pairs unscored (kept at first-stage rank); tokens in {s.TokensIn:N0}, out {s.TokensOut:N0}");
+            }
+
+            context.Error.WriteLine($"wrote {outPath}");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Parses <c>100@1,30@16</c>.</summary>
+    internal static List<(int Top, int Samples)> ParseCascade(string spec) =>
+        [.. spec.Split(',').Select(part =>
+        {
+            string[] f = part.Split('@');
+            return f.Length == 2 && int.TryParse(f[0], out int t) && int.TryParse(f[1], out int k) && t > 0 && k > 0
+                ? (t, k)
+                : throw new ArgumentException($"bad cascade stage '{part}', expected TOP@K such as 100@1,30@16");
+        })];
+
+    /// <summary>Parses <c>first-stage=0.3</c>.</summary>
+    internal static double ParseFuse(string? spec)
+    {
+        if (spec is null)
+        {
+            return 0;
+        }
+
+        string[] f = spec.Split('=');
+        return f.Length == 2 && f[0] == "first-stage" && double.TryParse(f[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double w) && w is >= 0 and <= 1
+            ? w
+            : throw new ArgumentException($"bad --fuse '{spec}', expected first-stage=W with W between 0 and 1");
     }
 
     public static Command CreateJudgments(CliContext context)

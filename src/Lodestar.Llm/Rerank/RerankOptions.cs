@@ -38,6 +38,9 @@ public sealed record RerankOptions
 
     /// <summary>What an unparseable sample counts as.</summary>
     public FailureRule OnFailure { get; init; } = FailureRule.Skip;
+
+    /// <summary>W of <c>--fuse first-stage=W</c>: final = (1 − W)·score/100 + W·minmax(first-stage score) per topic.</summary>
+    public double FirstStageWeight { get; init; }
 }
 
 /// <summary>What a rerank did.</summary>

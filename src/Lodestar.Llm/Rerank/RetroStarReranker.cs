@@ -42,7 +42,7 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
             int rank = 0;
             foreach (Hit hit in firstStage[topic.Id].Where(h => !excluded.Contains(h.DocId)).Take(options.Top))
             {
-                pairs.Add(new Pair(topic, hit.DocId, rank++));
+                pairs.Add(new Pair(topic, hit.DocId, rank++, hit.Score));
             }
         }
 
@@ -86,7 +86,28 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
         return (run, summary);
     }
 
-    private sealed record Pair(Topic Topic, string Doc, int Rank)
+    /// <summary>
+    /// Runs stages one after another, each on the previous stage's ranking (the authors' cascade, such as top 100
+    /// with K = 1, then the best 30 with K = 16). Stage s draws fresh samples: its seed is offset by 1,000,000·s.
+    /// </summary>
+    public static async Task<(Run Run, List<RerankSummary> Summaries)> CascadeAsync(OpenAiClient client, JudgmentStore store, RerankOptions options,
+        IReadOnlyList<(int Top, int Samples)> stages, IReadOnlyList<Topic> topics, Run firstStage, Func<string, string?> textOf,
+        IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        Run run = firstStage;
+        var summaries = new List<RerankSummary>();
+        for (int s = 0; s < stages.Count; s++)
+        {
+            var stage = options with { Top = stages[s].Top, Samples = stages[s].Samples, Seed = options.Seed + (1_000_000L * s), FirstStageWeight = s == stages.Count - 1 ? options.FirstStageWeight : 0 };
+            RerankSummary summary;
+            (run, summary) = await new RetroStarReranker(client, store, stage).RerankAsync(topics, run, textOf, progress, cancellationToken).ConfigureAwait(false);
+            summaries.Add(summary);
+        }
+
+        return (run, summaries);
+    }
+
+    private sealed record Pair(Topic Topic, string Doc, int Rank, double FirstStageScore)
     {
         public string Key { get; set; } = "";
     }
@@ -177,6 +198,14 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
             }
 
             unscored += left.Count;
+            if (options.FirstStageWeight > 0 && scored.Count > 0)
+            {
+                double min = window.Min(p => p.FirstStageScore);
+                double span = window.Max(p => p.FirstStageScore) - min;
+                double w = options.FirstStageWeight;
+                scored = [.. scored.Select(x => (x.Pair, ((1 - w) * x.Score / 100) + (w * (span > 0 ? (x.Pair.FirstStageScore - min) / span : 1))))];
+            }
+
             var hits = new List<Hit>();
             foreach ((Pair p, double s) in scored.OrderByDescending(x => x.Score).ThenBy(x => x.Pair.Rank))
             {
