@@ -29,7 +29,7 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     public List<string> Bodies { get; } = [];
 
     /// <summary>Starts a server; <paramref name="script"/> answers the n-th chat request (1-based).</summary>
-    public static async Task<FakeOpenAiServer> StartAsync(Func<HttpContext, int, string, Task> script)
+    public static async Task<FakeOpenAiServer> StartAsync(Func<HttpContext, int, string, Task> script, bool tokenize = false)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -60,6 +60,17 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
                 Interlocked.Decrement(ref server._inFlight);
             }
         });
+        if (tokenize)
+        {
+            // vLLM's dialect; one token per whitespace-separated word.
+            app.MapPost("/tokenize", async ctx =>
+            {
+                var body = Json(await new StreamReader(ctx.Request.Body).ReadToEndAsync());
+                string prompt = body.GetProperty("prompt").GetString()!;
+                await ctx.Response.WriteAsJsonAsync(new { count = prompt.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length });
+            });
+        }
+
         app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = "retro-star" } } }));
         await app.StartAsync();
         server.Url = new Uri(app.Urls.First());

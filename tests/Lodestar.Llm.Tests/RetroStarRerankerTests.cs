@@ -189,6 +189,36 @@ public sealed class RetroStarRerankerTests : IDisposable
         store.Dispose();
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TokenBudget_CutsTheDocumentAndKeepsTheFrame(bool serverTokenizes)
+    {
+        await using var server = await FakeOpenAiServer.StartAsync((ctx, _, _) => FakeOpenAiServer.Answer(ctx, "<score>10</score>"), tokenize: serverTokenizes);
+        (OpenAiClient client, JudgmentStore store) = Open(server, $"tokens-{serverTokenizes}.db");
+        string longDoc = string.Join(' ', Enumerable.Range(0, 5000).Select(i => $"word{i}"));
+        var topic = new Topic("t", "why are insects drawn to light");
+        var run = new Run();
+        run.Add("t", new Hit("d", 1));
+        (Run _, RerankSummary summary) = await new RetroStarReranker(client, store, new RerankOptions { Top = 1, MaxPromptTokens = 800 })
+            .RerankAsync([topic], run, _ => longDoc);
+        string prompt = PromptOf(server.Bodies.Single());
+        Assert.Equal(1, summary.Truncated);
+        Assert.EndsWith("\n[End of Document]\n", prompt);
+        Assert.Contains("why are insects drawn to light\n[End of Query]", prompt);
+        if (serverTokenizes)
+        {
+            Assert.InRange(prompt.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length, 600, 800);
+        }
+        else
+        {
+            Assert.Equal(800 * 4, prompt.Length); // the documented fallback: 4 characters a token
+        }
+
+        client.Dispose();
+        store.Dispose();
+    }
+
     public void Dispose()
     {
         _index.Dispose();

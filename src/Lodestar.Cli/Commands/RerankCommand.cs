@@ -32,6 +32,7 @@ internal static class RerankCommand
         var inFlight = new Option<int>("--in-flight") { Description = "Requests in flight; size it to the server's concurrency.", DefaultValueFactory = _ => 64 };
         var timeout = new Option<int>("--timeout") { Description = "Seconds per attempt.", DefaultValueFactory = _ => 600 };
         var retries = new Option<int>("--retries") { Description = "Retries of a transient failure.", DefaultValueFactory = _ => 4 };
+        var maxTokens = new Option<int>("--max-prompt-tokens") { Description = "Prompt budget in tokens (context - max new tokens - 128), counted by the server's /tokenize; 0 = none.", DefaultValueFactory = _ => 0 };
         var maxChars = new Option<int>("--max-prompt-chars") { Description = "Prompt budget in characters (document cut first, then query).", DefaultValueFactory = _ => 100_000 };
         var onFailure = new Option<FailureRule>("--on-failure") { Description = "Unparseable samples: skip (default) or zero (the authors' rule).", DefaultValueFactory = _ => FailureRule.Skip };
         var integration = new Option<Integration>("--integration") { Description = "mean (paper), median or trimmedmean.", DefaultValueFactory = _ => Integration.Mean };
@@ -41,7 +42,7 @@ internal static class RerankCommand
         var output = new Option<string>("--output", "-o") { Description = "Reranked run: .json for BRIGHT JSON, else TREC.", Required = true };
         var command = new Command("rerank", "Rerank a run with Retro* on an OpenAI-compatible server; resumable.")
         {
-            index, topics, run, endpoint, model, apiKey, task, queryType, docType, definition, top, samples, inFlight, timeout, retries, maxChars,
+            index, topics, run, endpoint, model, apiKey, task, queryType, docType, definition, top, samples, inFlight, timeout, retries, maxChars, maxTokens,
             onFailure, integration, cascade, fuse, storePath, output,
         };
         command.SetAction(parse =>
@@ -69,6 +70,7 @@ internal static class RerankCommand
             {
                 Definition = d,
                 MaxPromptChars = parse.GetValue(maxChars),
+                MaxPromptTokens = parse.GetValue(maxTokens),
                 OnFailure = parse.GetValue(onFailure),
                 Integration = parse.GetValue(integration),
                 FirstStageWeight = ParseFuse(parse.GetValue(fuse)),

@@ -30,8 +30,12 @@ public sealed record RerankOptions
     /// <summary>Qwen3-style thinking, passed as <c>chat_template_kwargs.enable_thinking</c> (off, as the authors run it).</summary>
     public bool EnableThinking { get; init; }
 
-    /// <summary>Character budget of a prompt (about 4 characters a token): the document is cut first, then the query.</summary>
+    /// <summary>Character budget of a prompt: the document is cut first, then the query.</summary>
     public int MaxPromptChars { get; init; } = 100_000;
+
+    /// <summary>Token budget of a prompt (context − max new tokens − 128, as the authors size it); 0 = none. Counted
+    /// with the server's <c>/tokenize</c>; a server without one falls back to 4 characters a token.</summary>
+    public int MaxPromptTokens { get; init; }
 
     /// <summary>How samples combine.</summary>
     public Integration Integration { get; init; } = Integration.Mean;

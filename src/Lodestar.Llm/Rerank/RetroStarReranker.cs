@@ -121,7 +121,7 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
             return (0, 0, false, 0, 0, 0, "UnknownDocument");
         }
 
-        string prompt = RetroStarPrompt.Build(options.Definition, pair.Topic.Text, text, options.MaxPromptChars, out bool cut);
+        (string prompt, bool cut) = await BuildPromptAsync(pair.Topic.Text, text, ct).ConfigureAwait(false);
         string parameters = JsonSerializer.Serialize(new
         {
             temperature = options.Temperature, top_p = options.TopP, top_k = options.TopK, max_tokens = options.MaxTokens,
@@ -167,6 +167,49 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
         }).ToList();
         store.Add(samples);
         return (samples.Count, stored, cut, result.PromptTokens, result.CompletionTokens, samples.Count(s => s.Score is null), null);
+    }
+
+    private const int NoTokenizer = 0;
+
+    private volatile int _tokenizer = -1; // -1 unknown, 0 (NoTokenizer) none, 1 available
+
+    /// <summary>The prompt within the character budget and, when set, the token budget: the document is cut by the
+    /// ratio of budget to count (at most 4 rounds of <c>/tokenize</c>), then the query.</summary>
+    private async Task<(string Prompt, bool Truncated)> BuildPromptAsync(string query, string doc, CancellationToken ct)
+    {
+        int chars = options.MaxPromptChars;
+        if (options.MaxPromptTokens > 0 && _tokenizer == NoTokenizer)
+        {
+            chars = Math.Min(chars, options.MaxPromptTokens * 4);
+        }
+
+        string prompt = RetroStarPrompt.Build(options.Definition, query, doc, chars, out bool cut);
+        if (options.MaxPromptTokens <= 0 || _tokenizer == NoTokenizer)
+        {
+            return (prompt, cut);
+        }
+
+        for (int round = 0; round < 4; round++)
+        {
+            int? tokens = await client.CountTokensAsync(prompt, ct).ConfigureAwait(false);
+            if (tokens is null)
+            {
+                _tokenizer = NoTokenizer; // this server cannot count: use the character budget from now on
+                return await BuildPromptAsync(query, doc, ct).ConfigureAwait(false);
+            }
+
+            _tokenizer = 1;
+            if (tokens <= options.MaxPromptTokens)
+            {
+                return (prompt, cut);
+            }
+
+            chars = (int)(prompt.Length * (double)options.MaxPromptTokens / tokens.Value * 0.97);
+            prompt = RetroStarPrompt.Build(options.Definition, query, doc, Math.Max(chars, RetroStarPrompt.Build(options.Definition, "", "").Length), out _);
+            cut = true;
+        }
+
+        return (prompt, cut);
     }
 
     private (Run Run, int Unscored, long Unparseable, long Clamped) Assemble(IReadOnlyList<Topic> topics, Run firstStage, List<Pair> pairs)
