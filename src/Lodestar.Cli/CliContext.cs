@@ -13,11 +13,16 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, bool Interacti
     /// <param name="description">What the bar is counting.</param>
     /// <param name="unit">The unit of the rate column, such as <c>docs</c>.</param>
     /// <param name="work">Receives a callback (done, total) to report progress.</param>
-    public T WithProgress<T>(string description, string unit, Func<Action<double, double>, T> work)
+    public T WithProgress<T>(string description, string unit, Func<Action<double, double>, T> work) =>
+        WithProgress(description, unit, (Action<double, double, string?> report) => work((done, total) => report(done, total, null)));
+
+    /// <summary>As <see cref="WithProgress{T}(string, string, Func{Action{double, double}, T})"/>, and the callback
+    /// may also replace the bar's description (for live counts such as failures and tokens/s).</summary>
+    public T WithProgress<T>(string description, string unit, Func<Action<double, double, string?>, T> work)
     {
         if (!Interactive)
         {
-            return work((_, _) => { });
+            return work((_, _, _) => { });
         }
 
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Error) });
@@ -27,10 +32,14 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, bool Interacti
             .Start(ctx =>
             {
                 ProgressTask task = ctx.AddTask(description, maxValue: 1);
-                return work((done, total) =>
+                return work((done, total, text) =>
                 {
                     task.MaxValue = Math.Max(total, 1);
                     task.Value = Math.Min(done, task.MaxValue);
+                    if (text is not null)
+                    {
+                        task.Description = Markup.Escape(text);
+                    }
                 });
             });
     }

@@ -78,9 +78,11 @@ internal static class RerankCommand
             List<(int Top, int Samples)> stages = parse.GetValue(cascade) is string c ? ParseCascade(c) : [(parse.GetValue(top), parse.GetValue(samples))];
             List<Topic> list = TopicReader.Read(parse.GetValue(topics)!);
             Run firstStage = EvalInputs.ReadRun(parse.GetValue(run)!);
-            (Run reranked, List<RerankSummary> summaries) = context.WithProgress("reranking", "pairs", report =>
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            (Run reranked, List<RerankSummary> summaries) = context.WithProgress("reranking", "pairs", (Action<double, double, string?> report) =>
                 RetroStarReranker.CascadeAsync(client, store, options, stages, list, firstStage, id => reader.TryGetDoc(id, out int doc) ? reader.GetText(doc) : null,
-                    new Progress<RetroStarReranker.Progress>(p => report(p.Done, p.Total))).GetAwaiter().GetResult());
+                    new Progress<RetroStarReranker.Progress>(p => report(p.Done, p.Total,
+                        $"reranking: {p.TokensOut / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0} tokens/s, {p.Unparseable} unparseable, {p.Failures} failed"))).GetAwaiter().GetResult());
             SearchCommand.WriteRun(outPath, reranked);
             foreach (RerankSummary s in summaries)
             {

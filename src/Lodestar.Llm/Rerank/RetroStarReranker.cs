@@ -22,8 +22,8 @@ namespace Lodestar.Llm.Rerank;
 /// </remarks>
 public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, RerankOptions options)
 {
-    /// <summary>Progress: pairs done, pairs in all, samples that failed to parse so far.</summary>
-    public readonly record struct Progress(int Done, int Total, long Unparseable);
+    /// <summary>Progress: pairs done and in all, unparseable samples and failed requests so far, tokens generated.</summary>
+    public readonly record struct Progress(int Done, int Total, long Unparseable, int Failures, long TokensOut);
 
     /// <summary>Reranks <paramref name="firstStage"/> for <paramref name="topics"/>.</summary>
     /// <param name="topics">The topics (their text and excluded ids).</param>
@@ -70,7 +70,8 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
                         failures.AddOrUpdate(failure, 1, (_, n) => n + 1);
                     }
 
-                    progress?.Report(new Progress(Interlocked.Increment(ref done), pairs.Count, Interlocked.Read(ref unparseableNew)));
+                    progress?.Report(new Progress(Interlocked.Increment(ref done), pairs.Count, Interlocked.Read(ref unparseableNew),
+                        failures.Values.Sum(), Interlocked.Read(ref tokensOut)));
                 }
                 finally
                 {
