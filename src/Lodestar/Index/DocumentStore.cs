@@ -10,11 +10,15 @@ namespace Lodestar.Index;
 /// Brotli-compressed (<c>store.bin</c>), with a table (<c>store.idx</c>) of (int64 offset, int32 first doc) per block
 /// plus a final (end offset, document count) entry, little-endian.
 /// </summary>
-/// <remarks>Fetching one text finds its block by binary search and decompresses that block only.</remarks>
+/// <remarks>Fetching one text finds its block by binary search and decompresses that block only; the last
+/// <see cref="CachedBlocks"/> decompressed blocks are kept, since a reranker reads neighbouring documents together.</remarks>
 public sealed class DocumentStore : IDisposable
 {
     /// <summary>Documents per compressed block.</summary>
     public const int BlockSize = 32;
+
+    /// <summary>Decompressed blocks kept in memory.</summary>
+    public const int CachedBlocks = 64;
 
     private const int Quality = 1;
     private const int Window = 22;
@@ -23,6 +27,8 @@ public sealed class DocumentStore : IDisposable
     private readonly long[] _offsets;
     private readonly int[] _firstDocs;
     private readonly string _path;
+    private readonly Dictionary<int, byte[]> _cache = [];
+    private readonly Queue<int> _cacheOrder = new();
 
     internal DocumentStore(string dataPath, byte[] idx)
     {
@@ -48,18 +54,7 @@ public sealed class DocumentStore : IDisposable
             block = ~block - 1;
         }
 
-        long start = _offsets[block];
-        byte[] compressed = new byte[_offsets[block + 1] - start];
-        lock (_data)
-        {
-            _data.Position = start;
-            _data.ReadExactly(compressed);
-        }
-
-        using var brotli = new BrotliStream(new MemoryStream(compressed), CompressionMode.Decompress);
-        var raw = new MemoryStream();
-        brotli.CopyTo(raw);
-        ReadOnlySpan<byte> span = raw.GetBuffer().AsSpan(0, (int)raw.Length);
+        ReadOnlySpan<byte> span = Block(block);
         int pos = 0;
         for (int i = 0; i < doc - _firstDocs[block]; i++)
         {
@@ -74,6 +69,44 @@ public sealed class DocumentStore : IDisposable
         }
 
         return Encoding.UTF8.GetString(span.Slice(pos, length));
+    }
+
+    /// <summary>The decompressed bytes of a block, from the cache when it is there.</summary>
+    private byte[] Block(int block)
+    {
+        lock (_cache)
+        {
+            if (_cache.TryGetValue(block, out byte[]? cached))
+            {
+                return cached;
+            }
+        }
+
+        long start = _offsets[block];
+        byte[] compressed = new byte[_offsets[block + 1] - start];
+        lock (_data)
+        {
+            _data.Position = start;
+            _data.ReadExactly(compressed);
+        }
+
+        using var brotli = new BrotliStream(new MemoryStream(compressed), CompressionMode.Decompress);
+        var raw = new MemoryStream();
+        brotli.CopyTo(raw);
+        byte[] bytes = raw.ToArray();
+        lock (_cache)
+        {
+            if (_cache.TryAdd(block, bytes))
+            {
+                _cacheOrder.Enqueue(block);
+                if (_cacheOrder.Count > CachedBlocks)
+                {
+                    _cache.Remove(_cacheOrder.Dequeue());
+                }
+            }
+        }
+
+        return bytes;
     }
 
     /// <summary>Compresses one block of texts.</summary>
