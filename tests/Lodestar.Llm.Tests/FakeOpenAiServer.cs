@@ -29,7 +29,7 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     public List<string> Bodies { get; } = [];
 
     /// <summary>Starts a server; <paramref name="script"/> answers the n-th chat request (1-based).</summary>
-    public static async Task<FakeOpenAiServer> StartAsync(Func<HttpContext, int, string, Task> script, bool tokenize = false)
+    public static async Task<FakeOpenAiServer> StartAsync(Func<HttpContext, int, string, Task> script, bool tokenize = false, int? sglangConcurrency = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -71,6 +71,11 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
             });
         }
 
+        if (sglangConcurrency is int concurrency)
+        {
+            app.MapGet("/get_server_info", () => Results.Json(new { max_running_requests = concurrency, model_path = "m" }));
+        }
+
         app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = "retro-star" } } }));
         await app.StartAsync();
         server.Url = new Uri(app.Urls.First());
@@ -78,11 +83,14 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     }
 
     /// <summary>A normal OpenAI completion with the given texts as choices.</summary>
-    public static Task Answer(HttpContext ctx, params string[] texts) => ctx.Response.WriteAsJsonAsync(new
+    public static Task Answer(HttpContext ctx, params string[] texts) => AnswerWith(ctx, "stop", texts);
+
+    /// <summary>A completion whose choices all end with <paramref name="finishReason"/> (such as <c>length</c>).</summary>
+    public static Task AnswerWith(HttpContext ctx, string finishReason, params string[] texts) => ctx.Response.WriteAsJsonAsync(new
     {
         id = "x",
         @object = "chat.completion",
-        choices = texts.Select((t, i) => new { index = i, message = new { role = "assistant", content = t }, finish_reason = "stop" }),
+        choices = texts.Select((t, i) => new { index = i, message = new { role = "assistant", content = t }, finish_reason = finishReason }),
         usage = new { prompt_tokens = 100, completion_tokens = 20 * texts.Length },
     });
 

@@ -124,6 +124,27 @@ public class OpenAiClientTests
     }
 
     [Fact]
+    public async Task TruncatedOutput_IsReportedAsLength_AndHasNoScore()
+    {
+        await using var server = await FakeOpenAiServer.StartAsync((ctx, _, _) => FakeOpenAiServer.AnswerWith(ctx, "length", "Step 1: the query asks about pho"));
+        using OpenAiClient client = Client(server);
+        ChatResult result = await client.CompleteAsync(Request());
+        Assert.Equal("length", result.Choices[0].FinishReason);
+        Assert.Equal(Lodestar.Llm.Rerank.ScoreOutcome.Unparseable, Lodestar.Llm.Rerank.ScoreParser.Parse(result.Choices[0].Text).Outcome);
+    }
+
+    [Fact]
+    public async Task DiscoverConcurrency_ReadsSglangsServerInfo()
+    {
+        await using var sglang = await FakeOpenAiServer.StartAsync((ctx, _, _) => Task.CompletedTask, sglangConcurrency: 24);
+        using OpenAiClient client = Client(sglang);
+        Assert.Equal(24, await client.DiscoverConcurrencyAsync());
+        await using var plain = await FakeOpenAiServer.StartAsync((ctx, _, _) => Task.CompletedTask);
+        using OpenAiClient other = Client(plain, retries: 0);
+        Assert.Null(await other.DiscoverConcurrencyAsync());
+    }
+
+    [Fact]
     public async Task ListModels_ReadsTheServersList()
     {
         await using var server = await FakeOpenAiServer.StartAsync((ctx, _, _) => Task.CompletedTask);

@@ -189,6 +189,27 @@ public sealed class RetroStarRerankerTests : IDisposable
         store.Dispose();
     }
 
+    [Fact]
+    public async Task Resample_ReplacesUnparseableAnswers_WithinTheBound()
+    {
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        await using var server = await FakeOpenAiServer.StartAsync((ctx, _, body) =>
+        {
+            string prompt = PromptOf(body);
+            int n = seen.AddOrUpdate(prompt, 1, (_, c) => c + 1);
+            // The first answer to every prompt is cut off; the second is fine.
+            return n == 1 ? FakeOpenAiServer.AnswerWith(ctx, "length", "Step 1: the query") : FakeOpenAiServer.Answer(ctx, $"<score>{ScoreOf(prompt)}</score>");
+        });
+        (OpenAiClient client, JudgmentStore store) = Open(server, "resample.db");
+        (Run run, RerankSummary summary) = await new RetroStarReranker(client, store, new RerankOptions { Top = 10, Resample = 2 })
+            .RerankAsync(_topics[..5], _firstStage, id => _index.TryGetDoc(id, out int d) ? _index.GetText(d) : null);
+        Assert.Equal((50, 50L, 0), (summary.Pairs, summary.Unparseable, summary.Unscored)); // counted, then replaced
+        Assert.Equal(100, server.Requests);
+        Assert.Equal(100L, summary.Requested);
+        client.Dispose();
+        store.Dispose();
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -29,7 +29,8 @@ internal static class RerankCommand
         var definition = new Option<string?>("--definition") { Description = "Custom definition: the relevance definition." };
         var top = new Option<int>("--top") { Description = "Hits reranked per topic.", DefaultValueFactory = _ => 100 };
         var samples = new Option<int>("--samples") { Description = "K, samples per pair.", DefaultValueFactory = _ => 1 };
-        var inFlight = new Option<int>("--in-flight") { Description = "Requests in flight; size it to the server's concurrency.", DefaultValueFactory = _ => 64 };
+        var inFlight = new Option<int>("--in-flight") { Description = "Requests in flight; 0 = the server's own concurrency where it says (SGLang, llama.cpp), else 64.", DefaultValueFactory = _ => 0 };
+        var resample = new Option<int>("--resample") { Description = "Extra samples a pair may draw to replace unparseable ones.", DefaultValueFactory = _ => 0 };
         var timeout = new Option<int>("--timeout") { Description = "Seconds per attempt.", DefaultValueFactory = _ => 600 };
         var retries = new Option<int>("--retries") { Description = "Retries of a transient failure.", DefaultValueFactory = _ => 4 };
         var maxTokens = new Option<int>("--max-prompt-tokens") { Description = "Prompt budget in tokens (context - max new tokens - 128), counted by the server's /tokenize; 0 = none.", DefaultValueFactory = _ => 0 };
@@ -42,7 +43,7 @@ internal static class RerankCommand
         var output = new Option<string>("--output", "-o") { Description = "Reranked run: .json for BRIGHT JSON, else TREC.", Required = true };
         var command = new Command("rerank", "Rerank a run with Retro* on an OpenAI-compatible server; resumable.")
         {
-            index, topics, run, endpoint, model, apiKey, task, queryType, docType, definition, top, samples, inFlight, timeout, retries, maxChars, maxTokens,
+            index, topics, run, endpoint, model, apiKey, task, queryType, docType, definition, top, samples, inFlight, resample, timeout, retries, maxChars, maxTokens,
             onFailure, integration, cascade, fuse, storePath, output,
         };
         command.SetAction(parse =>
@@ -56,21 +57,31 @@ internal static class RerankCommand
                 : throw new ArgumentException($"unknown task '{parse.GetValue(task)}', expected 'custom' or one of: {string.Join(", ", RelevanceDefinition.Bright.Keys)}");
             string outPath = parse.GetValue(output)!;
             using IndexReader reader = IndexReader.Open(parse.GetValue(index)!);
-            using var client = new OpenAiClient(new EndpointOptions
+            var endpointOptions = new EndpointOptions
             {
                 BaseUrl = new Uri(parse.GetValue(endpoint)!),
                 Model = parse.GetValue(model)!,
                 ApiKey = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("LODESTAR_API_KEY"),
-                MaxInFlight = parse.GetValue(inFlight),
+                MaxInFlight = Math.Max(1, parse.GetValue(inFlight)),
                 RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
                 MaxRetries = parse.GetValue(retries),
-            });
+            };
+            if (parse.GetValue(inFlight) <= 0)
+            {
+                using var probe = new OpenAiClient(endpointOptions with { MaxRetries = 0, RequestTimeout = TimeSpan.FromSeconds(10) });
+                int? found = probe.DiscoverConcurrencyAsync().GetAwaiter().GetResult();
+                endpointOptions = endpointOptions with { MaxInFlight = found ?? 64 };
+                context.Error.WriteLine(found is null ? "in flight: 64 (the server does not say its concurrency)" : $"in flight: {found} (the server's own concurrency)");
+            }
+
+            using var client = new OpenAiClient(endpointOptions);
             using var store = new JudgmentStore(parse.GetValue(storePath) ?? outPath + ".judgments.db");
             var options = new RerankOptions
             {
                 Definition = d,
                 MaxPromptChars = parse.GetValue(maxChars),
                 MaxPromptTokens = parse.GetValue(maxTokens),
+                Resample = parse.GetValue(resample),
                 OnFailure = parse.GetValue(onFailure),
                 Integration = parse.GetValue(integration),
                 FirstStageWeight = ParseFuse(parse.GetValue(fuse)),

@@ -121,6 +121,30 @@ public sealed class OpenAiClient : IDisposable
         return null;
     }
 
+    /// <summary>How many requests the server runs at once, where it says: SGLang's <c>/get_server_info</c>
+    /// (<c>max_running_requests</c>) or llama.cpp's <c>/props</c> (<c>total_slots</c>); null when it does not.</summary>
+    public async Task<int?> DiscoverConcurrencyAsync(CancellationToken cancellationToken = default)
+    {
+        foreach ((string path, string field) in new[] { ("get_server_info", "max_running_requests"), ("props", "total_slots") })
+        {
+            try
+            {
+                string json = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+                using JsonDocument doc = JsonDocument.Parse(json);
+                if (doc.RootElement.TryGetProperty(field, out JsonElement value) && value.TryGetInt32(out int n) && n > 0)
+                {
+                    return n;
+                }
+            }
+            catch (Exception e) when (e is LlmException or JsonException or InvalidOperationException)
+            {
+                // not this server's dialect
+            }
+        }
+
+        return null;
+    }
+
     private async Task<string> SendAsync(HttpMethod method, string path, byte[]? body, CancellationToken ct)
     {
         await _inFlight.WaitAsync(ct).ConfigureAwait(false);

@@ -43,6 +43,10 @@ public sealed record RerankOptions
     /// <summary>What an unparseable sample counts as.</summary>
     public FailureRule OnFailure { get; init; } = FailureRule.Skip;
 
+    /// <summary>Extra samples a pair may draw to replace unparseable ones (0 = none): the pair integrates its first
+    /// K parsed samples. Every sample, unparseable ones included, stays in the store and in the counts.</summary>
+    public int Resample { get; init; }
+
     /// <summary>W of <c>--fuse first-stage=W</c>: final = (1 − W)·score/100 + W·minmax(first-stage score) per topic.</summary>
     public double FirstStageWeight { get; init; }
 }

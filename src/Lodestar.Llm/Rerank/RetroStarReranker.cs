@@ -130,44 +130,57 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
         });
         string promptSha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prompt)));
         pair.Key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{client.Options.Model}\n{parameters}\n{options.Seed}\n{promptSha}")));
-        int stored = store.Get(pair.Key).Count;
-        int missing = options.Samples - stored;
-        if (missing <= 0)
+        List<Judgment> have = store.Get(pair.Key);
+        long asked = 0, tin = 0, tout = 0, bad = 0;
+        int found = have.Count;
+        while (true)
         {
-            return (0, Math.Min(stored, options.Samples), cut, 0, 0, 0, null);
-        }
-
-        long seed = options.Seed + stored;
-        ChatResult result;
-        try
-        {
-            result = await client.CompleteAsync(new ChatRequest
+            int parsed = have.Count(j => j.Score is not null);
+            int missing = have.Count < options.Samples ? options.Samples - have.Count
+                : parsed < options.Samples && have.Count < options.Samples + options.Resample ? Math.Min(options.Samples - parsed, options.Samples + options.Resample - have.Count)
+                : 0;
+            if (missing <= 0)
             {
-                Messages = [("user", prompt)],
-                N = missing,
-                Temperature = options.Temperature,
-                TopP = options.TopP,
-                TopK = options.TopK,
-                Seed = seed,
-                MaxTokens = options.MaxTokens,
-                ChatTemplateKwargs = new Dictionary<string, object> { ["enable_thinking"] = options.EnableThinking },
-            }, ct).ConfigureAwait(false);
-        }
-        catch (LlmException e)
-        {
-            store.AddFailure(pair.Key, pair.Topic.Id, pair.Doc, e.Kind.ToString(), e.Message);
-            return (0, stored, cut, 0, 0, 0, e.Kind.ToString());
-        }
+                return (asked, Math.Min(found, options.Samples + options.Resample), cut, tin, tout, bad, null);
+            }
 
-        long perSample = result.CompletionTokens / Math.Max(1, result.Choices.Count);
-        var samples = result.Choices.Take(missing).Select((c, j) =>
-        {
-            ParsedScore parsed = ScoreParser.Parse(c.Text);
-            return new Judgment(pair.Key, stored + j, pair.Topic.Id, pair.Doc, client.Options.Model, client.Options.BaseUrl.ToString(), promptSha,
-                parameters, seed, c.Text, parsed.Score, parsed.Outcome.ToString(), cut, result.PromptTokens, perSample, result.Latency.TotalMilliseconds);
-        }).ToList();
-        store.Add(samples);
-        return (samples.Count, stored, cut, result.PromptTokens, result.CompletionTokens, samples.Count(s => s.Score is null), null);
+            long seed = options.Seed + have.Count;
+            ChatResult result;
+            try
+            {
+                result = await client.CompleteAsync(new ChatRequest
+                {
+                    Messages = [("user", prompt)],
+                    N = missing,
+                    Temperature = options.Temperature,
+                    TopP = options.TopP,
+                    TopK = options.TopK,
+                    Seed = seed,
+                    MaxTokens = options.MaxTokens,
+                    ChatTemplateKwargs = new Dictionary<string, object> { ["enable_thinking"] = options.EnableThinking },
+                }, ct).ConfigureAwait(false);
+            }
+            catch (LlmException e)
+            {
+                store.AddFailure(pair.Key, pair.Topic.Id, pair.Doc, e.Kind.ToString(), e.Message);
+                return (asked, found, cut, tin, tout, bad, e.Kind.ToString());
+            }
+
+            long perSample = result.CompletionTokens / Math.Max(1, result.Choices.Count);
+            int first = have.Count;
+            var samples = result.Choices.Take(missing).Select((c, j) =>
+            {
+                ParsedScore parsedScore = ScoreParser.Parse(c.Text);
+                return new Judgment(pair.Key, first + j, pair.Topic.Id, pair.Doc, client.Options.Model, client.Options.BaseUrl.ToString(), promptSha,
+                    parameters, seed, c.Text, parsedScore.Score, parsedScore.Outcome.ToString(), cut, result.PromptTokens, perSample, result.Latency.TotalMilliseconds);
+            }).ToList();
+            store.Add(samples);
+            have.AddRange(samples);
+            asked += samples.Count;
+            tin += result.PromptTokens;
+            tout += result.CompletionTokens;
+            bad += samples.Count(x => x.Score is null);
+        }
     }
 
     private const int NoTokenizer = 0;
@@ -226,9 +239,12 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
             var left = new List<Pair>();
             foreach (Pair p in window)
             {
-                List<Judgment> samples = p.Key.Length == 0 ? [] : [.. store.Get(p.Key).Take(options.Samples)];
-                unparseable += samples.Count(s => s.Outcome == nameof(ScoreOutcome.Unparseable));
-                clamped += samples.Count(s => s.Outcome == nameof(ScoreOutcome.Clamped));
+                List<Judgment> all = p.Key.Length == 0 ? [] : [.. store.Get(p.Key).Take(options.Samples + options.Resample)];
+                unparseable += all.Count(s => s.Outcome == nameof(ScoreOutcome.Unparseable));
+                clamped += all.Count(s => s.Outcome == nameof(ScoreOutcome.Clamped));
+                // Without re-sampling: the first K samples. With it: the first K parsed ones.
+                List<Judgment> samples = options.Resample == 0 ? [.. all.Take(options.Samples)]
+                    : [.. all.Where(s => s.Score is not null).Take(options.Samples)];
                 double? score = samples.Count == 0 ? null
                     : ScoreIntegration.Integrate([.. samples.Select(s => new ParsedScore(s.Score, Enum.Parse<ScoreOutcome>(s.Outcome)))], options.Integration, options.OnFailure);
                 if (score is double s)
