@@ -130,18 +130,24 @@ internal static class GainMeasures
         double idealGain = Ideal(0);
         double oldIdealGain = idealGain;
         int i = 0;
+
+        // nDCG at this rank becomes one of the averaged points (when the ideal DCG is positive).
+        void AddPoint()
+        {
+            if (idcg > 0)
+            {
+                sum += dcg / idcg;
+                points++;
+            }
+        }
+
         for (; i < r.NumRet && idealGain > 0; i++)
         {
             double gain = JudgedRanking.Gain(r.Grades[i]);
             idealGain = Ideal(i);
             if (oldIdealGain != idealGain)
             {
-                if (idcg > 0)
-                {
-                    sum += dcg / idcg;
-                    points++;
-                }
-
+                AddPoint();
                 oldIdealGain = idealGain;
             }
 
@@ -159,11 +165,7 @@ internal static class GainMeasures
                 dcg += JudgedRanking.Gain(r.Grades[i]) / Math.Log2(i + 2);
             }
 
-            if (idcg > 0)
-            {
-                sum += dcg / idcg;
-                points++;
-            }
+            AddPoint();
         }
 
         while (idealGain > 0)
@@ -171,12 +173,7 @@ internal static class GainMeasures
             idealGain = Ideal(i);
             if (oldIdealGain != idealGain)
             {
-                if (idcg > 0)
-                {
-                    sum += dcg / idcg;
-                    points++;
-                }
-
+                AddPoint();
                 oldIdealGain = idealGain;
             }
 
