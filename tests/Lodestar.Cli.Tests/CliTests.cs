@@ -96,7 +96,7 @@ public class CliTests
         Assert.StartsWith("lodestar: illegal b value: 1.5, must be between 0 and 1", err);
     }
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -21,11 +21,7 @@ public class HtmlReportTests
     [ChromiumFact]
     public async Task EvalHtml_RendersThreeChartsInHeadlessChromium()
     {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Lodestar.slnx")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
+        string root = CliTests.RepoRoot();
 
         string dir = Path.Combine(Path.GetTempPath(), "lodestar-html-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);

@@ -18,11 +18,7 @@ public sealed class RerankCrashTests : IDisposable
     [Fact]
     public async Task KilledFiveTimes_ResumesToTheUninterruptedRun_WithoutAskingAgainForStoredSamples()
     {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Lodestar.slnx")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
+        string root = Repo.Root;
 
         Directory.CreateDirectory(_dir);
         string index = Path.Combine(_dir, "index");

@@ -27,7 +27,7 @@ public class RetroStarPromptTests
     [Fact]
     public void EmbeddedContract_EqualsTheSharedSpec()
     {
-        string? shared = FindShared();
+        string? shared = Repo.Shared;
         if (shared is null)
         {
             return; // the embedded copies are still checked through the goldens above
@@ -62,19 +62,5 @@ public class RetroStarPromptTests
         RelevanceDefinition d = RelevanceDefinition.ForTask("my-collection");
         Assert.Equal(("query", "document"), (d.QueryType, d.DocType));
         Assert.StartsWith("Given a query and a document", d.Definition);
-    }
-
-    private static string? FindShared()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared");
-            if (File.Exists(Path.Combine(candidate, "specs", "retro-star-prompt.txt")))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
     }
 }

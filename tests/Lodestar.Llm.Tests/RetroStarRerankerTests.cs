@@ -21,11 +21,7 @@ public sealed class RetroStarRerankerTests : IDisposable
 
     public RetroStarRerankerTests()
     {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Lodestar.slnx")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
+        string root = Repo.Root;
 
         Directory.CreateDirectory(_dir);
         IndexWriter.Build(Path.Combine(root, "data/cranfield/corpus.jsonl.gz"), Path.Combine(_dir, "index"), new IndexBuildOptions());

@@ -111,6 +111,9 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
     private sealed record Pair(Topic Topic, string Doc, int Rank, double FirstStageScore)
     {
         public string Key { get; set; } = "";
+
+        /// <summary>The pair's samples, stored and new, by index; filled while scoring.</summary>
+        public List<Judgment> Samples { get; set; } = [];
     }
 
     private async Task<(long Asked, long Found, bool Truncated, long In, long Out, long Unparseable, string? Failure)> ScoreAsync(
@@ -131,6 +134,7 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
         string promptSha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prompt)));
         pair.Key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{client.Options.Model}\n{parameters}\n{options.Seed}\n{promptSha}")));
         List<Judgment> have = store.Get(pair.Key);
+        pair.Samples = have; // grows below as answers arrive; Assemble reads it instead of the store
         long asked = 0, tin = 0, tout = 0, bad = 0;
         int found = have.Count;
         while (true)
@@ -239,7 +243,7 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
             var left = new List<Pair>();
             foreach (Pair p in window)
             {
-                List<Judgment> all = p.Key.Length == 0 ? [] : [.. store.Get(p.Key).Take(options.Samples + options.Resample)];
+                List<Judgment> all = [.. p.Samples.Take(options.Samples + options.Resample)];
                 unparseable += all.Count(s => s.Outcome == nameof(ScoreOutcome.Unparseable));
                 clamped += all.Count(s => s.Outcome == nameof(ScoreOutcome.Clamped));
                 // Without re-sampling: the first K samples. With it: the first K parsed ones.

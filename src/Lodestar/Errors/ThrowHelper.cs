@@ -16,10 +16,6 @@ internal static class ThrowHelper
     public static T Input<T>(string path, long line, long column, string problem) =>
         throw new InputException(new SourcePosition(path, line, column), problem);
 
-    /// <summary>Throws an <see cref="IndexCorruptException"/>.</summary>
-    [DoesNotReturn]
-    public static void Corrupt(string file, string check) => throw new IndexCorruptException(file, check);
-
     /// <summary>Quotes and escapes <paramref name="text"/> for a message, cut to 80 characters.</summary>
     public static string Quote(ReadOnlySpan<char> text)
     {

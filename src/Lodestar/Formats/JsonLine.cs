@@ -24,9 +24,6 @@ internal ref struct JsonLine
         }
     }
 
-    /// <summary>Column (1-based, bytes) of the current token.</summary>
-    public readonly long Column => _reader.TokenStartIndex + 1;
-
     /// <summary>Moves to the next property; false at the end of the object.</summary>
     public bool NextProperty(out string name)
     {
