@@ -151,7 +151,7 @@ public sealed class RetroStarRerankerTests : IDisposable
             return FakeOpenAiServer.Answer(ctx, [.. Enumerable.Range(0, n).Select(i => $"<score>{Math.Min(100, score + i)}</score>")]);
         });
         (OpenAiClient client, JudgmentStore store) = Open(server, "cascade.db");
-        (Run run, List<RerankSummary> summaries) = await RetroStarReranker.CascadeAsync(client, store, new RerankOptions(),
+        (Run run, List<RerankSummary> summaries) = await RetroStarReranker.CascadeAsync(new OpenAiChatClient(client), store, new RerankOptions(),
             [(100, 1), (30, 16)], _topics, _firstStage, id => _index.TryGetDoc(id, out int d) ? _index.GetText(d) : null);
 
         Assert.Equal([5000, 1500], summaries.Select(x => x.Pairs));

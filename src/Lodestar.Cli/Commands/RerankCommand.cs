@@ -3,9 +3,12 @@ using System.Text.Json;
 using Lodestar.Formats;
 using Lodestar.Index;
 using Lodestar.Llm.Client;
+using Lodestar.Llm.Engine;
 using Lodestar.Llm.Judgments;
 using Lodestar.Llm.Rerank;
 using Lodestar.Model;
+using Lodestar.Llm.Models;
+using Microsoft.Extensions.AI;
 
 namespace Lodestar.Cli.Commands;
 
@@ -20,8 +23,13 @@ internal static class RerankCommand
         var index = new Option<string>("--index") { Description = "Index holding the documents' text.", Required = true };
         var topics = new Option<string>("--topics") { Description = "Topics (BRIGHT examples give excluded ids).", Required = true };
         var run = new Option<string>("--run") { Description = "First-stage run (TREC or BRIGHT JSON).", Required = true };
-        var endpoint = new Option<string>("--endpoint") { Description = "Server base URL, e.g. http://127.0.0.1:30000.", Required = true };
-        var model = new Option<string>("--model") { Description = "Model name on the server.", Required = true };
+        var endpoint = new Option<string?>("--endpoint") { Description = "Server base URL, e.g. http://127.0.0.1:30000 (or use --gguf)." };
+        var model = new Option<string?>("--model") { Description = "Model name on the server." };
+        var gguf = new Option<string?>("--gguf") { Description = "Run the model embedded (llama.cpp): a .gguf path or hf:OWNER/REPO/FILE.gguf in the model cache." };
+        var llamaLib = new Option<string?>("--llama-lib") { Description = "Folder with libllama/libggml (default: tools/llama, LODESTAR_LLAMA_LIB)." };
+        var chatFormat = new Option<ChatFormat>("--chat-format") { Description = "Embedded chat template: auto, chatml, llama3 or gguf.", DefaultValueFactory = _ => ChatFormat.Auto };
+        var contextSize = new Option<int>("--context") { Description = "Embedded context in tokens (prompt + K answers).", DefaultValueFactory = _ => 8192 };
+        var maxNew = new Option<int>("--max-new-tokens") { Description = "Tokens an answer may have.", DefaultValueFactory = _ => 4096 };
         var apiKey = new Option<string?>("--api-key") { Description = "Bearer token (or set LODESTAR_API_KEY)." };
         var task = new Option<string>("--task") { Description = "A BRIGHT task (its relevance definition) or 'custom'.", DefaultValueFactory = _ => "custom" };
         var queryType = new Option<string?>("--query-type") { Description = "Custom definition: query type." };
@@ -41,9 +49,9 @@ internal static class RerankCommand
         var fuse = new Option<string?>("--fuse") { Description = "first-stage=W: final = (1-W)*score/100 + W*minmax(first-stage score)." };
         var storePath = new Option<string?>("--store") { Description = "Judgment store (SQLite); default OUTPUT.judgments.db." };
         var output = new Option<string>("--output", "-o") { Description = "Reranked run: .json for BRIGHT JSON, else TREC.", Required = true };
-        var command = new Command("rerank", "Rerank a run with Retro* on an OpenAI-compatible server; resumable.")
+        var command = new Command("rerank", "Rerank a run with Retro* on an OpenAI-compatible server or the embedded engine; resumable.")
         {
-            index, topics, run, endpoint, model, apiKey, task, queryType, docType, definition, top, samples, inFlight, resample, timeout, retries, maxChars, maxTokens,
+            index, topics, run, endpoint, model, gguf, llamaLib, chatFormat, contextSize, maxNew, apiKey, task, queryType, docType, definition, top, samples, inFlight, resample, timeout, retries, maxChars, maxTokens,
             onFailure, integration, cascade, fuse, storePath, output,
         };
         command.SetAction(parse =>
@@ -57,24 +65,9 @@ internal static class RerankCommand
                 : throw new ArgumentException($"unknown task '{parse.GetValue(task)}', expected 'custom' or one of: {string.Join(", ", RelevanceDefinition.Bright.Keys)}");
             string outPath = parse.GetValue(output)!;
             using IndexReader reader = IndexReader.Open(parse.GetValue(index)!);
-            var endpointOptions = new EndpointOptions
-            {
-                BaseUrl = new Uri(parse.GetValue(endpoint)!),
-                Model = parse.GetValue(model)!,
-                ApiKey = parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("LODESTAR_API_KEY"),
-                MaxInFlight = Math.Max(1, parse.GetValue(inFlight)),
-                RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)),
-                MaxRetries = parse.GetValue(retries),
-            };
-            if (parse.GetValue(inFlight) <= 0)
-            {
-                using var probe = new OpenAiClient(endpointOptions with { MaxRetries = 0, RequestTimeout = TimeSpan.FromSeconds(10) });
-                int? found = probe.DiscoverConcurrencyAsync().GetAwaiter().GetResult();
-                endpointOptions = endpointOptions with { MaxInFlight = found ?? 64 };
-                context.Error.WriteLine(found is null ? "in flight: 64 (the server does not say its concurrency)" : $"in flight: {found} (the server's own concurrency)");
-            }
-
-            using var client = new OpenAiClient(endpointOptions);
+            using IChatClient client = OpenClient(context, parse.GetValue(endpoint), parse.GetValue(model), parse.GetValue(apiKey), parse.GetValue(inFlight),
+                parse.GetValue(timeout), parse.GetValue(retries), parse.GetValue(gguf), parse.GetValue(llamaLib),
+                new LlamaChatOptions(parse.GetValue(chatFormat), parse.GetValue(contextSize)));
             using var store = new JudgmentStore(parse.GetValue(storePath) ?? outPath + ".judgments.db");
             var options = new RerankOptions
             {
@@ -85,6 +78,7 @@ internal static class RerankCommand
                 OnFailure = parse.GetValue(onFailure),
                 Integration = parse.GetValue(integration),
                 FirstStageWeight = ParseFuse(parse.GetValue(fuse)),
+                MaxTokens = parse.GetValue(maxNew),
             };
             List<(int Top, int Samples)> stages = parse.GetValue(cascade) is string c ? ParseCascade(c) : [(parse.GetValue(top), parse.GetValue(samples))];
             List<Topic> list = TopicReader.Read(parse.GetValue(topics)!);
@@ -108,6 +102,44 @@ internal static class RerankCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The chat client: a server (<c>--endpoint</c>, <c>--model</c>) or the embedded engine (<c>--gguf</c>).</summary>
+    internal static IChatClient OpenClient(CliContext context, string? endpoint, string? model, string? apiKey, int inFlight, int timeout, int retries,
+        string? gguf, string? llamaLib, LlamaChatOptions embedded)
+    {
+        if ((endpoint is null) == (gguf is null))
+        {
+            throw new ArgumentException("give either --endpoint URL --model NAME (a server) or --gguf MODEL (embedded llama.cpp)");
+        }
+
+        if (gguf is not null)
+        {
+            string path = ModelCache.Resolve(gguf);
+            LlamaModel loaded = LlamaModel.Load(path, llamaLib);
+            var client = new LlamaChatClient(loaded, embedded, ownsModel: true);
+            context.Error.WriteLine($"embedded llama.cpp {LlamaLibrary.Version}: {loaded.Description}, chat format {client.Format}, from {LlamaLibrary.LoadedFrom}");
+            return client;
+        }
+
+        var endpointOptions = new EndpointOptions
+        {
+            BaseUrl = new Uri(endpoint!),
+            Model = model ?? throw new ArgumentException("--endpoint needs --model NAME"),
+            ApiKey = apiKey ?? Environment.GetEnvironmentVariable("LODESTAR_API_KEY"),
+            MaxInFlight = Math.Max(1, inFlight),
+            RequestTimeout = TimeSpan.FromSeconds(timeout),
+            MaxRetries = retries,
+        };
+        if (inFlight <= 0)
+        {
+            using var probe = new OpenAiClient(endpointOptions with { MaxRetries = 0, RequestTimeout = TimeSpan.FromSeconds(10) });
+            int? found = probe.DiscoverConcurrencyAsync().GetAwaiter().GetResult();
+            endpointOptions = endpointOptions with { MaxInFlight = found ?? 64 };
+            context.Error.WriteLine(found is null ? "in flight: 64 (the server does not say its concurrency)" : $"in flight: {found} (the server's own concurrency)");
+        }
+
+        return new OpenAiChatClient(new OpenAiClient(endpointOptions));
     }
 
     /// <summary>Parses <c>100@1,30@16</c>.</summary>

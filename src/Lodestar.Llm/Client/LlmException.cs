@@ -14,6 +14,9 @@ public enum LlmFailure
 
     /// <summary>The body was not the JSON the protocol promises.</summary>
     Malformed,
+
+    /// <summary>The embedded engine failed (the prompt did not fit, or llama.cpp returned an error).</summary>
+    Engine,
 }
 
 /// <summary>A failed LLM request: the message names the endpoint, the model, the status and the body's start.</summary>
@@ -27,6 +30,13 @@ public sealed class LlmException : Exception
         Status = status;
     }
 
+    /// <summary>Creates an exception for a failure with no HTTP exchange (the embedded engine).</summary>
+    public LlmException(LlmFailure kind, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        Kind = kind;
+    }
+
     /// <summary>The kind of failure.</summary>
     public LlmFailure Kind { get; }
 
@@ -34,7 +44,7 @@ public sealed class LlmException : Exception
     public int? Status { get; }
 
     /// <summary>Whether trying again may help: 429, 5xx, timeouts, dropped connections, malformed bodies.</summary>
-    public bool IsTransient => Kind != LlmFailure.Http || Status is 429 or >= 500;
+    public bool IsTransient => Kind is LlmFailure.Timeout or LlmFailure.Connection or LlmFailure.Malformed || (Kind == LlmFailure.Http && Status is 429 or >= 500);
 
     private static string Describe(LlmFailure kind, int? status) => kind switch
     {

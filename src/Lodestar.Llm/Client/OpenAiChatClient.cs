@@ -8,7 +8,7 @@ namespace Lodestar.Llm.Client;
 /// plugged in where Lodestar asks for a chat client. <c>n</c> samples come back as one assistant message each;
 /// <c>chat_template_kwargs</c> and <c>n</c> are read from <see cref="ChatOptions.AdditionalProperties"/>.
 /// </summary>
-public sealed class OpenAiChatClient(OpenAiClient client) : IChatClient
+public sealed class OpenAiChatClient(OpenAiClient client) : IChatClient, ITokenCounter
 {
     /// <inheritdoc />
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -57,9 +57,15 @@ public sealed class OpenAiChatClient(OpenAiClient client) : IChatClient
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is null && serviceType.IsInstanceOfType(this) ? this
-        : serviceKey is null && serviceType == typeof(OpenAiClient) ? client
+        serviceKey is not null ? null
+        : serviceType.IsInstanceOfType(this) ? this
+        : serviceType == typeof(OpenAiClient) ? client
+        : serviceType == typeof(ChatEndpoint) ? new ChatEndpoint(client.Options.Model, client.Options.BaseUrl.ToString(), client.Options.MaxInFlight)
+        : serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata("openai-compatible", client.Options.BaseUrl, client.Options.Model)
         : null;
+
+    /// <inheritdoc />
+    public Task<int?> CountTokensAsync(string text, CancellationToken cancellationToken = default) => client.CountTokensAsync(text, cancellationToken);
 
     /// <inheritdoc />
     public void Dispose() => client.Dispose();

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Lodestar.Llm.Client;
 using Lodestar.Llm.Judgments;
 using Lodestar.Model;
+using Microsoft.Extensions.AI;
 
 namespace Lodestar.Llm.Rerank;
 
@@ -20,8 +21,17 @@ namespace Lodestar.Llm.Rerank;
 /// The written score is the integrated score plus 1e-6 × (window − first-stage rank), so that trec_eval's re-sort
 /// keeps the tie order.
 /// </remarks>
-public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, RerankOptions options)
+public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, RerankOptions options)
 {
+    private readonly ChatEndpoint _endpoint = client.GetService<ChatEndpoint>() ?? throw new ArgumentException(
+        "the chat client must offer a ChatEndpoint service (OpenAiChatClient and LlamaChatClient do)", nameof(client));
+
+    /// <summary>Reranks through an OpenAI-compatible server.</summary>
+    public RetroStarReranker(OpenAiClient client, JudgmentStore store, RerankOptions options)
+        : this(new OpenAiChatClient(client), store, options)
+    {
+    }
+
     /// <summary>Progress: pairs done and in all, unparseable samples and failed requests so far, tokens generated.</summary>
     public readonly record struct Progress(int Done, int Total, long Unparseable, int Failures, long TokensOut);
 
@@ -49,7 +59,7 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
         var failures = new ConcurrentDictionary<string, int>();
         long requested = 0, reused = 0, truncated = 0, tokensIn = 0, tokensOut = 0, unparseableNew = 0;
         int done = 0;
-        using var slots = new SemaphoreSlim(client.Options.MaxInFlight);
+        using var slots = new SemaphoreSlim(_endpoint.MaxInFlight);
         var running = new List<Task>();
         foreach (Pair pair in pairs)
         {
@@ -91,7 +101,7 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
     /// Runs stages one after another, each on the previous stage's ranking (the authors' cascade, such as top 100
     /// with K = 1, then the best 30 with K = 16). Stage s draws fresh samples: its seed is offset by 1,000,000·s.
     /// </summary>
-    public static async Task<(Run Run, List<RerankSummary> Summaries)> CascadeAsync(OpenAiClient client, JudgmentStore store, RerankOptions options,
+    public static async Task<(Run Run, List<RerankSummary> Summaries)> CascadeAsync(IChatClient client, JudgmentStore store, RerankOptions options,
         IReadOnlyList<(int Top, int Samples)> stages, IReadOnlyList<Topic> topics, Run firstStage, Func<string, string?> textOf,
         IProgress<Progress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -132,7 +142,7 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
             enable_thinking = options.EnableThinking,
         });
         string promptSha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prompt)));
-        pair.Key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{client.Options.Model}\n{parameters}\n{options.Seed}\n{promptSha}")));
+        pair.Key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{_endpoint.Model}\n{parameters}\n{options.Seed}\n{promptSha}")));
         List<Judgment> have = store.Get(pair.Key);
         pair.Samples = have; // grows below as answers arrive; Assemble reads it instead of the store
         long asked = 0, tin = 0, tout = 0, bad = 0;
@@ -149,19 +159,22 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
             }
 
             long seed = options.Seed + have.Count;
-            ChatResult result;
+            ChatResponse response;
+            var clock = Stopwatch.StartNew();
             try
             {
-                result = await client.CompleteAsync(new ChatRequest
+                response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, prompt)], new ChatOptions
                 {
-                    Messages = [("user", prompt)],
-                    N = missing,
-                    Temperature = options.Temperature,
-                    TopP = options.TopP,
+                    Temperature = (float)options.Temperature,
+                    TopP = (float)options.TopP,
                     TopK = options.TopK,
                     Seed = seed,
-                    MaxTokens = options.MaxTokens,
-                    ChatTemplateKwargs = new Dictionary<string, object> { ["enable_thinking"] = options.EnableThinking },
+                    MaxOutputTokens = options.MaxTokens,
+                    AdditionalProperties = new AdditionalPropertiesDictionary
+                    {
+                        ["n"] = missing,
+                        ["chat_template_kwargs"] = new Dictionary<string, object> { ["enable_thinking"] = options.EnableThinking },
+                    },
                 }, ct).ConfigureAwait(false);
             }
             catch (LlmException e)
@@ -170,19 +183,21 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
                 return (asked, found, cut, tin, tout, bad, e.Kind.ToString());
             }
 
-            long perSample = result.CompletionTokens / Math.Max(1, result.Choices.Count);
+            long promptTokens = response.Usage?.InputTokenCount ?? 0, completionTokens = response.Usage?.OutputTokenCount ?? 0;
+            long perSample = completionTokens / Math.Max(1, response.Messages.Count);
+            double latency = clock.Elapsed.TotalMilliseconds;
             int first = have.Count;
-            var samples = result.Choices.Take(missing).Select((c, j) =>
+            var samples = response.Messages.Take(missing).Select((c, j) =>
             {
                 ParsedScore parsedScore = ScoreParser.Parse(c.Text);
-                return new Judgment(pair.Key, first + j, pair.Topic.Id, pair.Doc, client.Options.Model, client.Options.BaseUrl.ToString(), promptSha,
-                    parameters, seed, c.Text, parsedScore.Score, parsedScore.Outcome.ToString(), cut, result.PromptTokens, perSample, result.Latency.TotalMilliseconds);
+                return new Judgment(pair.Key, first + j, pair.Topic.Id, pair.Doc, _endpoint.Model, _endpoint.Endpoint, promptSha,
+                    parameters, seed, c.Text, parsedScore.Score, parsedScore.Outcome.ToString(), cut, promptTokens, perSample, latency);
             }).ToList();
             store.Add(samples);
             have.AddRange(samples);
             asked += samples.Count;
-            tin += result.PromptTokens;
-            tout += result.CompletionTokens;
+            tin += promptTokens;
+            tout += completionTokens;
             bad += samples.Count(x => x.Score is null);
         }
     }
@@ -209,7 +224,7 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
 
         for (int round = 0; round < 4; round++)
         {
-            int? tokens = await client.CountTokensAsync(prompt, ct).ConfigureAwait(false);
+            int? tokens = client.GetService<ITokenCounter>() is { } counter ? await counter.CountTokensAsync(prompt, ct).ConfigureAwait(false) : null;
             if (tokens is null)
             {
                 _tokenizer = NoTokenizer; // this server cannot count: use the character budget from now on
@@ -232,7 +247,7 @@ public sealed class RetroStarReranker(OpenAiClient client, JudgmentStore store, 
 
     private (Run Run, int Unscored, long Unparseable, long Clamped) Assemble(IReadOnlyList<Topic> topics, Run firstStage, List<Pair> pairs)
     {
-        var run = new Run($"retro-star-{client.Options.Model}");
+        var run = new Run($"retro-star-{_endpoint.Model}");
         int unscored = 0;
         long unparseable = 0, clamped = 0;
         var byTopic = pairs.GroupBy(p => p.Topic.Id).ToDictionary(g => g.Key, g => g.ToList());
