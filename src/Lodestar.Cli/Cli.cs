@@ -22,6 +22,9 @@ public static class Cli
             BrightCommand.Create(context),
             RerankCommand.Create(context),
             RerankCommand.CreateJudgments(context),
+            EmbedCommand.Create(context),
+            FuseCommand.Create(context),
+            ModelsCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);
@@ -48,6 +51,11 @@ public static class Cli
         catch (IndexCorruptException e)
         {
             context.Error.WriteLine(e.Message);
+            return 1;
+        }
+        catch (Exception e) when (e is Llm.Engine.LlamaException or Llm.Models.HubException or Llm.Client.LlmException)
+        {
+            context.Error.WriteLine($"lodestar: {e.Message}");
             return 1;
         }
         catch (ArgumentException e)

@@ -28,6 +28,14 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
 
     public List<string> Bodies { get; } = [];
 
+    /// <summary>Requests to /v1/embeddings so far.</summary>
+    public int EmbeddingRequests => _embeddingRequests;
+
+    private int _embeddingRequests;
+
+    /// <summary>The fake server's (unnormalized) embedding of a text: counts of a, e, i, o and its length.</summary>
+    public static float[] EmbeddingOf(string text) => [.. "aeio".Select(c => (float)text.Count(x => x == c)), text.Length];
+
     /// <summary>Starts a server; <paramref name="script"/> answers the n-th chat request (1-based).</summary>
     public static async Task<FakeOpenAiServer> StartAsync(Func<HttpContext, int, string, Task> script, bool tokenize = false, int? sglangConcurrency = null)
     {
@@ -76,6 +84,26 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
             app.MapGet("/get_server_info", () => Results.Json(new { max_running_requests = concurrency, model_path = "m" }));
         }
 
+        // /v1/embeddings: the first request fails with 503 (to exercise the retry); answers list the data in reverse,
+        // with index fields, as servers may.
+        app.MapPost("/v1/embeddings", async ctx =>
+        {
+            int n = Interlocked.Increment(ref server._embeddingRequests);
+            if (n == 1)
+            {
+                await Status(ctx, 503, "warming up");
+                return;
+            }
+
+            JsonElement body = Json(await new StreamReader(ctx.Request.Body).ReadToEndAsync());
+            string[] inputs = [.. body.GetProperty("input").EnumerateArray().Select(x => x.GetString()!)];
+            await ctx.Response.WriteAsJsonAsync(new
+            {
+                @object = "list",
+                data = inputs.Select((text, i) => new { @object = "embedding", index = i, embedding = EmbeddingOf(text) }).Reverse().ToArray(),
+                model = body.GetProperty("model").GetString(),
+            });
+        });
         app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = "retro-star" } } }));
         await app.StartAsync();
         server.Url = new Uri(app.Urls.First());

@@ -16,7 +16,10 @@ internal static class IndexCommand
         var memory = new Option<int>("--memory") { Description = "Postings kept in memory before spilling a sorted run, in MiB.", DefaultValueFactory = _ => 512 };
         var empty = new Option<EmptyDocumentPolicy>("--empty") { Description = "Documents with no terms: keep (count in N, as BRIGHT), skip, or error.", DefaultValueFactory = _ => EmptyDocumentPolicy.Keep };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing index at the output path." };
-        var command = new Command("index", "Build a BM25 index from a corpus.") { corpus, output, analyzer, threads, memory, empty, overwrite };
+        var dense = new Option<string?>("--dense") { Description = "Also build a vector index in INDEX/dense with MODEL: a .gguf or hf:… (embedded), or the server's model with --embed-endpoint." };
+        var denseOptions = new DenseBuildOptions();
+        var command = new Command("index", "Build a BM25 index from a corpus, and with --dense a vector index beside it.") { corpus, output, analyzer, threads, memory, empty, overwrite, dense };
+        denseOptions.AddTo(command, withOverwrite: false, withModel: false);
         command.SetAction(parse =>
         {
             string path = parse.GetValue(corpus)!;
@@ -35,6 +38,11 @@ internal static class IndexCommand
                 $"({summary.Tokens / Math.Max(summary.Seconds, 1e-9):N0} terms/s); {summary.IndexBytes / 1048576.0:F1} MiB on disk" +
                 (summary.EmptyDocuments > 0 ? $"; {summary.EmptyDocuments} empty documents {(parse.GetValue(empty) == EmptyDocumentPolicy.Skip ? "skipped" : "kept")}" : "") +
                 (summary.SpilledRuns > 0 ? $"; {summary.SpilledRuns} runs spilled" : ""));
+            if (parse.GetValue(dense) is string model)
+            {
+                denseOptions.Build(parse, context, path, Path.Combine(parse.GetValue(output)!, "dense"), overwrite: true, model: model);
+            }
+
             return 0;
         });
         return command;

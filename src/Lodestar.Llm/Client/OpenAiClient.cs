@@ -75,6 +75,36 @@ public sealed class OpenAiClient : IDisposable
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Embeddings of <paramref name="inputs"/> from <c>/v1/embeddings</c>, in input order (the answer's
+    /// <c>index</c> fields are honored), retrying transient failures within the configured bound.</summary>
+    /// <exception cref="LlmException">The request failed, or the answer has the wrong count.</exception>
+    public async Task<float[][]> EmbedAsync(IReadOnlyList<string> inputs, CancellationToken cancellationToken = default)
+    {
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["model"] = _options.Model, ["input"] = inputs });
+        return await _retry.ExecuteAsync(async ct =>
+        {
+            string json = await SendAsync(HttpMethod.Post, "v1/embeddings", body, ct).ConfigureAwait(false);
+            try
+            {
+                using JsonDocument doc = JsonDocument.Parse(json);
+                var vectors = new float[inputs.Count][];
+                int position = 0;
+                foreach (JsonElement item in doc.RootElement.GetProperty("data").EnumerateArray())
+                {
+                    int index = item.TryGetProperty("index", out JsonElement i) ? i.GetInt32() : position;
+                    vectors[index] = [.. item.GetProperty("embedding").EnumerateArray().Select(x => x.GetSingle())];
+                    position++;
+                }
+
+                return vectors.Any(v => v is null) ? throw new InvalidOperationException($"{position} embeddings for {inputs.Count} inputs") : vectors;
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException or FormatException)
+            {
+                throw new LlmException(LlmFailure.Malformed, new Uri(_options.BaseUrl, "v1/embeddings"), _options.Model, 200, json, e);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The model ids the server lists at <c>/v1/models</c>.</summary>
     public async Task<List<string>> ListModelsAsync(CancellationToken cancellationToken = default)
     {

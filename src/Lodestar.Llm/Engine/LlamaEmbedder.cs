@@ -78,7 +78,7 @@ public sealed class LlamaEmbedder : IEmbedder
                 {
                     for (int i = 0; i < tokens[s].Length; i++)
                     {
-                        _context.Add(tokens[s][i], i, s - first, 1, output: true);
+                        _context.Add(tokens[s][i], i, s - first, 1, output: true); // pooled embeddings read every token
                     }
                 }
 
