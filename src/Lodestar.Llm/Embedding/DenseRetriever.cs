@@ -21,10 +21,12 @@ public static class DenseRetriever
         foreach (Topic[] batch in topics.Chunk(64))
         {
             float[][] vectors = await embedder.EmbedAsync([.. batch.Select(t => queries.Query(t.Text))], cancellationToken).ConfigureAwait(false);
+            int extra = batch.Max(t => t.ExcludedIds.Count);
+            (int Row, float Score)[][] found = precision == Precision.Float32 ? index.SearchMany(vectors, k + extra) : [.. vectors.Select(v => index.Search(v, k + extra, precision))];
             for (int i = 0; i < batch.Length; i++)
             {
                 var excluded = new HashSet<string>(batch[i].ExcludedIds, StringComparer.Ordinal);
-                (int Row, float Score)[] hits = index.Search(vectors[i], k + excluded.Count, precision);
+                (int Row, float Score)[] hits = found[i];
                 run.Set(batch[i].Id, [.. hits.Where(h => !excluded.Contains(index.Ids[h.Row])).Take(k).Select(h => new Hit(index.Ids[h.Row], h.Score))]);
                 progress?.Report(++done);
             }

@@ -62,6 +62,19 @@ public sealed class DenseTests : IDisposable
     }
 
     [Fact]
+    public void Searching_many_queries_in_one_pass_equals_searching_them_one_by_one()
+    {
+        float[][] docs = RandomUnitVectors(10_000, 48, 7);
+        float[][] queries = RandomUnitVectors(13, 48, 8);
+        using VectorIndex index = VectorIndex.Open(Build(docs, int8: false));
+        (int Row, float Score)[][] many = index.SearchMany(queries, 50);
+        for (int j = 0; j < queries.Length; j++)
+        {
+            Assert.Equal(index.Search(queries[j], 50), many[j]);
+        }
+    }
+
+    [Fact]
     public void Int8_with_rescoring_reaches_recall_at_10_of_at_least_0_99()
     {
         float[][] docs = RandomUnitVectors(30_000, 384, 3);
