@@ -15,3 +15,16 @@ public interface ITokenCounter
     /// <summary>The token count, or null when the backend cannot count.</summary>
     public Task<int?> CountTokensAsync(string text, CancellationToken cancellationToken = default);
 }
+
+/// <summary>Streaming for clients that produce whole answers (reranking needs whole answers).</summary>
+internal static class WholeResponses
+{
+    /// <summary>The response of <paramref name="response"/> as its updates, all at once when it completes.</summary>
+    public static async IAsyncEnumerable<Microsoft.Extensions.AI.ChatResponseUpdate> AsUpdates(Task<Microsoft.Extensions.AI.ChatResponse> response)
+    {
+        foreach (Microsoft.Extensions.AI.ChatResponseUpdate update in (await response.ConfigureAwait(false)).ToChatResponseUpdates())
+        {
+            yield return update;
+        }
+    }
+}

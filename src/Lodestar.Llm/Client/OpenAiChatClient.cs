@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
 namespace Lodestar.Llm.Client;
@@ -45,15 +44,8 @@ public sealed class OpenAiChatClient(OpenAiClient client) : IChatClient, ITokenC
     }
 
     /// <summary>Streams nothing incrementally: the whole answer arrives as one update (reranking needs whole answers).</summary>
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ChatResponse response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (ChatResponseUpdate update in response.ToChatResponseUpdates())
-        {
-            yield return update;
-        }
-    }
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        CancellationToken cancellationToken = default) => WholeResponses.AsUpdates(GetResponseAsync(messages, options, cancellationToken));
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null) =>

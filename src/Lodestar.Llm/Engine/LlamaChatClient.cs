@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Lodestar.Llm.Client;
 using Microsoft.Extensions.AI;
 
@@ -97,15 +96,8 @@ public sealed class LlamaChatClient : IChatClient, ITokenCounter
         Task.FromResult<int?>(Prompt([("user", text)], thinking: false).Length);
 
     /// <summary>The whole answer arrives as one update.</summary>
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ChatResponse response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
-        foreach (ChatResponseUpdate update in response.ToChatResponseUpdates())
-        {
-            yield return update;
-        }
-    }
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        CancellationToken cancellationToken = default) => WholeResponses.AsUpdates(GetResponseAsync(messages, options, cancellationToken));
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null) =>

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Lodestar.Errors;
 using Lodestar.Index;
@@ -53,30 +52,15 @@ public sealed record VectorIndexHeader
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     /// <summary>Writes the header with its own checksum line.</summary>
-    public void Write(string directory)
-    {
-        string json = JsonSerializer.Serialize(this, Json);
-        File.WriteAllText(Path.Combine(directory, FileName), json + "\nsha256 " + IndexHeader.Sha256Hex(Encoding.UTF8.GetBytes(json)) + "\n", new UTF8Encoding(false));
-    }
+    public void Write(string directory) => ChecksummedJson.Write(Path.Combine(directory, FileName), this, Json);
 
     /// <summary>Reads and checks the header in <paramref name="directory"/>.</summary>
     /// <exception cref="IndexCorruptException">Missing, altered, or of another version.</exception>
     public static VectorIndexHeader Read(string directory)
     {
         string path = Path.Combine(directory, FileName);
-        if (!File.Exists(path))
-        {
-            throw new IndexCorruptException(path, Directory.Exists(directory) ? "no vector index header; is this a Lodestar vector index?" : "the index directory does not exist");
-        }
-
-        string text = File.ReadAllText(path);
-        int cut = text.LastIndexOf("\nsha256 ", StringComparison.Ordinal);
-        if (cut < 0 || IndexHeader.Sha256Hex(Encoding.UTF8.GetBytes(text[..cut])) != text[(cut + 8)..].Trim())
-        {
-            throw new IndexCorruptException(path, "the header's checksum does not match its contents");
-        }
-
-        VectorIndexHeader header = JsonSerializer.Deserialize<VectorIndexHeader>(text[..cut], Json) ?? throw new IndexCorruptException(path, "empty header");
+        VectorIndexHeader header = ChecksummedJson.Read<VectorIndexHeader>(path, Json,
+            Directory.Exists(directory) ? "no vector index header; is this a Lodestar vector index?" : "the index directory does not exist");
         return header.Format == "lodestar-vectors" && header.FormatVersion == CurrentFormatVersion ? header
             : throw new IndexCorruptException(path, $"expected format lodestar-vectors version {CurrentFormatVersion}, found {header.Format} version {header.FormatVersion}");
     }

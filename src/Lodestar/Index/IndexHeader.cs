@@ -65,33 +65,15 @@ public sealed record IndexHeader
     };
 
     /// <summary>Writes the header with its own checksum line.</summary>
-    public void Write(string directory)
-    {
-        string json = JsonSerializer.Serialize(this, s_json);
-        string text = json + "\n" + "sha256 " + Sha256Hex(Encoding.UTF8.GetBytes(json)) + "\n";
-        File.WriteAllText(Path.Combine(directory, FileName), text, new UTF8Encoding(false));
-    }
+    public void Write(string directory) => ChecksummedJson.Write(Path.Combine(directory, FileName), this, s_json);
 
     /// <summary>Reads and checks the header of the index in <paramref name="directory"/>.</summary>
     /// <exception cref="IndexCorruptException">Missing, altered, or of another format version.</exception>
     public static IndexHeader Read(string directory)
     {
         string path = Path.Combine(directory, FileName);
-        if (!File.Exists(path))
-        {
-            throw new IndexCorruptException(path, Directory.Exists(directory)
-                ? "no index header; is this a Lodestar index?" : "the index directory does not exist");
-        }
-
-        string text = File.ReadAllText(path);
-        int cut = text.LastIndexOf("\nsha256 ", StringComparison.Ordinal);
-        if (cut < 0 || Sha256Hex(Encoding.UTF8.GetBytes(text[..cut])) != text[(cut + 8)..].Trim())
-        {
-            throw new IndexCorruptException(path, "the header's checksum does not match its contents");
-        }
-
-        IndexHeader header = JsonSerializer.Deserialize<IndexHeader>(text[..cut], s_json)
-            ?? throw new IndexCorruptException(path, "empty header");
+        IndexHeader header = ChecksummedJson.Read<IndexHeader>(path, s_json, Directory.Exists(directory)
+            ? "no index header; is this a Lodestar index?" : "the index directory does not exist");
         if (header.Format != "lodestar-bm25" || header.FormatVersion != CurrentFormatVersion)
         {
             throw new IndexCorruptException(path,
