@@ -25,6 +25,7 @@ public static class Cli
             EmbedCommand.Create(context),
             FuseCommand.Create(context),
             ModelsCommand.Create(context),
+            DataCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);
@@ -53,7 +54,7 @@ public static class Cli
             context.Error.WriteLine(e.Message);
             return 1;
         }
-        catch (Exception e) when (e is Llm.Engine.LlamaException or Llm.Models.HubException or Llm.Client.LlmException)
+        catch (Exception e) when (e is Llm.Engine.LlamaException or Hub.HubException or Llm.Client.LlmException)
         {
             context.Error.WriteLine($"lodestar: {e.Message}");
             return 1;

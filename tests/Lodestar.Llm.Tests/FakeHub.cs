@@ -32,6 +32,15 @@ public sealed class FakeHub : IAsyncDisposable
     /// <summary>Serves <paramref name="bytes"/> at <paramref name="path"/> (e.g. <c>owner/repo/file.gguf</c>).</summary>
     public void Add(string path, byte[] bytes) => _files[path] = bytes;
 
+    /// <summary>Serves every file under <paramref name="folder"/> as the dataset repository <paramref name="repo"/>.</summary>
+    public void AddDataset(string repo, string folder)
+    {
+        foreach (string file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            _files[$"datasets/{repo}/{Path.GetRelativePath(folder, file).Replace('\\', '/')}"] = File.ReadAllBytes(file);
+        }
+    }
+
     public static async Task<FakeHub> StartAsync()
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -47,6 +56,22 @@ public sealed class FakeHub : IAsyncDisposable
                 return;
             }
 
+            if (path.StartsWith("api/datasets/", StringComparison.Ordinal))
+            {
+                // api/datasets/OWNER/REPO/tree/REV/FOLDER: the hub's file list
+                string[] p = path.Split('/');
+                string prefix = $"datasets/{p[2]}/{p[3]}/{string.Join('/', p[6..])}/";
+                await ctx.Response.WriteAsJsonAsync(hub._files.Where(f => f.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(f => new
+                {
+                    type = "file",
+                    path = f.Key[$"datasets/{p[2]}/{p[3]}/".Length..],
+                    size = f.Value.Length,
+                    oid = "0000000000000000000000000000000000000000",
+                    lfs = new { oid = Convert.ToHexStringLower(SHA256.HashData(f.Value)), size = f.Value.Length },
+                }));
+                return;
+            }
+
             string[] parts = path.Split('/');
             int offset = parts[0] == "datasets" ? 1 : 0;
             if (parts.Length < offset + 5 || parts[offset + 2] != "resolve")
@@ -55,7 +80,7 @@ public sealed class FakeHub : IAsyncDisposable
                 return;
             }
 
-            string key = string.Join('/', parts[offset..(offset + 2)].Concat(parts[(offset + 4)..]));
+            string key = (offset == 1 ? "datasets/" : "") + string.Join('/', parts[offset..(offset + 2)].Concat(parts[(offset + 4)..]));
             if (!hub._files.TryGetValue(key, out byte[]? bytes))
             {
                 ctx.Response.StatusCode = 404;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Lodestar.Llm.Models;
+using Lodestar.Hub;
 
 namespace Lodestar.Llm.Tests;
 

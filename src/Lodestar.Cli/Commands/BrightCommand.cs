@@ -74,7 +74,7 @@ internal static class BrightCommand
 
             return 0;
         });
-        return new Command("bright", "BRIGHT benchmark tools.") { eval };
+        return new Command("bright", "BRIGHT benchmark tools.") { eval, BrightRunCommand.Create(context), BrightRunCommand.CreateReport(context) };
     }
 
     private static void WriteTable(TextWriter w, List<HtmlReport.TaskResult> tasks, Measure m, string format)

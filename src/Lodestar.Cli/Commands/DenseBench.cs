@@ -7,7 +7,7 @@ using Lodestar.Dense;
 using Lodestar.Formats;
 using Lodestar.Llm.Embedding;
 using Lodestar.Llm.Engine;
-using Lodestar.Llm.Models;
+using Lodestar.Hub;
 using Lodestar.Model;
 
 namespace Lodestar.Cli.Commands;

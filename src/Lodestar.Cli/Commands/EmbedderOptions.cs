@@ -2,7 +2,7 @@ using System.CommandLine;
 using Lodestar.Llm.Client;
 using Lodestar.Llm.Embedding;
 using Lodestar.Llm.Engine;
-using Lodestar.Llm.Models;
+using Lodestar.Hub;
 
 namespace Lodestar.Cli.Commands;
 
@@ -33,6 +33,8 @@ internal sealed class EmbedderOptions
             command.Options.Add(o);
         }
     }
+
+    public string? LlamaLibValue(ParseResult parse) => parse.GetValue(LlamaLib);
 
     public bool Given(ParseResult parse) => parse.GetValue(Gguf) is not null || parse.GetValue(Endpoint) is not null;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Lodestar.Llm.Models;
+using Lodestar.Hub;
 
 namespace Lodestar.Cli.Commands;
 

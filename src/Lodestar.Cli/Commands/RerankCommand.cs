@@ -7,7 +7,7 @@ using Lodestar.Llm.Engine;
 using Lodestar.Llm.Judgments;
 using Lodestar.Llm.Rerank;
 using Lodestar.Model;
-using Lodestar.Llm.Models;
+using Lodestar.Hub;
 using Microsoft.Extensions.AI;
 
 namespace Lodestar.Cli.Commands;

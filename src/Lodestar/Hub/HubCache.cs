@@ -1,4 +1,4 @@
-namespace Lodestar.Llm.Models;
+namespace Lodestar.Hub;
 
 /// <summary>
 /// The Hugging Face hub cache layout, shared with <c>huggingface_hub</c> so that files either tool downloaded are
@@ -27,6 +27,26 @@ public static class HubCache
         string? commit = File.Exists(Path.Combine(repo, "refs", file.Revision)) ? File.ReadAllText(Path.Combine(repo, "refs", file.Revision)).Trim() : file.Revision;
         string path = Path.Combine(repo, "snapshots", commit, file.Path);
         return File.Exists(path) ? path : null;
+    }
+
+    /// <summary>The cached files under a folder of a repository at a revision: (path in the repository, local path).</summary>
+    public static List<(string Path, string Local)> FilesUnder(HubFile folder)
+    {
+        string repo = RepoFolder(folder);
+        string commit = File.Exists(Path.Combine(repo, "refs", folder.Revision)) ? File.ReadAllText(Path.Combine(repo, "refs", folder.Revision)).Trim() : folder.Revision;
+        string snapshot = Path.Combine(repo, "snapshots", commit);
+        string dir = Path.Combine(snapshot, folder.Path);
+        return Directory.Exists(dir)
+            ? [.. Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                .Select(f => (Path.GetRelativePath(snapshot, f).Replace('\\', '/'), f))]
+            : [];
+    }
+
+    /// <summary>The commit a revision resolved to when it was last downloaded, or the revision itself.</summary>
+    public static string Commit(HubFile file)
+    {
+        string refPath = Path.Combine(RepoFolder(file), "refs", file.Revision);
+        return File.Exists(refPath) ? File.ReadAllText(refPath).Trim() : file.Revision;
     }
 
     /// <summary>Every cached file: (reference, path, bytes).</summary>

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 
-namespace Lodestar.Llm.Models;
+namespace Lodestar.Hub;
 
 /// <summary>A download failed: the message names the URL and the status or the mismatch.</summary>
 public sealed class HubException(string message, Exception? inner = null) : Exception(message, inner);
@@ -54,41 +54,7 @@ public sealed class HubDownloader(HttpClient? http = null) : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
         if (!File.Exists(blob))
         {
-            string partial = blob + ".incomplete";
-            for (int attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await FetchAsync(url, partial, size, progress, cancellationToken).ConfigureAwait(false);
-                    break;
-                }
-                catch (Exception e) when (attempt < Attempts && e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            if (size >= 0 && new FileInfo(partial).Length != size)
-            {
-                throw new HubException($"{url}: got {new FileInfo(partial).Length} bytes, the hub said {size}");
-            }
-
-            if (expected.Length > 0)
-            {
-                string actual;
-                using (FileStream s = File.OpenRead(partial))
-                {
-                    actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(s, cancellationToken).ConfigureAwait(false));
-                }
-
-                if (actual != expected)
-                {
-                    File.Delete(partial);
-                    throw new HubException($"{url}: SHA-256 {actual} does not match the expected {expected}; the partial download was removed");
-                }
-            }
-
-            File.Move(partial, blob, overwrite: true);
+            await FetchVerifiedAsync(url, blob, size, expected, progress, cancellationToken).ConfigureAwait(false);
         }
 
         string snapshot = Path.Combine(repo, "snapshots", commit, file.Path);
@@ -114,6 +80,115 @@ public sealed class HubDownloader(HttpClient? http = null) : IDisposable
         }
 
         return snapshot;
+    }
+
+    /// <summary>
+    /// Downloads a plain URL (such as a BEIR zip) to <paramref name="destination"/> unless it is there: resumable,
+    /// checked against the server's Content-Length and, when given, a SHA-256; renamed into place when complete.
+    /// </summary>
+    public async Task<string> GetUrlAsync(Uri url, string destination, string? sha256 = null, IProgress<(long Done, long Total)>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (File.Exists(destination))
+        {
+            return destination;
+        }
+
+        long size = -1;
+        using (var request = new HttpRequestMessage(HttpMethod.Head, url))
+        {
+            try
+            {
+                using HttpResponseMessage head = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                if ((int)head.StatusCode >= 400)
+                {
+                    throw new HubException($"{url}: HTTP {(int)head.StatusCode} {head.ReasonPhrase}");
+                }
+
+                size = head.Content.Headers.ContentLength ?? -1;
+            }
+            catch (HttpRequestException e)
+            {
+                throw new HubException($"{url}: cannot connect: {e.Message}", e);
+            }
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
+        await FetchVerifiedAsync(url, destination, size, sha256?.ToLowerInvariant() ?? "", progress, cancellationToken).ConfigureAwait(false);
+        return destination;
+    }
+
+    /// <summary>The files under <paramref name="folder"/> of a hub repository (the hub's tree API), with sizes and,
+    /// for LFS files, SHA-256.</summary>
+    public async Task<List<(string Path, long Size, string? Sha256)>> ListAsync(HubFile folder, CancellationToken cancellationToken = default)
+    {
+        var url = new Uri(HubCache.Endpoint, $"api/{folder.Kind}s/{folder.Owner}/{folder.Repo}/tree/{Uri.EscapeDataString(folder.Revision)}/{folder.Path}");
+        string json;
+        try
+        {
+            using HttpResponseMessage response = await _head.GetAsync(url, cancellationToken).ConfigureAwait(false);
+            json = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if ((int)response.StatusCode >= 400)
+            {
+                throw new HubException($"{url}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+            }
+        }
+        catch (HttpRequestException e)
+        {
+            throw new HubException($"{url}: cannot connect: {e.Message}", e);
+        }
+
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(json);
+            return [.. doc.RootElement.EnumerateArray().Where(e => e.GetProperty("type").GetString() == "file").Select(e => (
+                e.GetProperty("path").GetString()!,
+                e.GetProperty("size").GetInt64(),
+                e.TryGetProperty("lfs", out var lfs) && lfs.ValueKind == System.Text.Json.JsonValueKind.Object ? lfs.GetProperty("oid").GetString() : null))];
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new HubException($"{url}: expected the hub's JSON file list, found: {json[..Math.Min(json.Length, 200)]}", e);
+        }
+    }
+
+    private async Task FetchVerifiedAsync(Uri url, string destination, long size, string expected, IProgress<(long Done, long Total)>? progress, CancellationToken cancellationToken)
+    {
+        string partial = destination + ".incomplete";
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await FetchAsync(url, partial, size, progress, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception e) when (attempt < Attempts && e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (size >= 0 && new FileInfo(partial).Length != size)
+        {
+            throw new HubException($"{url}: got {new FileInfo(partial).Length} bytes, the server said {size}");
+        }
+
+        if (expected.Length > 0)
+        {
+            string actual;
+            using (FileStream s = File.OpenRead(partial))
+            {
+                actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(s, cancellationToken).ConfigureAwait(false));
+            }
+
+            if (actual != expected)
+            {
+                File.Delete(partial);
+                throw new HubException($"{url}: SHA-256 {actual} does not match the expected {expected}; the partial download was removed");
+            }
+        }
+
+        File.Move(partial, destination, overwrite: true);
     }
 
     private async Task<(string Commit, string Etag, long Size)> HeadAsync(Uri url, CancellationToken ct)

@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Lodestar.Formats;
+
+namespace Lodestar.Llm.Pipeline;
+
+/// <summary>One finished step of one task: what went in and came out (SHA-256), its parameters and its time.</summary>
+public sealed record StepRecord
+{
+    /// <summary>SHA-256 of the step's parameters and input checksums: the step is redone when it changes.</summary>
+    public required string Key { get; init; }
+
+    /// <summary>Inputs by name: SHA-256.</summary>
+    public required Dictionary<string, string> Inputs { get; init; }
+
+    /// <summary>Outputs by path relative to the experiment: SHA-256 (of the header, for index folders).</summary>
+    public required Dictionary<string, string> Outputs { get; init; }
+
+    /// <summary>Wall time.</summary>
+    public double Seconds { get; init; }
+
+    /// <summary>When it finished (UTC, ISO 8601).</summary>
+    public required string Finished { get; init; }
+
+    /// <summary>Figures the step reports (documents, topics, pairs, nDCG@10, …).</summary>
+    public Dictionary<string, double> Figures { get; init; } = [];
+}
+
+/// <summary>
+/// <c>manifest.json</c> of an experiment: tool version, parameters, dataset revision and commit, and every finished
+/// step per task. Rewritten atomically after each step, so a kill loses at most the step that was running.
+/// </summary>
+public sealed class ExperimentManifest
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    /// <summary>The tool that ran it.</summary>
+    public string Tool { get; set; } = "lodestar " + typeof(ExperimentManifest).Assembly.GetName().Version;
+
+    /// <summary>When the experiment was first run.</summary>
+    public string Created { get; set; } = DateTime.UtcNow.ToString("O");
+
+    /// <summary>The run's parameters as given.</summary>
+    public Dictionary<string, string> Parameters { get; set; } = [];
+
+    /// <summary>Dataset repository, revision asked for, and the commit it resolved to.</summary>
+    public Dictionary<string, string> Dataset { get; set; } = [];
+
+    /// <summary>Task → step → record.</summary>
+    public Dictionary<string, Dictionary<string, StepRecord>> Tasks { get; set; } = [];
+
+    /// <summary>Reads <c>manifest.json</c> from <paramref name="folder"/>, or a new manifest.</summary>
+    public static ExperimentManifest Load(string folder)
+    {
+        string path = Path.Combine(folder, "manifest.json");
+        return File.Exists(path) ? JsonSerializer.Deserialize<ExperimentManifest>(File.ReadAllText(path), Json) ?? new() : new();
+    }
+
+    /// <summary>Writes it atomically.</summary>
+    public void Save(string folder) => AtomicFile.Write(Path.Combine(folder, "manifest.json"), s => JsonSerializer.Serialize(s, this, Json));
+
+    /// <summary>SHA-256 of a file, or of an index folder's header (which holds the checksums of the rest).</summary>
+    public static string Checksum(string path)
+    {
+        string file = Directory.Exists(path)
+            ? new[] { "lodestar-index.json", "lodestar-vectors.json" }.Select(h => Path.Combine(path, h)).FirstOrDefault(File.Exists)
+                ?? throw new FileNotFoundException($"{path}: no index header")
+            : path;
+        using FileStream s = File.OpenRead(file);
+        return Convert.ToHexStringLower(SHA256.HashData(s));
+    }
+}
