@@ -143,6 +143,25 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
         });
         string promptSha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prompt)));
         pair.Key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{_endpoint.Model}\n{parameters}\n{options.Seed}\n{promptSha}")));
+        // Pairs with the same prompt (the same text under two ids) share a key: the second waits for the first and
+        // then finds every sample in the store, so no judgment is paid for twice.
+        SemaphoreSlim gate = _keyGates.GetOrAdd(pair.Key, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await ScoreKeyAsync(pair, prompt, cut, parameters, promptSha, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _keyGates = new(StringComparer.Ordinal);
+
+    private async Task<(long Asked, long Found, bool Truncated, long In, long Out, long Unparseable, string? Failure)> ScoreKeyAsync(
+        Pair pair, string prompt, bool cut, string parameters, string promptSha, CancellationToken ct)
+    {
         List<Judgment> have = store.Get(pair.Key);
         pair.Samples = have; // grows below as answers arrive; Assemble reads it instead of the store
         long asked = 0, tin = 0, tout = 0, bad = 0;
