@@ -26,6 +26,7 @@ public static class Cli
             FuseCommand.Create(context),
             ModelsCommand.Create(context),
             DataCommand.Create(context),
+            QuickstartCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);
