@@ -21,15 +21,12 @@ public sealed class BrightPipelineTests : IAsyncLifetime
     {
         _hub = await FakeHub.StartAsync();
         _hub.AddDataset(BrightDataset.Repository, Path.Combine(Repo.Root, "tests", "fixtures", "parquet", "bright-hub"));
-        Environment.SetEnvironmentVariable("HF_HOME", Path.Combine(_root, "hf"));
-        Environment.SetEnvironmentVariable("HF_HUB_CACHE", null);
-        Environment.SetEnvironmentVariable("HF_ENDPOINT", _hub.Url.ToString());
+        _hub.UseAsHub(Path.Combine(_root, "hf"));
     }
 
     public async Task DisposeAsync()
     {
-        Environment.SetEnvironmentVariable("HF_HOME", null);
-        Environment.SetEnvironmentVariable("HF_ENDPOINT", null);
+        FakeHub.ForgetHub();
         await _hub.DisposeAsync();
         Directory.Delete(_root, recursive: true);
     }
@@ -41,14 +38,6 @@ public sealed class BrightPipelineTests : IAsyncLifetime
         Force = force.ToHashSet(),
         Recorded = new() { ["data"] = Data, ["long"] = "false" },
     };
-
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        using var o = new StringWriter();
-        using var e = new StringWriter();
-        int code = Lodestar.Cli.Cli.Run(args, new Lodestar.Cli.CliContext(o, e, false, new StringReader("")));
-        return (code, o.ToString(), e.ToString());
-    }
 
     [Fact]
     public async Task A_run_completes_and_its_evaluation_equals_lodestar_eval_on_the_same_files()
@@ -65,7 +54,7 @@ public sealed class BrightPipelineTests : IAsyncLifetime
         {
             string examples = Path.Combine(Data, task, "examples.jsonl.gz");
             string run = Path.Combine(experiment, task, "run.trec");
-            var eval = Cli("eval", examples, run, "-m", "ndcg_cut.10", "-m", "recall.100", "--format", "json");
+            var eval = Repo.Cli("eval", examples, run, "-m", "ndcg_cut.10", "-m", "recall.100", "--format", "json");
             Assert.True(eval.Code == 0, eval.Err);
             using JsonDocument json = JsonDocument.Parse(eval.Out);
             Dictionary<string, double> mine = File.ReadAllLines(Path.Combine(experiment, task, "eval.tsv")).Select(l => l.Split('\t'))
@@ -87,7 +76,7 @@ public sealed class BrightPipelineTests : IAsyncLifetime
         Assert.Equal(4, manifest.Tasks["biology"].Count);
         Assert.All(manifest.Tasks["biology"].Values, s => Assert.NotEmpty(s.Outputs));
 
-        var report = Cli("bright", "report", experiment);
+        var report = Repo.Cli("bright", "report", experiment);
         Assert.True(report.Code == 0, report.Err);
         Assert.Contains("BM25 (BRIGHT paper)", report.Out);
         Assert.Matches(@"biology\s+\d+\.\d\d\s+18\.90", report.Out);

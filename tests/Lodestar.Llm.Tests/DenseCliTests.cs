@@ -9,14 +9,6 @@ public sealed class DenseCliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        using var o = new StringWriter();
-        using var e = new StringWriter();
-        int code = Lodestar.Cli.Cli.Run(args, new Lodestar.Cli.CliContext(o, e, false, new StringReader("")));
-        return (code, o.ToString(), e.ToString());
-    }
-
     [TinyModelFact]
     public void Index_with_dense_then_dense_hybrid_and_fused_runs_evaluate()
     {
@@ -31,7 +23,7 @@ public sealed class DenseCliTests : IDisposable
         string queries = Path.Combine(Repo.Root, "data", "cranfield", "queries.jsonl");
         string qrels = Path.Combine(Repo.Root, "data", "cranfield", "qrels", "test.tsv");
         string index = Path.Combine(_dir, "index");
-        var built = Run("index", corpus, "-o", index, "--dense", model, "--chunk", "64");
+        var built = Repo.Cli("index", corpus, "-o", index, "--dense", model, "--chunk", "64");
         Assert.True(built.Code == 0, built.Err);
         Assert.Contains("embedded 150 documents (8 dimensions", built.Err);
         Assert.True(File.Exists(Path.Combine(index, "dense", "lodestar-vectors.json")));
@@ -54,14 +46,14 @@ public sealed class DenseCliTests : IDisposable
                 args = [.. args, "--fusion", extra, "--weights", "0.7,0.3", "--depth", "100"];
             }
 
-            var searched = Run(args);
+            var searched = Repo.Cli(args);
             Assert.True(searched.Code == 0, searched.Err);
             Assert.Equal(225, File.ReadLines(Path.Combine(_dir, mode + ".run")).Select(l => l.Split(' ')[0]).Distinct().Count());
         }
 
-        var fused = Run("fuse", Path.Combine(_dir, "bm25.run") + ":0.7", Path.Combine(_dir, "dense.run") + ":0.3", "--method", "rrf", "-o", Path.Combine(_dir, "rrf.run"));
+        var fused = Repo.Cli("fuse", Path.Combine(_dir, "bm25.run") + ":0.7", Path.Combine(_dir, "dense.run") + ":0.3", "--method", "rrf", "-o", Path.Combine(_dir, "rrf.run"));
         Assert.True(fused.Code == 0, fused.Err);
-        var eval = Run("eval", qrels, Path.Combine(_dir, "bm25.run"), Path.Combine(_dir, "hybrid.run"), Path.Combine(_dir, "rrf.run"), "-m", "ndcg_cut.10");
+        var eval = Repo.Cli("eval", qrels, Path.Combine(_dir, "bm25.run"), Path.Combine(_dir, "hybrid.run"), Path.Combine(_dir, "rrf.run"), "-m", "ndcg_cut.10");
         Assert.True(eval.Code == 0, eval.Err);
         Assert.Contains("hybrid-minmax", eval.Out);
         Assert.Contains("fused-rrf", eval.Out);
@@ -70,10 +62,10 @@ public sealed class DenseCliTests : IDisposable
     [Fact]
     public void Missing_or_conflicting_model_options_are_usage_errors()
     {
-        var neither = Run("embed", Path.Combine(Repo.Root, "data", "cranfield", "corpus.jsonl.gz"), "-o", Path.Combine(_dir, "v"));
+        var neither = Repo.Cli("embed", Path.Combine(Repo.Root, "data", "cranfield", "corpus.jsonl.gz"), "-o", Path.Combine(_dir, "v"));
         Assert.Equal(2, neither.Code);
         Assert.Contains("give either --gguf MODEL", neither.Err);
-        var notCached = Run("embed", Path.Combine(Repo.Root, "data", "cranfield", "corpus.jsonl.gz"), "-o", Path.Combine(_dir, "v"), "--gguf", "hf:nobody/nothing/x.gguf");
+        var notCached = Repo.Cli("embed", Path.Combine(Repo.Root, "data", "cranfield", "corpus.jsonl.gz"), "-o", Path.Combine(_dir, "v"), "--gguf", "hf:nobody/nothing/x.gguf");
         Assert.Equal(1, notCached.Code);
         Assert.Contains("run `lodestar models pull hf:nobody/nothing/x.gguf`", notCached.Err);
         Assert.False(Directory.Exists(Path.Combine(_dir, "v")));

@@ -41,6 +41,21 @@ public sealed class FakeHub : IAsyncDisposable
         }
     }
 
+    /// <summary>Points HF_HOME at <paramref name="home"/> and HF_ENDPOINT at this server, for this process.</summary>
+    public void UseAsHub(string home)
+    {
+        Environment.SetEnvironmentVariable("HF_HOME", home);
+        Environment.SetEnvironmentVariable("HF_HUB_CACHE", null);
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", Url.ToString());
+    }
+
+    /// <summary>Undoes <see cref="UseAsHub"/>.</summary>
+    public static void ForgetHub()
+    {
+        Environment.SetEnvironmentVariable("HF_HOME", null);
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", null);
+    }
+
     public static async Task<FakeHub> StartAsync()
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -50,6 +65,19 @@ public sealed class FakeHub : IAsyncDisposable
         var hub = new FakeHub(app);
         app.MapMethods("/{**path}", ["HEAD", "GET"], async (HttpContext ctx, string path) =>
         {
+            if (path.StartsWith("files/", StringComparison.Ordinal) && hub._files.ContainsKey(path))
+            {
+                // a plain file server (BEIR's zips)
+                if (HttpMethods.IsHead(ctx.Request.Method))
+                {
+                    ctx.Response.ContentLength = hub._files[path].Length;
+                    return;
+                }
+
+                await hub.ServeBody(ctx, path);
+                return;
+            }
+
             if (path.StartsWith("cdn/", StringComparison.Ordinal))
             {
                 await hub.ServeBody(ctx, path["cdn/".Length..]);

@@ -16,15 +16,12 @@ public sealed class HubDownloaderTests : IAsyncLifetime
         _hub = await FakeHub.StartAsync();
         _gguf = Repo.Shared is string shared ? File.ReadAllBytes(Path.Combine(shared, "models", "llama-2-tiny-random.gguf")) : RandomNumberGenerator.GetBytes(300_000);
         _hub.Add("ollama/tiny/llama-2-tiny-random.gguf", _gguf);
-        Environment.SetEnvironmentVariable("HF_HOME", _home);
-        Environment.SetEnvironmentVariable("HF_HUB_CACHE", null);
-        Environment.SetEnvironmentVariable("HF_ENDPOINT", _hub.Url.ToString());
+        _hub.UseAsHub(_home);
     }
 
     public async Task DisposeAsync()
     {
-        Environment.SetEnvironmentVariable("HF_HOME", null);
-        Environment.SetEnvironmentVariable("HF_ENDPOINT", null);
+        FakeHub.ForgetHub();
         await _hub.DisposeAsync();
         Directory.Delete(_home, recursive: true);
     }

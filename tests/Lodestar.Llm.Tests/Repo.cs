@@ -11,6 +11,15 @@ internal static class Repo
     public static string? Shared { get; } = Find(dir => File.Exists(Path.Combine(dir, "shared", "specs", "retro-star-prompt.txt"))) is string d
         ? Path.Combine(d, "shared") : null;
 
+    /// <summary>Runs the CLI in-process: (exit code, stdout, stderr).</summary>
+    public static (int Code, string Out, string Err) Cli(params string[] args)
+    {
+        using var o = new StringWriter();
+        using var e = new StringWriter();
+        int code = Lodestar.Cli.Cli.Run(args, new Lodestar.Cli.CliContext(o, e, false, new StringReader("")));
+        return (code, o.ToString(), e.ToString());
+    }
+
     private static string? Find(Func<string, bool> found)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
