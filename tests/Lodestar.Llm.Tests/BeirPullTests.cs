@@ -5,7 +5,6 @@ using Lodestar.Hub;
 namespace Lodestar.Llm.Tests;
 
 /// <summary>BEIR pulls against a local file server: a zip in BEIR's layout, built from Cranfield.</summary>
-[Collection("environment")] // sets HOME
 public sealed class BeirPullTests : IAsyncLifetime
 {
     private readonly string _root = Directory.CreateTempSubdirectory("lodestar-beir-").FullName;
@@ -44,34 +43,26 @@ public sealed class BeirPullTests : IAsyncLifetime
         byte[] zip = CranfieldZip();
         _hub.Add("files/beir/cranfield-mini.zip", zip);
         _hub.DropNext = 1;
-        string? realHome = Environment.GetEnvironmentVariable("HOME");
-        Environment.SetEnvironmentVariable("HOME", Path.Combine(_root, "home")); // the zip cache lives under ~/.cache/lodestar/beir
-        try
-        {
-            using var downloader = new HubDownloader();
-            string folder = await BeirDataset.PullAsync(downloader, "cranfield-mini", new Uri(_hub.Url, "files/beir/").ToString(), Path.Combine(_root, "beir"));
-            Assert.Equal(Path.Combine(_root, "beir", "cranfield-mini"), folder);
-            Assert.Equal(2, _hub.Gets);                                   // cut off once, resumed
-            Assert.StartsWith("bytes=", _hub.Ranges[1]);
-            Assert.Equal(1400, File.ReadLines(Path.Combine(folder, "corpus.jsonl")).Count());
-            var indexed = Repo.Cli("index", Path.Combine(folder, "corpus.jsonl"), "-o", Path.Combine(_root, "index"));
-            Assert.True(indexed.Code == 0, indexed.Err);
+        string cache = Path.Combine(_root, "zips");
+        using var downloader = new HubDownloader();
+        string folder = await BeirDataset.PullAsync(downloader, "cranfield-mini", new Uri(_hub.Url, "files/beir/").ToString(), Path.Combine(_root, "beir"), cache);
+        Assert.Equal(Path.Combine(_root, "beir", "cranfield-mini"), folder);
+        Assert.Equal(2, _hub.Gets);                                   // cut off once, resumed
+        Assert.StartsWith("bytes=", _hub.Ranges[1]);
+        Assert.Equal(1400, File.ReadLines(Path.Combine(folder, "corpus.jsonl")).Count());
+        var indexed = Repo.Cli("index", Path.Combine(folder, "corpus.jsonl"), "-o", Path.Combine(_root, "index"));
+        Assert.True(indexed.Code == 0, indexed.Err);
 
-            // A second pull finds it and asks nothing.
-            Assert.Equal(folder, await BeirDataset.PullAsync(downloader, "cranfield-mini", new Uri(_hub.Url, "files/beir/").ToString(), Path.Combine(_root, "beir")));
-            Assert.Equal(2, _hub.Gets);
+        // A second pull finds it and asks nothing.
+        Assert.Equal(folder, await BeirDataset.PullAsync(downloader, "cranfield-mini", new Uri(_hub.Url, "files/beir/").ToString(), Path.Combine(_root, "beir"), cache));
+        Assert.Equal(2, _hub.Gets);
 
-            _hub.Add("files/beir/broken.zip", [.. zip.Take(zip.Length / 3)]);
-            HubException e = await Assert.ThrowsAsync<HubException>(() => BeirDataset.PullAsync(downloader, "broken", new Uri(_hub.Url, "files/beir/").ToString(), Path.Combine(_root, "beir")));
-            Assert.Contains("not a valid zip archive", e.Message);
-            Assert.False(Directory.Exists(Path.Combine(_root, "beir", "broken")));
+        _hub.Add("files/beir/broken.zip", [.. zip.Take(zip.Length / 3)]);
+        HubException e = await Assert.ThrowsAsync<HubException>(() => BeirDataset.PullAsync(downloader, "broken", new Uri(_hub.Url, "files/beir/").ToString(), Path.Combine(_root, "beir"), cache));
+        Assert.Contains("not a valid zip archive", e.Message);
+        Assert.False(Directory.Exists(Path.Combine(_root, "beir", "broken")));
 
-            HubException missing = await Assert.ThrowsAsync<HubException>(() => BeirDataset.PullAsync(downloader, "nothere", new Uri(_hub.Url, "files/beir/").ToString(), Path.Combine(_root, "beir")));
-            Assert.Contains("HTTP 4", missing.Message);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("HOME", realHome);
-        }
+        HubException missing = await Assert.ThrowsAsync<HubException>(() => BeirDataset.PullAsync(downloader, "nothere", new Uri(_hub.Url, "files/beir/").ToString(), Path.Combine(_root, "beir"), cache));
+        Assert.Contains("HTTP 4", missing.Message);
     }
 }

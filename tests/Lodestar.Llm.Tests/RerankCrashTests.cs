@@ -9,7 +9,7 @@ using Lodestar.Search;
 
 namespace Lodestar.Llm.Tests;
 
-/// <summary>`lodestar rerank` killed with SIGKILL five times at random points, resumed each time.</summary>
+/// <summary>`lodestar rerank` killed with SIGKILL five times at random points (after 40–180 new answers), resumed each time.</summary>
 public sealed class RerankCrashTests : IDisposable
 {
     private const int InFlight = 8;
@@ -47,7 +47,7 @@ public sealed class RerankCrashTests : IDisposable
             "--endpoint", server.Url.ToString(), "--model", "retro-star", "--top", "50", "--in-flight", $"{InFlight}", "-o", output,
         ];
 
-        Assert.Equal(0, await RunAsync(Args(Path.Combine(_dir, "reference.txt")), killAfterMs: null));
+        Assert.Equal(0, await RunAsync(Args(Path.Combine(_dir, "reference.txt")), killWhen: null));
         int referenceRequests = server.Requests;
         Assert.Equal(1000, referenceRequests);
         answered.Clear();
@@ -56,14 +56,16 @@ public sealed class RerankCrashTests : IDisposable
         int kills = 0;
         for (int i = 0; i < 5; i++)
         {
-            if (await RunAsync(Args(Path.Combine(_dir, "crashed.txt")), killAfterMs: random.Next(600, 2500)) != 0)
+            // Kill after a random number of new answers (not after a time, which a loaded machine stretches).
+            int target = server.Requests + random.Next(40, 180);
+            if (await RunAsync(Args(Path.Combine(_dir, "crashed.txt")), killWhen: () => server.Requests >= target) != 0)
             {
                 kills++;
             }
         }
 
-        Assert.Equal(0, await RunAsync(Args(Path.Combine(_dir, "crashed.txt")), killAfterMs: null));
-        Assert.True(kills >= 3, $"only {kills} of the runs were still going when killed");
+        Assert.Equal(0, await RunAsync(Args(Path.Combine(_dir, "crashed.txt")), killWhen: null));
+        Assert.Equal(5, kills);
         Assert.Equal(File.ReadAllBytes(Path.Combine(_dir, "reference.txt")), File.ReadAllBytes(Path.Combine(_dir, "crashed.txt")));
         int crashRequests = server.Requests - referenceRequests;
         // Each pair was answered once, plus at most the requests in flight when a kill struck.
@@ -72,8 +74,8 @@ public sealed class RerankCrashTests : IDisposable
         Assert.True(answered.Values.Count(n => n > 1) <= kills * InFlight);
     }
 
-    /// <summary>Runs the CLI; with a delay, SIGKILLs it then (returns -9 when it was killed while running).</summary>
-    private static async Task<int> RunAsync(string[] args, int? killAfterMs)
+    /// <summary>Runs the CLI; SIGKILLs it once <paramref name="killWhen"/> holds (returns -9 when it was killed while running).</summary>
+    private static async Task<int> RunAsync(string[] args, Func<bool>? killWhen)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (string a in args)
@@ -84,10 +86,15 @@ public sealed class RerankCrashTests : IDisposable
         using Process process = Process.Start(start)!;
         Task<string> err = process.StandardError.ReadToEndAsync();
         Task<string> output = process.StandardOutput.ReadToEndAsync();
-        if (killAfterMs is int delay)
+        if (killWhen is not null)
         {
-            Task exited = process.WaitForExitAsync();
-            if (await Task.WhenAny(exited, Task.Delay(delay)) != exited)
+            var clock = Stopwatch.StartNew();
+            while (!process.HasExited && !killWhen() && clock.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                await Task.Delay(2);
+            }
+
+            if (!process.HasExited)
             {
                 process.Kill(entireProcessTree: true); // SIGKILL
                 await process.WaitForExitAsync();

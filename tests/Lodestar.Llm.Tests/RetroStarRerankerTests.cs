@@ -35,13 +35,13 @@ public sealed class RetroStarRerankerTests : IDisposable
 
     private static string PromptOf(string body) => FakeOpenAiServer.Json(body).GetProperty("messages")[0].GetProperty("content").GetString()!;
 
-    private (OpenAiClient Client, JudgmentStore Store) Open(FakeOpenAiServer server, string store) => (new OpenAiClient(new EndpointOptions
+    private (OpenAiClient Client, JudgmentStore Store) Open(FakeOpenAiServer server, string store, TimeSpan? timeout = null) => (new OpenAiClient(new EndpointOptions
     {
         BaseUrl = server.Url,
         Model = "retro-star",
         MaxRetries = 4,
         RetryDelay = TimeSpan.FromMilliseconds(2),
-        RequestTimeout = TimeSpan.FromMilliseconds(1500),
+        RequestTimeout = timeout ?? TimeSpan.FromMilliseconds(1500),
         MaxInFlight = 32,
     }), new JudgmentStore(Path.Combine(_dir, store)));
 
@@ -196,7 +196,8 @@ public sealed class RetroStarRerankerTests : IDisposable
             // The first answer to every prompt is cut off; the second is fine.
             return n == 1 ? FakeOpenAiServer.AnswerWith(ctx, "length", "Step 1: the query") : FakeOpenAiServer.Answer(ctx, $"<score>{ScoreOf(prompt)}</score>");
         });
-        (OpenAiClient client, JudgmentStore store) = Open(server, "resample.db");
+        // A generous timeout: a retried request would be the prompt's second and get the good answer.
+        (OpenAiClient client, JudgmentStore store) = Open(server, "resample.db", TimeSpan.FromSeconds(60));
         (Run run, RerankSummary summary) = await new RetroStarReranker(client, store, new RerankOptions { Top = 10, Resample = 2 })
             .RerankAsync(_topics[..5], _firstStage, id => _index.TryGetDoc(id, out int d) ? _index.GetText(d) : null);
         Assert.Equal((50, 50L, 0), (summary.Pairs, summary.Unparseable, summary.Unscored)); // counted, then replaced

@@ -45,7 +45,7 @@ internal static class DataCommand
             foreach (string name in parse.GetValue(names)!)
             {
                 string folder = context.WithProgress($"pulling {name}", "B", report =>
-                    BeirDataset.PullAsync(downloader, name, parse.GetValue(baseUrl)!, parse.GetValue(beirOut)!, new Progress<(long Done, long Total)>(b => report(b.Done, b.Total))).GetAwaiter().GetResult());
+                    BeirDataset.PullAsync(downloader, name, parse.GetValue(baseUrl)!, parse.GetValue(beirOut)!, null, new Progress<(long Done, long Total)>(b => report(b.Done, b.Total))).GetAwaiter().GetResult());
                 context.Error.WriteLine($"{name}: {folder}");
             }
 

@@ -14,7 +14,14 @@ public static class BeirDataset
     public const string DefaultBaseUrl = "https://public.ukp.informatik.tu-darmstadt.de/thakur/BEIR/datasets/";
 
     /// <summary>Pulls <paramref name="name"/> into <paramref name="output"/>/NAME; returns that folder.</summary>
-    public static async Task<string> PullAsync(HubDownloader downloader, string name, string baseUrl, string output,
+    /// <param name="downloader">The downloader.</param>
+    /// <param name="name">The dataset, such as <c>scifact</c>.</param>
+    /// <param name="baseUrl">Where the zips are.</param>
+    /// <param name="output">The folder that receives NAME/.</param>
+    /// <param name="cache">Where the zips are kept (default <c>~/.cache/lodestar/beir</c>).</param>
+    /// <param name="bytes">Download progress.</param>
+    /// <param name="cancellationToken">Stops; a partial download resumes next time.</param>
+    public static async Task<string> PullAsync(HubDownloader downloader, string name, string baseUrl, string output, string? cache = null,
         IProgress<(long Done, long Total)>? bytes = null, CancellationToken cancellationToken = default)
     {
         if (name.Length == 0 || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
@@ -28,7 +35,7 @@ public static class BeirDataset
             return target;
         }
 
-        string cache = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "lodestar", "beir");
+        cache ??= Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "lodestar", "beir");
         string zip = await downloader.GetUrlAsync(new Uri(new Uri(baseUrl.TrimEnd('/') + "/"), name + ".zip"), Path.Combine(cache, name + ".zip"),
             progress: bytes, cancellationToken: cancellationToken).ConfigureAwait(false);
         string temp = $"{target}.tmp-{Environment.ProcessId}";
