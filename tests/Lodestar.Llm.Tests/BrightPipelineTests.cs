@@ -119,6 +119,34 @@ public sealed class BrightPipelineTests : IAsyncLifetime
         Assert.Equal(["search", "eval", "search", "eval"], changed.Where(o => !o.Reused).Select(o => o.Step));
     }
 
+    [TinyModelFact]
+    public async Task Hybrid_retrieval_runs_the_dense_step_on_the_embedded_engine_and_fuses()
+    {
+        string experiment = Path.Combine(_root, "hybrid");
+        using var downloader = new HubDownloader();
+        using Engine.LlamaModel model = Engine.LlamaModel.Load(Path.Combine(Repo.Shared!, "models", "llama-2-tiny-random.gguf"));
+        BrightRunOptions options = Options() with
+        {
+            Tasks = ["biology"],
+            Retriever = "hybrid",
+            Embedder = () => new Engine.LlamaEmbedder(model, Embedding.Pooling.Mean, batchTokens: 1024),
+            Fusion = Fusion.FusionMethod.MinMax,
+            Weights = (0.8, 0.2),
+            K = 100,
+        };
+        List<StepOutcome> outcomes = await new BrightPipeline(experiment, options, downloader).RunAsync();
+        Assert.Equal(["pull", "index", "dense", "search", "eval"], outcomes.Select(o => o.Step));
+        Assert.Equal(572, outcomes.Single(o => o.Step == "dense").Figures["documents"]);
+        Assert.True(File.Exists(Path.Combine(experiment, "biology", "dense", "lodestar-vectors.json")));
+        Model.Run run = Formats.TrecRunFormat.Read(Path.Combine(experiment, "biology", "run.trec"));
+        Assert.Equal("hybrid-minmax", run.Name);
+        Assert.Equal(103, run.TopicIds.Count);
+
+        // Rerunning reuses every step, the dense one included.
+        List<StepOutcome> again = await new BrightPipeline(experiment, options, downloader).RunAsync();
+        Assert.All(again, o => Assert.True(o.Reused, $"{o.Step} was redone"));
+    }
+
     [Fact]
     public async Task Offline_pulls_use_the_cache_and_a_missing_task_is_a_clear_error()
     {

@@ -185,7 +185,7 @@ public sealed class BrightPipeline(string experiment, BrightRunOptions options, 
                 {
                     "bm25" => sparse!,
                     "dense" => vectors!,
-                    _ => RunFusion.Fuse([(sparse!, options.Weights.Bm25), (vectors!, options.Weights.Dense)], options.Fusion, options.K, name: $"hybrid-{options.Fusion}"),
+                    _ => RunFusion.Fuse([(sparse!, options.Weights.Bm25), (vectors!, options.Weights.Dense)], options.Fusion, options.K, name: $"hybrid-{options.Fusion.ToString().ToLowerInvariant()}"),
                 };
                 TrecRunFormat.Write(first, run);
                 return new() { ["topics"] = run.TopicIds.Count };
