@@ -18,7 +18,7 @@ internal static class IndexLineParser
 
     /// <summary>Parses <paramref name="line"/>; on success <paramref name="termIds"/> holds the tokens' ids when
     /// <paramref name="withTokens"/> and the line had a <c>tokens</c> list.</summary>
-    public static bool TryParse(byte[] line, Vocabulary vocabulary, bool withTokens, List<int> termIds,
+    public static bool TryParse(ArraySegment<byte> line, TermCache vocabulary, bool withTokens, List<int> termIds,
         out string id, out ArraySegment<byte> text, out bool hadTokens)
     {
         id = "";
@@ -105,7 +105,7 @@ internal static class IndexLineParser
     }
 
     /// <summary>A string value's UTF-8 bytes: a slice of the line itself, or an unescaped copy when needed.</summary>
-    private static bool TryRaw(ref Utf8JsonReader reader, byte[] line, out ArraySegment<byte> value)
+    private static bool TryRaw(ref Utf8JsonReader reader, ArraySegment<byte> line, out ArraySegment<byte> value)
     {
         value = default;
         if (reader.TokenType != JsonTokenType.String)
@@ -116,7 +116,7 @@ internal static class IndexLineParser
         if (!reader.ValueIsEscaped)
         {
             // TokenStartIndex is the opening quote; the value follows it.
-            value = new ArraySegment<byte>(line, (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
+            value = line.Slice((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
             return true;
         }
 
@@ -125,7 +125,7 @@ internal static class IndexLineParser
         return true;
     }
 
-    private static bool ReadTokens(ref Utf8JsonReader reader, Vocabulary vocabulary, List<int> termIds)
+    private static bool ReadTokens(ref Utf8JsonReader reader, TermCache vocabulary, List<int> termIds)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {

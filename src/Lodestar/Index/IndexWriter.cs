@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
@@ -86,7 +87,8 @@ public static class IndexWriter
     private sealed class Batch
     {
         public List<Analyzed> Docs = [];
-        public List<byte[]> Blocks = [];
+        public List<ArraySegment<byte>> Texts = [];
+        public byte[]? Arena;
         public long Empty;
         public long BytesRead;
     }
@@ -98,6 +100,7 @@ public static class IndexWriter
         private readonly ThreadLocal<Analyzer> _analyzers = new(() => Analyzer.Create(options.Analyzer));
         private readonly ThreadLocal<List<int>> _scratch = new(() => new List<int>(256));
         private readonly Vocabulary _vocabulary = new();
+        private readonly ThreadLocal<TermCache?> _terms = new(); // each worker's cache in front of the vocabulary
         private long _tokens;
 
         public long EmptyDocuments { get; private set; }
@@ -127,11 +130,19 @@ public static class IndexWriter
                     AddDocument(doc, accumulator, docIds);
                 }
 
-                for (int b = 0; b < batch.Blocks.Count; b++)
+                // The store's blocks are compressed here, on the writer's thread, which has time to spare while the
+                // workers parse the next batch (measured: it balances the two cores; docs/benchmarks.md).
+                for (int b = 0, start = 0; start < batch.Texts.Count; b++, start += DocumentStore.BlockSize)
                 {
+                    byte[] block = DocumentStore.CompressBlock(batch.Texts, start, Math.Min(DocumentStore.BlockSize, batch.Texts.Count - start));
                     DocumentStore.WriteIndexEntry(storeIdx, storeOffset, firstDoc + (b * DocumentStore.BlockSize));
-                    store.Write(batch.Blocks[b]);
-                    storeOffset += batch.Blocks[b].Length;
+                    store.Write(block);
+                    storeOffset += block.Length;
+                }
+
+                if (batch.Arena is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(batch.Arena); // the texts are compressed: the lines are no longer needed
                 }
 
                 EmptyDocuments += batch.Empty;
@@ -175,27 +186,60 @@ public static class IndexWriter
             docIds.Write(id);
         }
 
+        /// <summary>Reads the next <see cref="BatchSize"/> lines into one pooled buffer (no array per line; the buffer is
+        /// swapped for a larger one when the lines need it) and starts their parallel stage. The writer returns the
+        /// buffer to the pool once the batch's texts are compressed. Batches of a fixed line count keep the store's
+        /// block layout, and so the index bytes, independent of line lengths.</summary>
         private Task<Batch>? StartBatch(LineReader reader, int threads)
         {
-            var lines = new List<(byte[] Bytes, long Line)>(BatchSize);
+            var lines = new List<(ArraySegment<byte> Bytes, long Line)>(BatchSize);
+            byte[] arena = ArrayPool<byte>.Shared.Rent(ArenaBytes);
+            int used = 0;
             while (lines.Count < BatchSize && reader.TryReadLine(out ReadOnlySpan<byte> line))
             {
-                if (!line.Trim((byte)' ').IsEmpty)
+                if (line.Trim((byte)' ').IsEmpty)
                 {
-                    lines.Add((line.ToArray(), reader.LineNumber));
+                    continue;
                 }
+
+                if (used + line.Length > arena.Length)
+                {
+                    // move what we have into a buffer that holds this line as well
+                    byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(arena.Length * 2, used + line.Length));
+                    arena.AsSpan(0, used).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(arena);
+                    for (int i = 0; i < lines.Count; i++)
+                    {
+                        lines[i] = (new ArraySegment<byte>(larger, lines[i].Bytes.Offset, lines[i].Bytes.Count), lines[i].Line);
+                    }
+
+                    arena = larger;
+                }
+
+                line.CopyTo(arena.AsSpan(used));
+                lines.Add((new ArraySegment<byte>(arena, used, line.Length), reader.LineNumber));
+                used += line.Length;
             }
 
             if (lines.Count == 0)
             {
+                ArrayPool<byte>.Shared.Return(arena);
                 return null;
             }
 
             long bytesRead = reader.BytesRead;
-            return Task.Run(() => Process(lines, threads, bytesRead));
+            return Task.Run(() =>
+            {
+                Batch batch = Process(lines, threads, bytesRead);
+                batch.Arena = arena;
+                return batch;
+            });
         }
 
-        private Batch Process(List<(byte[] Bytes, long Line)> lines, int threads, long bytesRead)
+        /// <summary>Bytes a batch's lines are read into (about 2,048 lines of 500 bytes; pooled, so not reallocated).</summary>
+        private const int ArenaBytes = 2 << 20;
+
+        private Batch Process(List<(ArraySegment<byte> Bytes, long Line)> lines, int threads, long bytesRead)
         {
             var docs = new Analyzed?[lines.Count];
             var texts = new ArraySegment<byte>[lines.Count];
@@ -206,11 +250,12 @@ public static class IndexWriter
                 try
                 {
                     List<int> ids = _scratch.Value!;
-                    if (IndexLineParser.TryParse(lines[i].Bytes, _vocabulary, pretokenized, ids, out string id, out ArraySegment<byte> text, out bool hadTokens))
+                    TermCache terms = _terms.Value ??= new TermCache(_vocabulary);
+                    if (IndexLineParser.TryParse(lines[i].Bytes, terms, pretokenized, ids, out string id, out ArraySegment<byte> text, out bool hadTokens))
                     {
                         if (!hadTokens)
                         {
-                            _analyzers.Value!.Analyze(Encoding.UTF8.GetString(text.AsSpan()), term => ids.Add(_vocabulary.GetOrAdd(term)));
+                            _analyzers.Value!.Analyze(Encoding.UTF8.GetString(text.AsSpan()), term => ids.Add(terms.GetOrAdd(term)));
                         }
 
                         docs[i] = Aggregate(id, lines[i].Line, ids);
@@ -259,32 +304,26 @@ public static class IndexWriter
                 keptTexts.Add(texts[i]);
             }
 
-            int blocks = (keptTexts.Count + DocumentStore.BlockSize - 1) / DocumentStore.BlockSize;
-            var compressed = new byte[blocks][];
-            Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = threads }, b =>
-            {
-                int start = b * DocumentStore.BlockSize;
-                compressed[b] = DocumentStore.CompressBlock(keptTexts, start, Math.Min(DocumentStore.BlockSize, keptTexts.Count - start));
-            });
-            batch.Blocks.AddRange(compressed);
+            batch.Texts = keptTexts;
             return batch;
         }
 
         private Analyzed Analyze(Document doc, long line)
         {
             List<int> ids = _scratch.Value!;
+            TermCache terms = _terms.Value ??= new TermCache(_vocabulary);
             ids.Clear();
             if (doc.Tokens is not null && options.Analyzer == WhitespaceAnalyzer.RegistryName)
             {
                 // Taken exactly as given, empty strings included: they are terms to gensim too.
                 foreach (string token in doc.Tokens)
                 {
-                    ids.Add(_vocabulary.GetOrAdd(token));
+                    ids.Add(terms.GetOrAdd(token));
                 }
             }
             else
             {
-                _analyzers.Value!.Analyze(doc.Text, term => ids.Add(_vocabulary.GetOrAdd(term)));
+                _analyzers.Value!.Analyze(doc.Text, term => ids.Add(terms.GetOrAdd(term)));
             }
 
             return Aggregate(doc.Id, line, ids);
