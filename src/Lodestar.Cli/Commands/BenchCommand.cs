@@ -16,7 +16,8 @@ namespace Lodestar.Cli.Commands;
 /// <remarks>
 /// Every system indexes the pre-analyzed corpus (Lodestar's English analyzer run once up front), each in its own
 /// process under <c>/usr/bin/time</c> for peak memory; Lodestar's figure includes reading and parsing the JSONL,
-/// the peers' exclude it. Search: one warm-up pass, then the fastest of <c>--passes</c> timed passes, top 1000.
+/// the peers' exclude it. Indexing: the fastest of <c>--index-passes</c> builds per system (peak memory: the largest).
+/// Search: one warm-up pass, then the fastest of <c>--passes</c> timed passes, top 1000.
 /// </remarks>
 internal static class BenchCommand
 {
@@ -32,16 +33,17 @@ internal static class BenchCommand
         var peers = new Option<string>("--peers-script") { Description = "The peers' script.", DefaultValueFactory = _ => "bench/peers/bm25_peers.py" };
         var passes = new Option<int>("--passes") { Description = "Timed search passes (the fastest counts).", DefaultValueFactory = _ => 3 };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown to this file." };
+        var indexPasses = new Option<int>("--index-passes") { Description = "Index builds per system (the fastest counts; the VM is noisy).", DefaultValueFactory = _ => 3 };
         var bm25 = new Command("bm25", "Benchmark BM25 indexing and search against Xapian and SQLite FTS5 on the same tokens.")
         {
-            corpus, shortQueries, longQueries, work, python, peers, passes, markdown,
+            corpus, shortQueries, longQueries, work, python, peers, passes, markdown, indexPasses,
         };
         bm25.SetAction(parse => Run(context, parse.GetValue(corpus)!, parse.GetValue(shortQueries)!, parse.GetValue(longQueries)!,
-            parse.GetValue(work)!, parse.GetValue(python)!, parse.GetValue(peers)!, parse.GetValue(passes), parse.GetValue(markdown)));
+            parse.GetValue(work)!, parse.GetValue(python)!, parse.GetValue(peers)!, parse.GetValue(passes), parse.GetValue(markdown), parse.GetValue(indexPasses)));
         return new Command("bench", "End-to-end benchmarks against peers installed on this machine.") { bm25, DenseBench.Create(context) };
     }
 
-    private static int Run(CliContext context, string corpus, string shortQ, string longQ, string work, string python, string peers, int passes, string? markdown)
+    private static int Run(CliContext context, string corpus, string shortQ, string longQ, string work, string python, string peers, int passes, string? markdown, int indexPasses)
     {
         Directory.CreateDirectory(work);
         string self = Environment.ProcessPath!;
@@ -58,7 +60,13 @@ internal static class BenchCommand
         foreach (int threads in new[] { 1, 2 })
         {
             string index = Path.Combine(work, $"lodestar-{threads}");
-            (double seconds, double peak) = Timed(self, [.. selfArgs, "index", tokens, "-o", index, "--analyzer", "pretokenized", "--threads", $"{threads}", "--overwrite"]);
+            (double seconds, double peak) = (double.MaxValue, 0);
+            for (int p = 0; p < indexPasses; p++)
+            {
+                (double s1, double p1) = Timed(self, [.. selfArgs, "index", tokens, "-o", index, "--analyzer", "pretokenized", "--threads", $"{threads}", "--overwrite"]);
+                (seconds, peak) = (Math.Min(seconds, s1), Math.Max(peak, p1));
+            }
+
             using IndexReader reader = IndexReader.Open(index);
             (double s, double l) = SearchLodestar(reader, qShort, qLong, threads, passes);
             rows.Add(new Row("lodestar", threads, seconds, reader.Header.TotalTerms, peak, DirMiB(index), s, l));
@@ -68,7 +76,20 @@ internal static class BenchCommand
         foreach (string system in new[] { "xapian", "fts5" })
         {
             string index = Path.Combine(work, $"peer.{system}");
-            (string output, double peak) = TimedOutput(python, [peers, "index", system, tokens, index]);
+            double peerSeconds = double.MaxValue, peak = 0;
+            string output = "";
+            for (int p = 0; p < indexPasses; p++)
+            {
+                (string o1, double p1) = TimedOutput(python, [peers, "index", system, tokens, index]);
+                using JsonDocument pass = JsonDocument.Parse(o1);
+                if (pass.RootElement.GetProperty("seconds").GetDouble() < peerSeconds)
+                {
+                    (peerSeconds, output) = (pass.RootElement.GetProperty("seconds").GetDouble(), o1);
+                }
+
+                peak = Math.Max(peak, p1);
+            }
+
             using JsonDocument built = JsonDocument.Parse(output);
             double shortSeconds = PeerSearch(python, peers, system, index, qShort, passes);
             double longSeconds = PeerSearch(python, peers, system, index, qLong, passes);
