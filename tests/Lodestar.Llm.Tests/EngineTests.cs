@@ -184,6 +184,21 @@ public sealed class EngineTests : IClassFixture<EngineTests.TinyModel>
         }
     }
 
+    [TinyModelFact]
+    public void Chat_formats_render_the_families_exactly()
+    {
+        (string, string)[] messages = [("system", "Be brief."), ("user", "Is it relevant?")];
+        Assert.Equal("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nIs it relevant?<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n",
+            ChatTemplates.Render(ChatFormat.ChatMl, _tiny.Model, messages, enableThinking: false));
+        Assert.EndsWith("<|im_start|>assistant\n", ChatTemplates.Render(ChatFormat.ChatMl, _tiny.Model, messages, enableThinking: true));
+        Assert.Equal("<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\n" +
+            "Is it relevant?<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n", ChatTemplates.Render(ChatFormat.Llama3, _tiny.Model, messages));
+        Assert.Null(_tiny.Model.ChatTemplate);
+        Assert.Equal(ChatFormat.ChatMl, ChatTemplates.Resolve(ChatFormat.Auto, _tiny.Model));
+        LlamaException e = Assert.Throws<LlamaException>(() => ChatTemplates.Render(ChatFormat.Gguf, _tiny.Model, messages));
+        Assert.Contains("stores no chat template", e.Message);
+    }
+
     [Fact]
     public void A_missing_library_names_the_folders_searched_and_how_to_install()
     {
