@@ -10,7 +10,7 @@ public static class Cli
     /// <summary>Parses <paramref name="args"/> and runs the command.</summary>
     public static int Run(string[] args, CliContext context)
     {
-        var root = new RootCommand("Lodestar: reasoning-intensive retrieval (BM25 that reproduces BRIGHT, evaluation equal to trec_eval).")
+        var root = new RootCommand("Lodestar: reasoning-intensive retrieval: BM25 that reproduces BRIGHT, dense and hybrid search, Retro* reranking on a server or embedded llama.cpp, evaluation equal to trec_eval, and the BRIGHT pipeline. Start with `lodestar quickstart`.")
         {
             IndexCommand.Create(context),
             SearchCommand.Create(context),
