@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Lodestar.Index;
@@ -81,53 +82,70 @@ internal sealed class PostingAccumulator : IDisposable
     /// <summary>The buffered postings grouped by term, in term order, each encoded as a <see cref="PostingBuffer"/>.</summary>
     private IEnumerable<(string Term, PostingBuffer Buffer)> Sorted()
     {
-        int v = _vocabulary.Count;
-        int[] start = new int[v + 1];
-        ForEach((term, _, _) => start[term + 1]++);
-        for (int t = 0; t < v; t++)
-        {
-            start[t + 1] += start[t];
-        }
-
-        // Stable counting sort by term: documents keep their increasing order inside each term.
-        long n = _count;
-        int[] docs = new int[n];
-        int[] tfs = new int[n];
-        int[] fill = (int[])start.Clone();
-        ForEach((term, doc, tf) =>
-        {
-            int at = fill[term]++;
-            docs[at] = doc;
-            tfs[at] = tf;
-        });
-
+        (int[] start, int[] docs, int[] tfs) = CountingSort();
+        int v = start.Length - 1;
         int[] ids = [.. Enumerable.Range(0, v).Where(t => start[t + 1] > start[t])];
         string[] keys = [.. ids.Select(t => _vocabulary[t])];
         Array.Sort(keys, ids, StringComparer.Ordinal);
         for (int i = 0; i < ids.Length; i++)
         {
             int t = ids[i];
-            var buffer = new PostingBuffer { Bytes = new byte[(start[t + 1] - start[t]) * 3] };
-            for (int p = start[t]; p < start[t + 1]; p++)
-            {
-                buffer.Add(docs[p], tfs[p]);
-            }
-
-            yield return (keys[i], buffer);
+            yield return (keys[i], Encode(docs, tfs, start[t], start[t + 1]));
         }
     }
 
-    private void ForEach(Action<int, int, int> visit)
+    /// <summary>Stable counting sort of the in-memory triples by term: documents keep their increasing order inside
+    /// each term. Runs once per build over every posting, so it is compiled fully optimized from the start (a method
+    /// that runs once would otherwise stay in tier-0 code).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private (int[] Start, int[] Docs, int[] Tfs) CountingSort()
     {
+        int v = _vocabulary.Count;
+        int[] start = new int[v + 1];
         for (int c = 0; c < _chunks.Count; c++)
         {
             int[] chunk = _chunks[c];
-            int used = c == _chunks.Count - 1 ? _used : ChunkPostings;
-            for (int i = 0; i < used * 3; i += 3)
+            int used = (c == _chunks.Count - 1 ? _used : ChunkPostings) * 3;
+            for (int i = 0; i < used; i += 3)
             {
-                visit(chunk[i], chunk[i + 1], chunk[i + 2]);
+                start[chunk[i] + 1]++;
             }
         }
+
+        for (int t = 0; t < v; t++)
+        {
+            start[t + 1] += start[t];
+        }
+
+        long n = _count;
+        int[] docs = new int[n];
+        int[] tfs = new int[n];
+        int[] fill = (int[])start.Clone();
+        for (int c = 0; c < _chunks.Count; c++)
+        {
+            int[] chunk = _chunks[c];
+            int used = (c == _chunks.Count - 1 ? _used : ChunkPostings) * 3;
+            for (int i = 0; i < used; i += 3)
+            {
+                int at = fill[chunk[i]]++;
+                docs[at] = chunk[i + 1];
+                tfs[at] = chunk[i + 2];
+            }
+        }
+
+        return (start, docs, tfs);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static PostingBuffer Encode(int[] docs, int[] tfs, int from, int to)
+    {
+        var buffer = new PostingBuffer { Bytes = new byte[(to - from) * 3] };
+        for (int p = from; p < to; p++)
+        {
+            buffer.Add(docs[p], tfs[p]);
+        }
+
+        return buffer;
     }
 
     private static void WriteRecord(Stream stream, string term, PostingBuffer b)

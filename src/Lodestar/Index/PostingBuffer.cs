@@ -19,6 +19,7 @@ internal sealed class PostingBuffer
     public int LastDoc = -1;
 
     /// <summary>Appends (doc, tf); documents come in increasing order. Returns the bytes the buffer grew by.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public int Add(int doc, int tf)
     {
         int before = Bytes.Length;
