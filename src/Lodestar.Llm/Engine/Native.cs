@@ -30,7 +30,7 @@ internal static unsafe partial class Native
     internal struct ContextParams
     {
         internal const int NCtx = 0x00, NBatch = 0x04, NUbatch = 0x08, NSeqMax = 0x0c, NThreads = 0x1c, NThreadsBatch = 0x20,
-            PoolingType = 0x2c, AttentionType = 0x30, Embeddings = 0x80, OffloadKqv = 0x81, KvUnified = 0x85;
+            PoolingType = 0x2c, Embeddings = 0x80, OffloadKqv = 0x81, KvUnified = 0x85;
 
         private long _first;
 
@@ -226,13 +226,7 @@ internal static unsafe partial class Native
     internal static partial void llama_memory_clear(nint memory, [MarshalAs(UnmanagedType.U1)] bool data);
 
     [LibraryImport(Llama)]
-    internal static partial void llama_memory_seq_cp(nint memory, int source, int destination, int p0, int p1);
-
-    [LibraryImport(Llama)]
     internal static partial float* llama_get_embeddings_seq(nint context, int seqId);
-
-    [LibraryImport(Llama)]
-    internal static partial float* llama_get_embeddings_ith(nint context, int i);
 
     [LibraryImport(Llama)]
     internal static partial nint llama_sampler_chain_init(SamplerChainParams parameters);
