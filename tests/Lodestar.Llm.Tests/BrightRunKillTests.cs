@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Lodestar.Datasets;
@@ -35,7 +34,7 @@ public sealed class BrightRunKillTests : IAsyncLifetime
         });
         string[] Args(string experiment) =>
         [
-            typeof(Cli.Cli).Assembly.Location, "bright", "run", "--tasks", "biology,leetcode", "--data", Path.Combine(_root, "data"), "-o", experiment,
+            "bright", "run", "--tasks", "biology,leetcode", "--data", Path.Combine(_root, "data"), "-o", experiment,
             "--rerank", "retro-star", "--endpoint", server.Url.ToString(), "--model", "retro-star", "--cascade", "5@1", "--in-flight", $"{InFlight}",
         ];
 
@@ -66,36 +65,6 @@ public sealed class BrightRunKillTests : IAsyncLifetime
     }
 
     /// <summary>Runs the CLI with the hub pointed at the local server; SIGKILLs it once <paramref name="kill"/> holds.</summary>
-    private async Task<(int Code, string Log)> RunAsync(string[] args, Func<bool>? kill)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.Environment["HF_HOME"] = Path.Combine(_root, "hf");
-        start.Environment["HF_ENDPOINT"] = _hub.Url.ToString();
-        using Process process = Process.Start(start)!;
-        Task<string> err = process.StandardError.ReadToEndAsync();
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        if (kill is not null)
-        {
-            var clock = Stopwatch.StartNew();
-            while (!process.HasExited && !kill() && clock.Elapsed < TimeSpan.FromMinutes(2))
-            {
-                await Task.Delay(5);
-            }
-
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true); // SIGKILL
-                await process.WaitForExitAsync();
-                return (-9, "");
-            }
-        }
-
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await err + await output);
-    }
+    private Task<(int Code, string Log)> RunAsync(string[] args, Func<bool>? kill) => CliProcess.RunAsync(args, kill,
+        new Dictionary<string, string> { ["HF_HOME"] = Path.Combine(_root, "hf"), ["HF_ENDPOINT"] = _hub.Url.ToString() });
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Lodestar.Formats;
@@ -43,7 +42,7 @@ public sealed class RerankCrashTests : IDisposable
 
         string[] Args(string output) =>
         [
-            typeof(Cli.Cli).Assembly.Location, "rerank", "--index", index, "--topics", topicsFile, "--run", Path.Combine(_dir, "bm25.txt"),
+            "rerank", "--index", index, "--topics", topicsFile, "--run", Path.Combine(_dir, "bm25.txt"),
             "--endpoint", server.Url.ToString(), "--model", "retro-star", "--top", "50", "--in-flight", $"{InFlight}", "-o", output,
         ];
 
@@ -74,37 +73,12 @@ public sealed class RerankCrashTests : IDisposable
         Assert.True(answered.Values.Count(n => n > 1) <= kills * InFlight);
     }
 
-    /// <summary>Runs the CLI; SIGKILLs it once <paramref name="killWhen"/> holds (returns -9 when it was killed while running).</summary>
+    /// <summary>Runs the CLI; 0 when it completed (any other completion fails the test), −9 when it was killed.</summary>
     private static async Task<int> RunAsync(string[] args, Func<bool>? killWhen)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> err = process.StandardError.ReadToEndAsync();
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        if (killWhen is not null)
-        {
-            var clock = Stopwatch.StartNew();
-            while (!process.HasExited && !killWhen() && clock.Elapsed < TimeSpan.FromMinutes(2))
-            {
-                await Task.Delay(2);
-            }
-
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true); // SIGKILL
-                await process.WaitForExitAsync();
-                return -9;
-            }
-        }
-
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, await err + await output);
-        return process.ExitCode;
+        (int code, string log) = await CliProcess.RunAsync(args, killWhen);
+        Assert.True(code is 0 or -9, log);
+        return code;
     }
 
     public void Dispose()
