@@ -41,7 +41,7 @@ public sealed class RetroStarRerankerTests : IDisposable
         Model = "retro-star",
         MaxRetries = 4,
         RetryDelay = TimeSpan.FromMilliseconds(2),
-        RequestTimeout = timeout ?? TimeSpan.FromMilliseconds(1500),
+        RequestTimeout = timeout ?? TimeSpan.FromSeconds(60), // generous: under load a retried request would change the counts
         MaxInFlight = 32,
     }), new JudgmentStore(Path.Combine(_dir, store)));
 
@@ -89,7 +89,7 @@ public sealed class RetroStarRerankerTests : IDisposable
 
             return FakeOpenAiServer.Answer(ctx, $"analysis <score>{ScoreOf(PromptOf(body))}</score>");
         });
-        (OpenAiClient client, JudgmentStore store) = Open(faulty, "faulty.db");
+        (OpenAiClient client, JudgmentStore store) = Open(faulty, "faulty.db", TimeSpan.FromMilliseconds(1500)); // hung requests time out
         (Run run, RerankSummary summary) = await Rerank(client, store);
 
         Assert.Equal(5000, summary.Pairs);
@@ -196,8 +196,7 @@ public sealed class RetroStarRerankerTests : IDisposable
             // The first answer to every prompt is cut off; the second is fine.
             return n == 1 ? FakeOpenAiServer.AnswerWith(ctx, "length", "Step 1: the query") : FakeOpenAiServer.Answer(ctx, $"<score>{ScoreOf(prompt)}</score>");
         });
-        // A generous timeout: a retried request would be the prompt's second and get the good answer.
-        (OpenAiClient client, JudgmentStore store) = Open(server, "resample.db", TimeSpan.FromSeconds(60));
+        (OpenAiClient client, JudgmentStore store) = Open(server, "resample.db");
         (Run run, RerankSummary summary) = await new RetroStarReranker(client, store, new RerankOptions { Top = 10, Resample = 2 })
             .RerankAsync(_topics[..5], _firstStage, id => _index.TryGetDoc(id, out int d) ? _index.GetText(d) : null);
         Assert.Equal((50, 50L, 0), (summary.Pairs, summary.Unparseable, summary.Unscored)); // counted, then replaced
