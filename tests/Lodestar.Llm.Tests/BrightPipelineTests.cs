@@ -124,7 +124,7 @@ public sealed class BrightPipelineTests : IAsyncLifetime
     {
         string experiment = Path.Combine(_root, "hybrid");
         using var downloader = new HubDownloader();
-        using Engine.LlamaModel model = Engine.LlamaModel.Load(Path.Combine(Repo.Shared!, "models", "llama-2-tiny-random.gguf"));
+        using Engine.LlamaModel model = Engine.LlamaModel.Load(Repo.TinyModel);
         BrightRunOptions options = Options() with
         {
             Tasks = ["biology"],

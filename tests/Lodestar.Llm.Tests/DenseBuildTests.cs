@@ -73,7 +73,7 @@ public sealed class DenseBuildTests : IDisposable
         File.WriteAllLines(corpus, File.ReadLines(Path.Combine(Repo.Root, "data", "cranfield", "queries.jsonl")).Take(200)
             .Select(l => JsonDocument.Parse(l).RootElement)
             .Select(q => JsonSerializer.Serialize(new { _id = "d" + q.GetProperty("_id").GetString(), text = q.GetProperty("text").GetString() })));
-        using LlamaModel model = LlamaModel.Load(Path.Combine(Repo.Shared!, "models", "llama-2-tiny-random.gguf"));
+        using LlamaModel model = LlamaModel.Load(Repo.TinyModel);
         using var engine = new LlamaEmbedder(model, Pooling.Mean, batchTokens: 1024);
 
         var crashing = new Crashing(engine, crashOnCall: 3);

@@ -19,7 +19,7 @@ public sealed class DenseCliTests : IDisposable
             File.WriteAllLines(corpus, Enumerable.Range(0, 150).Select(_ => reader.ReadLine()!));
         }
 
-        string model = Path.Combine(Repo.Shared!, "models", "llama-2-tiny-random.gguf");
+        string model = Repo.TinyModel;
         string queries = Path.Combine(Repo.Root, "data", "cranfield", "queries.jsonl");
         string qrels = Path.Combine(Repo.Root, "data", "cranfield", "qrels", "test.tsv");
         string index = Path.Combine(_dir, "index");

@@ -29,7 +29,7 @@ public sealed class EngineTests : IClassFixture<EngineTests.TinyModel>
     /// <summary>Loads the model once for the class.</summary>
     public sealed class TinyModel : IDisposable
     {
-        private readonly Lazy<LlamaModel> _model = new(() => LlamaModel.Load(Path.Combine(Repo.Shared!, "models", "llama-2-tiny-random.gguf")));
+        private readonly Lazy<LlamaModel> _model = new(() => LlamaModel.Load(Repo.TinyModel));
 
         public LlamaModel Model => _model.Value;
 

@@ -14,7 +14,7 @@ public sealed class HubDownloaderTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _hub = await FakeHub.StartAsync();
-        _gguf = Repo.Shared is string shared ? File.ReadAllBytes(Path.Combine(shared, "models", "llama-2-tiny-random.gguf")) : RandomNumberGenerator.GetBytes(300_000);
+        _gguf = Repo.Shared is not null ? File.ReadAllBytes(Repo.TinyModel) : RandomNumberGenerator.GetBytes(300_000);
         _hub.Add("ollama/tiny/llama-2-tiny-random.gguf", _gguf);
         _hub.UseAsHub(_home);
     }

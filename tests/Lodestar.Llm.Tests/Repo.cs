@@ -11,6 +11,9 @@ internal static class Repo
     public static string? Shared { get; } = Find(dir => File.Exists(Path.Combine(dir, "shared", "specs", "retro-star-prompt.txt"))) is string d
         ? Path.Combine(d, "shared") : null;
 
+    /// <summary>The tiny random-weight GGUF in ../shared/models (only from a <see cref="TinyModelFactAttribute"/> test).</summary>
+    public static string TinyModel => Path.Combine(Shared ?? throw new InvalidOperationException("../shared is absent"), "models", "llama-2-tiny-random.gguf");
+
     /// <summary>Runs the CLI in-process: (exit code, stdout, stderr).</summary>
     public static (int Code, string Out, string Err) Cli(params string[] args)
     {

@@ -84,32 +84,6 @@ internal static class BrightCommand
         var rows = tasks.Select(t => (string[])[t.Task, .. t.Runs.Select(r => F(r[m.Id]))]).ToList();
         rows.Add(["macro avg", .. runs.Select((_, i) => F(tasks.Average(t => t.Runs[i][m.Id])))]);
         string[] header = [$"task ({MeasureNames.Display(m)})", .. runs];
-        if (format == "csv")
-        {
-            foreach (string[] row in rows.Prepend(header))
-            {
-                w.WriteLine(string.Join(',', row));
-            }
-
-            return;
-        }
-
-        if (format == "markdown")
-        {
-            w.WriteLine("| " + string.Join(" | ", header) + " |");
-            w.WriteLine("|---|" + string.Concat(runs.Select(_ => "---:|")));
-            foreach (string[] row in rows)
-            {
-                w.WriteLine("| " + string.Join(" | ", row) + " |");
-            }
-
-            return;
-        }
-
-        int[] widths = [.. header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length)))];
-        foreach (string[] row in rows.Prepend(header))
-        {
-            w.WriteLine(string.Join("  ", row.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd());
-        }
+        EvalTableWriter.WriteGrid(w, header, rows, Enum.Parse<EvalTableWriter.Layout>(format, ignoreCase: true), leftColumns: 1);
     }
 }

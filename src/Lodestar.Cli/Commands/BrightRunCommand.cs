@@ -174,38 +174,11 @@ internal static class BrightRunCommand
         var rows = results.Select(t => (string[])[t.Task, F(BrightProtocol.Round5(t.Runs[0][m.Id]) * 100), .. published.Values.Select(p => F(p.TryGetValue(t.Task, out double v) ? v : null))]).ToList();
         // Published averages over the same tasks, so the columns compare like with like.
         rows.Add(["average", F(results.Average(t => t.Runs[0][m.Id]) * 100), .. published.Values.Select(p => F(results.All(t => p.ContainsKey(t.Task)) ? results.Average(t => p[t.Task]) : null))]);
-        Print(context.Out, header, rows, format);
+        EvalTableWriter.WriteGrid(context.Out, header, rows, Enum.Parse<EvalTableWriter.Layout>(format, ignoreCase: true), leftColumns: 1);
         if (htmlPath is not null)
         {
             HtmlReport.Write(htmlPath, $"BRIGHT experiment {Path.GetFileName(Path.GetFullPath(folder))}, {MeasureNames.Display(m)}", results);
             context.Error.WriteLine($"wrote {htmlPath}");
-        }
-    }
-
-    private static void Print(TextWriter w, string[] header, List<string[]> rows, string format)
-    {
-        if (format == "csv")
-        {
-            foreach (string[] row in rows.Prepend(header))
-            {
-                w.WriteLine(string.Join(',', row.Select(c => c.Contains(',', StringComparison.Ordinal) ? $"\"{c}\"" : c)));
-            }
-
-            return;
-        }
-
-        if (format == "markdown")
-        {
-            w.WriteLine("| " + string.Join(" | ", header) + " |");
-            w.WriteLine("|---|" + string.Concat(header.Skip(1).Select(_ => "---:|")));
-            rows.ForEach(r => w.WriteLine("| " + string.Join(" | ", r) + " |"));
-            return;
-        }
-
-        int[] widths = [.. header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length)))];
-        foreach (string[] row in rows.Prepend(header))
-        {
-            w.WriteLine(string.Join("  ", row.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd());
         }
     }
 

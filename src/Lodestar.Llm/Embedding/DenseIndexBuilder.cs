@@ -53,7 +53,7 @@ public static class DenseIndexBuilder
         }
 
         int done = Directory.EnumerateFiles(checkpoint, "chunk-*.bin").Count();
-        int expected = progress is null ? 0 : CorpusReader.Read(corpusPath).Count();
+        int expected = progress is null ? 0 : (int)LineReader.CountRecords(corpusPath); // counted, not parsed
         int resumed = 0, total = 0;
         var chunk = new List<Document>(chunkSize);
         int chunkIndex = 0;

@@ -308,20 +308,5 @@ public sealed class BrightPipeline(string experiment, BrightRunOptions options, 
     private string Absolute(string relative) => relative.StartsWith("data:", StringComparison.Ordinal) ? Path.Combine(options.Data, relative[5..])
         : Path.IsPathRooted(relative) ? relative : Path.Combine(experiment, relative);
 
-    private static double CountLines(string path) => File.Exists(path) ? CorpusLines(path) : 0;
-
-    private static long CorpusLines(string path)
-    {
-        using var reader = new LineReader(path);
-        long n = 0;
-        while (reader.TryReadLine(out ReadOnlySpan<byte> line))
-        {
-            if (!line.Trim(" \t\r"u8).IsEmpty)
-            {
-                n++;
-            }
-        }
-
-        return n;
-    }
+    private static double CountLines(string path) => File.Exists(path) ? LineReader.CountRecords(path) : 0;
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Lodestar.Formats;
 
@@ -66,7 +65,6 @@ public sealed class ExperimentManifest
             ? new[] { "lodestar-index.json", "lodestar-vectors.json" }.Select(h => Path.Combine(path, h)).FirstOrDefault(File.Exists)
                 ?? throw new FileNotFoundException($"{path}: no index header")
             : path;
-        using FileStream s = File.OpenRead(file);
-        return Convert.ToHexStringLower(SHA256.HashData(s));
+        return Index.IndexHeader.Sha256HexOfFile(file);
     }
 }

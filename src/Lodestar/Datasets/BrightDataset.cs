@@ -76,7 +76,7 @@ public static class BrightDataset
 
                 string target = Path.Combine(output, task, $"{config}.jsonl.gz");
                 string stamp = target + ".source";
-                string source = string.Join("\n", shards.Select((s, i) => $"{s.Path} {s.Sha256 ?? Sha256Of(local[i])}"));
+                string source = string.Join("\n", shards.Select((s, i) => $"{s.Path} {s.Sha256 ?? Index.IndexHeader.Sha256HexOfFile(local[i])}"));
                 long rows;
                 if (File.Exists(target) && File.Exists(stamp) && File.ReadAllText(stamp) == source)
                 {
@@ -95,12 +95,6 @@ public static class BrightDataset
 
         WriteManifest(output, revision, commit, parts);
         return parts;
-    }
-
-    private static string Sha256Of(string path)
-    {
-        using FileStream s = File.OpenRead(path);
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(s));
     }
 
     private static void WriteManifest(string output, string revision, string commit, List<BrightPart> parts)

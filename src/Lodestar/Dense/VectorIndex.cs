@@ -4,7 +4,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using System.Security.Cryptography;
 using System.Text;
 using Lodestar.Errors;
 
@@ -49,13 +48,9 @@ public sealed unsafe class VectorIndex : IDisposable
                 throw new IndexCorruptException(path, File.Exists(path) ? $"expected {sum.Bytes} bytes, found {new FileInfo(path).Length}" : "missing");
             }
 
-            if (verify)
+            if (verify && Index.IndexHeader.Sha256HexOfFile(path) != sum.Sha256)
             {
-                using FileStream s = File.OpenRead(path);
-                if (Convert.ToHexStringLower(SHA256.HashData(s)) != sum.Sha256)
-                {
-                    throw new IndexCorruptException(path, "SHA-256 does not match the header");
-                }
+                throw new IndexCorruptException(path, "SHA-256 does not match the header");
             }
         }
 

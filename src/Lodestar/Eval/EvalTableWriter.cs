@@ -68,12 +68,14 @@ public static class EvalTableWriter
     private static string Number(Measure m, double v, int decimals) =>
         m.IsCount ? ((long)v).ToString(CultureInfo.InvariantCulture) : v.ToString("F" + decimals, CultureInfo.InvariantCulture);
 
-    private static void WriteGrid(TextWriter w, List<string> header, List<List<string>> rows, Layout layout)
+    /// <summary>Writes a header and rows as aligned text (the first <paramref name="leftColumns"/> columns left-aligned,
+    /// the rest right-aligned), Markdown or CSV; used by every table the CLI prints.</summary>
+    public static void WriteGrid(TextWriter w, IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows, Layout layout, int leftColumns = 2)
     {
         switch (layout)
         {
             case Layout.Csv:
-                foreach (List<string> row in rows.Prepend(header))
+                foreach (IReadOnlyList<string> row in rows.Prepend(header))
                 {
                     w.WriteLine(string.Join(',', row.Select(Csv)));
                 }
@@ -81,8 +83,8 @@ public static class EvalTableWriter
                 break;
             case Layout.Markdown:
                 w.WriteLine("| " + string.Join(" | ", header) + " |");
-                w.WriteLine("|" + string.Concat(header.Select((_, i) => i < 2 ? "---|" : "---:|")));
-                foreach (List<string> row in rows)
+                w.WriteLine("|" + string.Concat(header.Select((_, i) => i < leftColumns ? "---|" : "---:|")));
+                foreach (IReadOnlyList<string> row in rows)
                 {
                     w.WriteLine("| " + string.Join(" | ", row.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
                 }
@@ -90,12 +92,12 @@ public static class EvalTableWriter
                 break;
             default:
                 int[] widths = [.. header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length)))];
-                foreach (List<string> row in rows.Prepend(header))
+                foreach (IReadOnlyList<string> row in rows.Prepend(header))
                 {
                     var sb = new StringBuilder();
                     for (int i = 0; i < row.Count; i++)
                     {
-                        sb.Append(i < 2 ? row[i].PadRight(widths[i]) : row[i].PadLeft(widths[i])).Append(i + 1 < row.Count ? "  " : "");
+                        sb.Append(i < leftColumns ? row[i].PadRight(widths[i]) : row[i].PadLeft(widths[i])).Append(i + 1 < row.Count ? "  " : "");
                     }
 
                     w.WriteLine(sb.ToString().TrimEnd());

@@ -56,6 +56,23 @@ public sealed class LineReader : IDisposable
     /// <summary>The 1-based number of the line last returned.</summary>
     public long LineNumber { get; private set; }
 
+    /// <summary>Lines of <paramref name="path"/> that hold more than spaces: the records a corpus or topic reader
+    /// would see, counted without parsing them (for progress totals and summaries).</summary>
+    public static long CountRecords(string path)
+    {
+        using var reader = new LineReader(path);
+        long n = 0;
+        while (reader.TryReadLine(out ReadOnlySpan<byte> line))
+        {
+            if (!line.Trim((byte)' ').IsEmpty)
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+
     /// <summary>Reads the next line, without its line break.</summary>
     /// <returns>False at the end of the file.</returns>
     /// <exception cref="InputException">Bad UTF-8, a truncated or corrupt gzip stream.</exception>

@@ -85,6 +85,13 @@ public sealed record IndexHeader
 
     /// <summary>Lower-case hex SHA-256 of <paramref name="data"/>.</summary>
     public static string Sha256Hex(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
+
+    /// <summary>Lower-case hex SHA-256 of a file, read as a stream.</summary>
+    public static string Sha256HexOfFile(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
 }
 
 /// <summary>Size and SHA-256 of one index file.</summary>

@@ -4,7 +4,7 @@ using System.Text;
 namespace Lodestar.Index;
 
 /// <summary>Term → dense id, shared by the build's threads: lock-free lookups, a lock only to add a new term.</summary>
-/// <remarks>Lookups take UTF-8 bytes (terms straight from JSON) or characters (analyzer output, encoded on the stack).</remarks>
+/// <remarks>Lookups take UTF-8 bytes; the build's workers reach it through their <see cref="TermCache"/>.</remarks>
 internal sealed class Vocabulary
 {
     private readonly ConcurrentDictionary<string, int> _ids = new(Utf8KeyComparer.Instance);
@@ -19,15 +19,6 @@ internal sealed class Vocabulary
 
     /// <summary>The term with id <paramref name="id"/>; ids are dense from 0.</summary>
     public string this[int id] => _terms[id];
-
-    /// <summary>The id of a term given as characters, adding it if new.</summary>
-    public int GetOrAdd(ReadOnlySpan<char> term)
-    {
-        int max = Encoding.UTF8.GetMaxByteCount(term.Length);
-        Span<byte> utf8 = max <= 1024 ? stackalloc byte[max] : new byte[max];
-        int n = Encoding.UTF8.GetBytes(term, utf8);
-        return GetOrAdd((ReadOnlySpan<byte>)utf8[..n]);
-    }
 
     /// <summary>The id of a term given as UTF-8 bytes, adding it if new.</summary>
     public int GetOrAdd(ReadOnlySpan<byte> term)

@@ -128,26 +128,7 @@ internal static class DeltaDecoder
         return value;
     }
 
-    private static ulong Varint(ReadOnlySpan<byte> data, ref int pos)
-    {
-        ulong value = 0;
-        for (int shift = 0; shift < 64; shift += 7)
-        {
-            if (pos >= data.Length)
-            {
-                throw new FormatException("delta data ends early");
-            }
-
-            byte b = data[pos++];
-            value |= (ulong)(b & 0x7f) << shift;
-            if (b < 0x80)
-            {
-                return value;
-            }
-        }
-
-        throw new FormatException("delta varint too long");
-    }
+    private static ulong Varint(ReadOnlySpan<byte> data, ref int pos) => Index.VarInt.ReadChecked(data, ref pos);
 
     private static long Zigzag(ulong v) => (long)(v >> 1) ^ -(long)(v & 1);
 }

@@ -27,21 +27,12 @@ internal static class LevelDecoder
         int byteWidth = (width + 7) / 8;
         while (done < count)
         {
-            uint header = 0;
-            for (int shift = 0; ; shift += 7)
+            if (pos >= data.Length)
             {
-                if (pos >= data.Length || shift > 28)
-                {
-                    throw new FormatException($"level data ends after {done} of {count} values");
-                }
-
-                byte b = data[pos++];
-                header |= (uint)(b & 0x7f) << shift;
-                if (b < 0x80)
-                {
-                    break;
-                }
+                throw new FormatException($"level data ends after {done} of {count} values");
             }
+
+            uint header = checked((uint)Index.VarInt.ReadChecked(data, ref pos));
 
             if ((header & 1) == 0)
             {

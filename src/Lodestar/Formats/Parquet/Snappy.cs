@@ -12,21 +12,7 @@ public static class Snappy
     public static byte[] Decompress(ReadOnlySpan<byte> input)
     {
         int pos = 0;
-        ulong length = 0;
-        for (int shift = 0; ; shift += 7)
-        {
-            if (pos >= input.Length || shift > 28)
-            {
-                throw new FormatException("snappy: bad length header");
-            }
-
-            byte b = input[pos++];
-            length |= (ulong)(b & 0x7f) << shift;
-            if (b < 0x80)
-            {
-                break;
-            }
-        }
+        ulong length = Index.VarInt.ReadChecked(input, ref pos);
 
         if (length > int.MaxValue)
         {

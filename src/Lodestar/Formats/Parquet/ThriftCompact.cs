@@ -115,21 +115,7 @@ internal ref struct ThriftCompact(ReadOnlySpan<byte> data)
         return s;
     }
 
-    private ulong Varint()
-    {
-        ulong value = 0;
-        for (int shift = 0; shift < 64; shift += 7)
-        {
-            byte b = Byte();
-            value |= (ulong)(b & 0x7f) << shift;
-            if (b < 0x80)
-            {
-                return value;
-            }
-        }
-
-        throw new FormatException("Thrift varint too long");
-    }
+    private ulong Varint() => Index.VarInt.ReadChecked(_data, ref _pos);
 
     private static long Zigzag(ulong v) => (long)(v >> 1) ^ -(long)(v & 1);
 }
