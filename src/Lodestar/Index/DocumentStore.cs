@@ -6,7 +6,7 @@ using Lodestar.Errors;
 namespace Lodestar.Index;
 
 /// <summary>
-/// The compressed document store: texts in blocks of up to <see cref="BlockSize"/> documents, each block
+/// The compressed document store: texts in blocks of about 16 KiB (<see cref="StoreWriter"/>), each block
 /// Brotli-compressed (<c>store.bin</c>), with a table (<c>store.idx</c>) of (int64 offset, int32 first doc) per block
 /// plus a final (end offset, document count) entry, little-endian.
 /// </summary>
@@ -14,14 +14,8 @@ namespace Lodestar.Index;
 /// <see cref="CachedBlocks"/> decompressed blocks are kept, since a reranker reads neighbouring documents together.</remarks>
 public sealed class DocumentStore : IDisposable
 {
-    /// <summary>Documents per compressed block.</summary>
-    public const int BlockSize = 32;
-
     /// <summary>Decompressed blocks kept in memory.</summary>
     public const int CachedBlocks = 64;
-
-    private const int Quality = 1;
-    private const int Window = 22;
 
     private readonly FileStream _data;
     private readonly long[] _offsets;
@@ -107,33 +101,6 @@ public sealed class DocumentStore : IDisposable
         }
 
         return bytes;
-    }
-
-    /// <summary>Compresses one block of texts.</summary>
-    internal static byte[] CompressBlock(IReadOnlyList<ArraySegment<byte>> texts, int start, int count)
-    {
-        byte[] raw = new byte[256];
-        int pos = 0;
-        for (int i = start; i < start + count; i++)
-        {
-            int bytes = texts[i].Count;
-            VarInt.Write(ref raw, ref pos, (ulong)bytes);
-            if (pos + bytes > raw.Length)
-            {
-                Array.Resize(ref raw, Math.Max(raw.Length * 2, pos + bytes));
-            }
-
-            texts[i].AsSpan().CopyTo(raw.AsSpan(pos));
-            pos += bytes;
-        }
-
-        byte[] output = new byte[BrotliEncoder.GetMaxCompressedLength(pos)];
-        if (!BrotliEncoder.TryCompress(raw.AsSpan(0, pos), output, out int written, Quality, Window))
-        {
-            throw new InvalidOperationException("Brotli compression failed");
-        }
-
-        return output.AsSpan(0, written).ToArray();
     }
 
     /// <summary>Appends one entry of the block table.</summary>

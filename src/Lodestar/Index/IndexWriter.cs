@@ -14,15 +14,15 @@ namespace Lodestar.Index;
 /// the compressed document store, and a checksummed header.
 /// </summary>
 /// <remarks>
-/// Pipeline: the corpus is read in batches; each batch is parsed, analyzed and compressed on all threads while the
-/// previous batch is inverted in order (<see cref="PostingAccumulator"/>). Memory is bounded by
+/// Pipeline: the corpus is read in batches (<see cref="BuildBatch"/>), a few ahead; worker threads parse and analyze
+/// them (<see cref="LineAnalyzer"/>) while this thread, the writer, adds finished batches in order to the postings
+/// (<see cref="PostingAccumulator"/>) and the store (<see cref="StoreWriter"/>), and helps analyze the batch it needs
+/// whenever the workers are behind. Memory is bounded by
 /// <see cref="IndexBuildOptions.MemoryBudgetBytes"/> plus O(N) for ids and lengths. Everything is written into
 /// <c>OUTPUT.tmp-PID</c>, renamed to OUTPUT only when complete; on failure the temporary directory is removed.
 /// </remarks>
 public static class IndexWriter
 {
-    private const int BatchSize = 2048;
-
     /// <summary>Builds the index of <paramref name="corpusPath"/> into <paramref name="output"/>.</summary>
     /// <exception cref="InputException">Bad corpus input, or the output exists and overwriting was not asked.</exception>
     public static IndexBuildSummary Build(string corpusPath, string output, IndexBuildOptions options, CancellationToken ct = default)
@@ -73,84 +73,50 @@ public static class IndexWriter
         Directory.Delete(old, recursive: true);
     }
 
-    /// <summary>One document after the parallel stage: its distinct term ids (ascending) with their tfs.</summary>
-    private sealed class Analyzed
-    {
-        public required string Id;
-        public long Line;
-        public int[] TermIds = [];
-        public int[] Tfs = [];
-        public int Terms;
-    }
-
-    /// <summary>One batch after the parallel stage: kept documents and their compressed store blocks.</summary>
-    private sealed class Batch
-    {
-        public List<Analyzed> Docs = [];
-        public List<ArraySegment<byte>> Texts = [];
-        public byte[]? Arena;
-        public long Empty;
-        public long BytesRead;
-    }
-
     private sealed class BuildJob(string corpusPath, string dir, IndexBuildOptions options)
     {
+        /// <summary>Batches read ahead of the one being written, so the workers never wait for the reader.</summary>
+        private const int ReadAhead = 3;
+
         private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal);
         private readonly List<int> _lengths = [];
-        private readonly ThreadLocal<Analyzer> _analyzers = new(() => Analyzer.Create(options.Analyzer));
-        private readonly ThreadLocal<List<int>> _scratch = new(() => new List<int>(256));
         private readonly Vocabulary _vocabulary = new();
-        private readonly ThreadLocal<TermCache?> _terms = new(); // each worker's cache in front of the vocabulary
         private long _tokens;
+        private bool _endOfInput;
 
         public long EmptyDocuments { get; private set; }
 
         public int SpilledRuns { get; private set; }
 
+        /// <summary>The writer's loop: takes the batches in order, helps analyze the one it needs if the workers are
+        /// behind, reads ahead, then adds the batch's documents to the postings, ids, lengths and store.</summary>
         public IndexHeader Run(CancellationToken ct)
         {
             using var reader = new LineReader(corpusPath);
             using var accumulator = new PostingAccumulator(_vocabulary, dir, options.MemoryBudgetBytes);
             using var docIds = new BufferedStream(File.Create(Path.Combine(dir, "docids.bin")), 1 << 20);
-            using var store = new BufferedStream(File.Create(Path.Combine(dir, "store.bin")), 1 << 20);
-            using var storeIdx = new BufferedStream(File.Create(Path.Combine(dir, "store.idx")), 1 << 16);
+            using var store = new StoreWriter(dir);
+            var analyzer = new LineAnalyzer(corpusPath, options.Analyzer, _vocabulary);
             int threads = options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount - 1);
-
-            Task<Batch>? pending = StartBatch(reader, threads);
-            long storeOffset = 0;
-            while (pending is not null)
+            var open = new Queue<BuildBatch>();
+            using (var workers = new BuildWorkers(threads, analyzer))
             {
-                Batch batch = pending.GetAwaiter().GetResult();
-                ct.ThrowIfCancellationRequested();
-                pending = StartBatch(reader, threads);
-
-                int firstDoc = _lengths.Count;
-                foreach (Analyzed doc in batch.Docs)
+                Fill(reader, open, workers);
+                while (open.TryDequeue(out BuildBatch? batch))
                 {
-                    AddDocument(doc, accumulator, docIds);
+                    ct.ThrowIfCancellationRequested();
+                    batch.Help(analyzer);
+                    batch.Wait();
+                    workers.Close(batch);
+                    Fill(reader, open, workers);
+                    Write(batch, accumulator, docIds, store);
+                    batch.Release();
+                    accumulator.SpillIfFull();
+                    options.Progress?.Report(new IndexProgress(_lengths.Count, _tokens, batch.BytesRead, reader.Length));
                 }
-
-                // The store's blocks are compressed here, on the writer's thread, which has time to spare while the
-                // workers parse the next batch (measured: it balances the two cores; docs/benchmarks.md).
-                for (int b = 0, start = 0; start < batch.Texts.Count; b++, start += DocumentStore.BlockSize)
-                {
-                    byte[] block = DocumentStore.CompressBlock(batch.Texts, start, Math.Min(DocumentStore.BlockSize, batch.Texts.Count - start));
-                    DocumentStore.WriteIndexEntry(storeIdx, storeOffset, firstDoc + (b * DocumentStore.BlockSize));
-                    store.Write(block);
-                    storeOffset += block.Length;
-                }
-
-                if (batch.Arena is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(batch.Arena); // the texts are compressed: the lines are no longer needed
-                }
-
-                EmptyDocuments += batch.Empty;
-                accumulator.SpillIfFull();
-                options.Progress?.Report(new IndexProgress(_lengths.Count, _tokens, batch.BytesRead, reader.Length));
             }
 
-            DocumentStore.WriteIndexEntry(storeIdx, storeOffset, _lengths.Count);
+            store.Finish();
             if (_lengths.Count == 0)
             {
                 ThrowHelper.Input(corpusPath, 0, 0, "expected documents, found none");
@@ -161,11 +127,50 @@ public static class IndexWriter
             SpilledRuns = accumulator.SpilledRuns;
             docIds.Dispose();
             store.Dispose();
-            storeIdx.Dispose();
             return MakeHeader(terms, postings);
         }
 
-        private void AddDocument(Analyzed doc, PostingAccumulator accumulator, Stream docIds)
+        private void Fill(LineReader reader, Queue<BuildBatch> open, BuildWorkers workers)
+        {
+            while (!_endOfInput && open.Count < ReadAhead)
+            {
+                BuildBatch? next = BuildBatch.Read(reader);
+                _endOfInput = next is null || next.ReadError is not null;
+                if (next is not null)
+                {
+                    open.Enqueue(next);
+                    workers.Open(next);
+                }
+            }
+        }
+
+        /// <summary>Adds a batch's documents in line order, applying the empty-document policy.</summary>
+        private void Write(BuildBatch batch, PostingAccumulator accumulator, Stream docIds, StoreWriter store)
+        {
+            for (int i = 0; i < batch.Documents.Length; i++)
+            {
+                AnalyzedDocument doc = batch.Documents[i]!;
+                if (doc.Terms == 0)
+                {
+                    EmptyDocuments++;
+                    if (options.EmptyDocuments == EmptyDocumentPolicy.Error)
+                    {
+                        ThrowHelper.Input(corpusPath, doc.Line, 1,
+                            $"expected a document with at least one term, found {ThrowHelper.Quote(doc.Id)} empty (use --empty keep|skip)");
+                    }
+
+                    if (options.EmptyDocuments == EmptyDocumentPolicy.Skip)
+                    {
+                        continue;
+                    }
+                }
+
+                AddDocument(doc, accumulator, docIds);
+                store.Add(batch.Texts[i]);
+            }
+        }
+
+        private void AddDocument(AnalyzedDocument doc, PostingAccumulator accumulator, Stream docIds)
         {
             if (!_ids.TryAdd(doc.Id, doc.Line))
             {
@@ -184,187 +189,6 @@ public static class IndexWriter
             byte[] id = Encoding.UTF8.GetBytes(doc.Id);
             VarInt.Write(docIds, (ulong)id.Length);
             docIds.Write(id);
-        }
-
-        /// <summary>Reads the next <see cref="BatchSize"/> lines into one pooled buffer (no array per line; the buffer is
-        /// swapped for a larger one when the lines need it) and starts their parallel stage. The writer returns the
-        /// buffer to the pool once the batch's texts are compressed. Batches of a fixed line count keep the store's
-        /// block layout, and so the index bytes, independent of line lengths.</summary>
-        private Task<Batch>? StartBatch(LineReader reader, int threads)
-        {
-            var lines = new List<(ArraySegment<byte> Bytes, long Line)>(BatchSize);
-            byte[] arena = ArrayPool<byte>.Shared.Rent(ArenaBytes);
-            int used = 0;
-            while (lines.Count < BatchSize && reader.TryReadLine(out ReadOnlySpan<byte> line))
-            {
-                if (line.Trim((byte)' ').IsEmpty)
-                {
-                    continue;
-                }
-
-                if (used + line.Length > arena.Length)
-                {
-                    // move what we have into a buffer that holds this line as well
-                    byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(arena.Length * 2, used + line.Length));
-                    arena.AsSpan(0, used).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(arena);
-                    for (int i = 0; i < lines.Count; i++)
-                    {
-                        lines[i] = (new ArraySegment<byte>(larger, lines[i].Bytes.Offset, lines[i].Bytes.Count), lines[i].Line);
-                    }
-
-                    arena = larger;
-                }
-
-                line.CopyTo(arena.AsSpan(used));
-                lines.Add((new ArraySegment<byte>(arena, used, line.Length), reader.LineNumber));
-                used += line.Length;
-            }
-
-            if (lines.Count == 0)
-            {
-                ArrayPool<byte>.Shared.Return(arena);
-                return null;
-            }
-
-            long bytesRead = reader.BytesRead;
-            return Task.Run(() =>
-            {
-                Batch batch = Process(lines, threads, bytesRead);
-                batch.Arena = arena;
-                return batch;
-            });
-        }
-
-        /// <summary>Bytes a batch's lines are read into (about 2,048 lines of 500 bytes; pooled, so not reallocated).</summary>
-        private const int ArenaBytes = 2 << 20;
-
-        private Batch Process(List<(ArraySegment<byte> Bytes, long Line)> lines, int threads, long bytesRead)
-        {
-            var docs = new Analyzed?[lines.Count];
-            var texts = new ArraySegment<byte>[lines.Count];
-            var errors = new InputException?[lines.Count];
-            bool pretokenized = options.Analyzer == WhitespaceAnalyzer.RegistryName;
-            Parallel.For(0, lines.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
-            {
-                try
-                {
-                    List<int> ids = _scratch.Value!;
-                    TermCache terms = _terms.Value ??= new TermCache(_vocabulary);
-                    if (IndexLineParser.TryParse(lines[i].Bytes, terms, pretokenized, ids, out string id, out ArraySegment<byte> text, out bool hadTokens))
-                    {
-                        if (!hadTokens)
-                        {
-                            _analyzers.Value!.Analyze(Encoding.UTF8.GetString(text.AsSpan()), term => ids.Add(terms.GetOrAdd(term)));
-                        }
-
-                        docs[i] = Aggregate(id, lines[i].Line, ids);
-                        texts[i] = text;
-                    }
-                    else
-                    {
-                        // The general parser: other shapes, and the exact error for bad input.
-                        Document doc = CorpusReader.Parse(corpusPath, lines[i].Line, lines[i].Bytes);
-                        texts[i] = new ArraySegment<byte>(Encoding.UTF8.GetBytes(doc.Text));
-                        docs[i] = Analyze(doc, lines[i].Line);
-                    }
-                }
-                catch (InputException e)
-                {
-                    errors[i] = e;
-                }
-            });
-
-            if (errors.FirstOrDefault(e => e is not null) is InputException first)
-            {
-                throw first;
-            }
-
-            var batch = new Batch { BytesRead = bytesRead };
-            var keptTexts = new List<ArraySegment<byte>>(lines.Count);
-            for (int i = 0; i < docs.Length; i++)
-            {
-                Analyzed doc = docs[i]!;
-                if (doc.Terms == 0)
-                {
-                    batch.Empty++;
-                    if (options.EmptyDocuments == EmptyDocumentPolicy.Error)
-                    {
-                        ThrowHelper.Input(corpusPath, doc.Line, 1,
-                            $"expected a document with at least one term, found {ThrowHelper.Quote(doc.Id)} empty (use --empty keep|skip)");
-                    }
-
-                    if (options.EmptyDocuments == EmptyDocumentPolicy.Skip)
-                    {
-                        continue;
-                    }
-                }
-
-                batch.Docs.Add(doc);
-                keptTexts.Add(texts[i]);
-            }
-
-            batch.Texts = keptTexts;
-            return batch;
-        }
-
-        private Analyzed Analyze(Document doc, long line)
-        {
-            List<int> ids = _scratch.Value!;
-            TermCache terms = _terms.Value ??= new TermCache(_vocabulary);
-            ids.Clear();
-            if (doc.Tokens is not null && options.Analyzer == WhitespaceAnalyzer.RegistryName)
-            {
-                // Taken exactly as given, empty strings included: they are terms to gensim too.
-                foreach (string token in doc.Tokens)
-                {
-                    ids.Add(terms.GetOrAdd(token));
-                }
-            }
-            else
-            {
-                _analyzers.Value!.Analyze(doc.Text, term => ids.Add(terms.GetOrAdd(term)));
-            }
-
-            return Aggregate(doc.Id, line, ids);
-        }
-
-        /// <summary>Turns the term ids of one document into distinct ids (ascending) with their tfs.</summary>
-        private static Analyzed Aggregate(string id, long line, List<int> ids)
-        {
-            var result = new Analyzed { Id = id, Line = line, Terms = ids.Count };
-            if (ids.Count == 0)
-            {
-                return result;
-            }
-
-            ids.Sort();
-            int distinct = 1;
-            for (int i = 1; i < ids.Count; i++)
-            {
-                distinct += ids[i] != ids[i - 1] ? 1 : 0;
-            }
-
-            result.TermIds = new int[distinct];
-            result.Tfs = new int[distinct];
-            int k = 0;
-            result.TermIds[0] = ids[0];
-            result.Tfs[0] = 1;
-            for (int i = 1; i < ids.Count; i++)
-            {
-                if (ids[i] == ids[i - 1])
-                {
-                    result.Tfs[k]++;
-                }
-                else
-                {
-                    k++;
-                    result.TermIds[k] = ids[i];
-                    result.Tfs[k] = 1;
-                }
-            }
-
-            return result;
         }
 
         private void WriteLengths()

@@ -144,4 +144,64 @@ public class IndexWriterTests
         Assert.Equal(5, hits.Count);
         Assert.True(hits[0].Score >= hits[4].Score);
     }
+
+    [Fact]
+    public void Build_ErrorsAreReportedInFileOrder_ThoughBatchesAreReadAhead()
+    {
+        using var dir = new TempDir();
+        var raw = new MemoryStream();
+        using (var gz = new GZipStream(raw, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            for (int i = 1; i <= 6000; i++)
+            {
+                string line = i == 2500 ? "{\"_id\": \"bad\", \"text\": }" : $"{{\"_id\": \"d{i}\", \"text\": \"insects {i * 7919 % 1000} lamps\"}}";
+                gz.Write(Encoding.UTF8.GetBytes(line + "\n"));
+            }
+        }
+
+        // The gzip stream is cut near its end, two batches after line 2,500, within the read-ahead: line 2,500 comes first.
+        string corpus = dir.File("corpus.jsonl.gz");
+        File.WriteAllBytes(corpus, raw.ToArray()[..(int)(raw.Length - 40)]);
+        foreach (int threads in new[] { 1, 3 })
+        {
+            InputException e = BuildFails(dir, corpus, new IndexBuildOptions { Threads = threads });
+            Assert.StartsWith($"{corpus}:2500:", e.Message);
+        }
+    }
+
+    [Fact]
+    public void Build_ManyBatches_TextsAndIdsRoundTrip_WhateverTheThreads()
+    {
+        using var dir = new TempDir();
+        var rng = new Random(11);
+        var texts = new List<(string Id, string Text)>();
+        var sb = new StringBuilder();
+        for (int i = 0; i < 7000; i++)
+        {
+            // short passages, a few long ones that fill a store block alone, and some with no terms at all
+            int words = i % 997 == 0 ? 5000 : i % 13 == 0 ? 0 : 1 + rng.Next(40);
+            string text = string.Join(' ', Enumerable.Range(0, words).Select(_ => "w" + rng.Next(3000)));
+            string id = i % 5 == 0 ? $"q\u00e9 {i}" : $"doc-{i}";
+            texts.Add((i % 5 == 0 ? $"q\u00e9 {i}" : id, text));
+            sb.Append($"{{\"id\": \"{id}\", \"content\": \"{text}\"}}\n");
+        }
+
+        string corpus = dir.Write("corpus.jsonl", sb.ToString());
+        var skip = new IndexBuildOptions { Threads = 1, EmptyDocuments = EmptyDocumentPolicy.Skip };
+        IndexWriter.Build(corpus, dir.File("one"), skip);
+        IndexWriter.Build(corpus, dir.File("four"), new IndexBuildOptions { Threads = 4, EmptyDocuments = EmptyDocumentPolicy.Skip });
+        foreach (string name in new[] { "terms.bin", "postings.bin", "doclens.bin", "docids.bin", "store.bin", "store.idx" })
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("one"), name)), File.ReadAllBytes(Path.Combine(dir.File("four"), name)));
+        }
+
+        using IndexReader index = IndexReader.Open(dir.File("four"));
+        var kept = texts.Where(t => t.Text.Length > 0).ToList();
+        Assert.Equal(kept.Count, index.DocumentCount);
+        for (int doc = 0; doc < kept.Count; doc++)
+        {
+            Assert.Equal(kept[doc].Id, index.DocId(doc));
+            Assert.Equal(kept[doc].Text, index.GetText(doc));
+        }
+    }
 }

@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Runtime.ExceptionServices;
+using Lodestar.Errors;
+using Lodestar.Formats;
+
+namespace Lodestar.Index;
+
+/// <summary>
+/// One batch of corpus lines on its way through the build's parallel stage. Its lines are cut into chunks of
+/// <see cref="ChunkLines"/>; the workers, and the writer when it reaches a batch the workers have not finished, claim
+/// chunks in turn (one atomic increment each), so both cores stay busy whichever of analysis and writing is the
+/// heavier. Results land in per-line slots, so the order of documents never depends on who analyzed them.
+/// </summary>
+internal sealed class BuildBatch
+{
+    /// <summary>Lines per batch.</summary>
+    public const int Lines = 2048;
+
+    private const int ChunkLines = 64;
+
+    /// <summary>Bytes a batch's lines are read into (about 2,048 lines of 500 bytes; pooled, so not reallocated).</summary>
+    private const int ArenaBytes = 2 << 20;
+
+    private readonly List<(ArraySegment<byte> Bytes, long Line)> _lines;
+    private readonly InputException?[] _errors;
+    private readonly ManualResetEventSlim _done;
+    private readonly int _chunks;
+    private byte[]? _arena;
+    private int _nextChunk = -1;
+    private int _unfinished;
+    private Exception? _fault;
+
+    private BuildBatch(List<(ArraySegment<byte> Bytes, long Line)> lines, byte[] arena, long bytesRead, InputException? readError)
+    {
+        _lines = lines;
+        _arena = arena;
+        BytesRead = bytesRead;
+        ReadError = readError;
+        Documents = new AnalyzedDocument?[lines.Count];
+        Texts = new ArraySegment<byte>[lines.Count];
+        _errors = new InputException?[lines.Count];
+        _chunks = (lines.Count + ChunkLines - 1) / ChunkLines;
+        _unfinished = _chunks;
+        _done = new ManualResetEventSlim(_chunks == 0);
+    }
+
+    /// <summary>The analyzed documents, by line (valid after <see cref="Wait"/>).</summary>
+    public AnalyzedDocument?[] Documents { get; }
+
+    /// <summary>The documents' texts for the store, by line: slices of the batch's buffer or unescaped copies.</summary>
+    public ArraySegment<byte>[] Texts { get; }
+
+    /// <summary>Bytes of the corpus file read when the batch was complete.</summary>
+    public long BytesRead { get; }
+
+    /// <summary>The reader's error right after this batch's lines (a truncated file, bad UTF-8), reported after them.</summary>
+    public InputException? ReadError { get; }
+
+    /// <summary>Whether chunks remain unclaimed.</summary>
+    public bool HasWork => Volatile.Read(ref _nextChunk) + 1 < _chunks;
+
+    /// <summary>Reads up to <see cref="Lines"/> non-blank lines into one pooled buffer (no array per line; the buffer is
+    /// swapped for a larger one when the lines need it); null at the end of the input. A reader error ends the batch
+    /// early and is kept in <see cref="ReadError"/>, so errors are still reported in file order.</summary>
+    public static BuildBatch? Read(LineReader reader)
+    {
+        var lines = new List<(ArraySegment<byte> Bytes, long Line)>(Lines);
+        byte[] arena = ArrayPool<byte>.Shared.Rent(ArenaBytes);
+        int used = 0;
+        try
+        {
+            while (lines.Count < Lines && reader.TryReadLine(out ReadOnlySpan<byte> line))
+            {
+                if (line.Trim((byte)' ').IsEmpty)
+                {
+                    continue;
+                }
+
+                if (used + line.Length > arena.Length)
+                {
+                    byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(arena.Length * 2, used + line.Length));
+                    arena.AsSpan(0, used).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(arena);
+                    for (int i = 0; i < lines.Count; i++)
+                    {
+                        lines[i] = (new ArraySegment<byte>(larger, lines[i].Bytes.Offset, lines[i].Bytes.Count), lines[i].Line);
+                    }
+
+                    arena = larger;
+                }
+
+                line.CopyTo(arena.AsSpan(used));
+                lines.Add((new ArraySegment<byte>(arena, used, line.Length), reader.LineNumber));
+                used += line.Length;
+            }
+        }
+        catch (InputException e)
+        {
+            return new BuildBatch(lines, arena, reader.BytesRead, e);
+        }
+
+        if (lines.Count == 0)
+        {
+            ArrayPool<byte>.Shared.Return(arena);
+            return null;
+        }
+
+        return new BuildBatch(lines, arena, reader.BytesRead, null);
+    }
+
+    /// <summary>Claims and analyzes chunks until none are left unclaimed.</summary>
+    public void Help(LineAnalyzer analyzer)
+    {
+        for (int chunk = Interlocked.Increment(ref _nextChunk); chunk < _chunks; chunk = Interlocked.Increment(ref _nextChunk))
+        {
+            int end = Math.Min(_lines.Count, (chunk + 1) * ChunkLines);
+            for (int i = chunk * ChunkLines; i < end; i++)
+            {
+                try
+                {
+                    Documents[i] = analyzer.Analyze(_lines[i].Bytes, _lines[i].Line, out Texts[i]);
+                }
+                catch (InputException e)
+                {
+                    _errors[i] = e;
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref _fault, e, null);
+                }
+            }
+
+            if (Interlocked.Decrement(ref _unfinished) == 0)
+            {
+                _done.Set();
+            }
+        }
+    }
+
+    /// <summary>Waits for the chunks other threads claimed, then throws the batch's first error in file order.</summary>
+    public void Wait()
+    {
+        _done.Wait();
+        _done.Dispose();
+        if (_fault is not null)
+        {
+            ExceptionDispatchInfo.Throw(_fault);
+        }
+
+        if (_errors.FirstOrDefault(e => e is not null) is InputException first)
+        {
+            throw first;
+        }
+
+        if (ReadError is not null)
+        {
+            throw ReadError;
+        }
+    }
+
+    /// <summary>Returns the line buffer to the pool; the texts must have been copied out first.</summary>
+    public void Release()
+    {
+        if (_arena is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_arena);
+            _arena = null;
+        }
+    }
+}
