@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Lodestar.Errors;
 using Lodestar.Formats;
@@ -23,6 +24,7 @@ internal sealed class BuildBatch
 
     private readonly List<(ArraySegment<byte> Bytes, long Line)> _lines;
     private readonly InputException?[] _errors;
+    private readonly PairBuffer?[] _pairs;
     private readonly ManualResetEventSlim _done;
     private readonly int _chunks;
     private byte[]? _arena;
@@ -36,16 +38,17 @@ internal sealed class BuildBatch
         _arena = arena;
         BytesRead = bytesRead;
         ReadError = readError;
-        Documents = new AnalyzedDocument?[lines.Count];
+        Documents = new AnalyzedDocument[lines.Count];
         Texts = new ArraySegment<byte>[lines.Count];
         _errors = new InputException?[lines.Count];
         _chunks = (lines.Count + ChunkLines - 1) / ChunkLines;
+        _pairs = new PairBuffer?[_chunks];
         _unfinished = _chunks;
         _done = new ManualResetEventSlim(_chunks == 0);
     }
 
     /// <summary>The analyzed documents, by line (valid after <see cref="Wait"/>).</summary>
-    public AnalyzedDocument?[] Documents { get; }
+    public AnalyzedDocument[] Documents { get; }
 
     /// <summary>The documents' texts for the store, by line: slices of the batch's buffer or unescaped copies.</summary>
     public ArraySegment<byte>[] Texts { get; }
@@ -109,16 +112,18 @@ internal sealed class BuildBatch
     }
 
     /// <summary>Claims and analyzes chunks until none are left unclaimed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Help(LineAnalyzer analyzer)
     {
         for (int chunk = Interlocked.Increment(ref _nextChunk); chunk < _chunks; chunk = Interlocked.Increment(ref _nextChunk))
         {
             int end = Math.Min(_lines.Count, (chunk + 1) * ChunkLines);
+            var pairs = _pairs[chunk] = new PairBuffer();
             for (int i = chunk * ChunkLines; i < end; i++)
             {
                 try
                 {
-                    Documents[i] = analyzer.Analyze(_lines[i].Bytes, _lines[i].Line, out Texts[i]);
+                    Documents[i] = analyzer.Analyze(_lines[i].Bytes, _lines[i].Line, pairs, out Texts[i]);
                 }
                 catch (InputException e)
                 {
@@ -158,9 +163,20 @@ internal sealed class BuildBatch
         }
     }
 
-    /// <summary>Returns the line buffer to the pool; the texts must have been copied out first.</summary>
+    /// <summary>The distinct term ids of document <paramref name="i"/>, ascending.</summary>
+    public ReadOnlySpan<int> TermIds(int i) => _pairs[i / ChunkLines]!.TermIds.AsSpan(Documents[i].First, Documents[i].Distinct);
+
+    /// <summary>The tfs of document <paramref name="i"/>, in the order of <see cref="TermIds"/>.</summary>
+    public ReadOnlySpan<int> Tfs(int i) => _pairs[i / ChunkLines]!.Tfs.AsSpan(Documents[i].First, Documents[i].Distinct);
+
+    /// <summary>Returns the line buffer and the pairs to their pools; the texts must have been copied out first.</summary>
     public void Release()
     {
+        foreach (PairBuffer? pairs in _pairs)
+        {
+            pairs?.Release();
+        }
+
         if (_arena is not null)
         {
             ArrayPool<byte>.Shared.Return(_arena);

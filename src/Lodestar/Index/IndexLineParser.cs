@@ -1,14 +1,14 @@
-using System.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Lodestar.Index;
 
 /// <summary>
-/// The index builder's fast path for one corpus line: reads the id, keeps the text as UTF-8 bytes for the store, and
-/// turns a <c>tokens</c> list straight into vocabulary ids, without a string per term.
+/// The index builder's fast path for one corpus line: keeps the id and the text as UTF-8 bytes (slices of the line
+/// unless they hold escapes) and turns a <c>tokens</c> list straight into vocabulary ids, without a string per term.
 /// </summary>
 /// <remarks>
-/// It only accepts the plain shapes; anything else (escaped ids, numbers as tokens, missing fields, malformed JSON)
+/// It only accepts the plain shapes; anything else (escaped field names, numbers as tokens, missing fields, malformed JSON)
 /// returns false, and the caller re-parses the line with <see cref="Formats.CorpusReader"/>, which gives the
 /// precise error or the general result. So the fast path never changes what is indexed or what is reported.
 /// </remarks>
@@ -18,10 +18,11 @@ internal static class IndexLineParser
 
     /// <summary>Parses <paramref name="line"/>; on success <paramref name="termIds"/> holds the tokens' ids when
     /// <paramref name="withTokens"/> and the line had a <c>tokens</c> list.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(ArraySegment<byte> line, TermCache vocabulary, bool withTokens, List<int> termIds,
-        out string id, out ArraySegment<byte> text, out bool hadTokens)
+        out ArraySegment<byte> id, out ArraySegment<byte> text, out bool hadTokens)
     {
-        id = "";
+        id = default;
         text = default;
         hadTokens = false;
         termIds.Clear();
@@ -51,12 +52,11 @@ internal static class IndexLineParser
 
                 if (name.SequenceEqual("_id"u8) || name.SequenceEqual("id"u8) || name.SequenceEqual("docid"u8))
                 {
-                    if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.IsEmpty)
+                    if (reader.ValueSpan.IsEmpty || !TryRaw(ref reader, line, out id))
                     {
                         return false;
                     }
 
-                    id = reader.ValueIsEscaped ? reader.GetString()! : Encoding.UTF8.GetString(reader.ValueSpan);
                     hasId = true;
                 }
                 else if (name.SequenceEqual("title"u8))
@@ -125,6 +125,7 @@ internal static class IndexLineParser
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ReadTokens(ref Utf8JsonReader reader, TermCache vocabulary, List<int> termIds)
     {
         if (reader.TokenType != JsonTokenType.StartArray)

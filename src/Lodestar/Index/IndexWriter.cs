@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Lodestar.Analysis;
 using Lodestar.Errors;
@@ -78,7 +79,7 @@ public static class IndexWriter
         /// <summary>Batches read ahead of the one being written, so the workers never wait for the reader.</summary>
         private const int ReadAhead = 3;
 
-        private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal);
+        private readonly Utf8KeyTable _ids = new(1 << 20); // external id → line, for the duplicate check
         private readonly List<int> _lengths = [];
         private readonly Vocabulary _vocabulary = new();
         private long _tokens;
@@ -145,18 +146,19 @@ public static class IndexWriter
         }
 
         /// <summary>Adds a batch's documents in line order, applying the empty-document policy.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Write(BuildBatch batch, PostingAccumulator accumulator, Stream docIds, StoreWriter store)
         {
             for (int i = 0; i < batch.Documents.Length; i++)
             {
-                AnalyzedDocument doc = batch.Documents[i]!;
+                ref AnalyzedDocument doc = ref batch.Documents[i];
                 if (doc.Terms == 0)
                 {
                     EmptyDocuments++;
                     if (options.EmptyDocuments == EmptyDocumentPolicy.Error)
                     {
                         ThrowHelper.Input(corpusPath, doc.Line, 1,
-                            $"expected a document with at least one term, found {ThrowHelper.Quote(doc.Id)} empty (use --empty keep|skip)");
+                            $"expected a document with at least one term, found {Quote(doc.Id)} empty (use --empty keep|skip)");
                     }
 
                     if (options.EmptyDocuments == EmptyDocumentPolicy.Skip)
@@ -165,31 +167,36 @@ public static class IndexWriter
                     }
                 }
 
-                AddDocument(doc, accumulator, docIds);
+                AddId(doc.Id, doc.Line, docIds);
+                int docId = _lengths.Count;
+                ReadOnlySpan<int> terms = batch.TermIds(i), tfs = batch.Tfs(i);
+                for (int t = 0; t < terms.Length; t++)
+                {
+                    accumulator.Add(terms[t], docId, tfs[t]);
+                }
+
+                _lengths.Add(doc.Terms);
+                _tokens += doc.Terms;
                 store.Add(batch.Texts[i]);
             }
         }
 
-        private void AddDocument(AnalyzedDocument doc, PostingAccumulator accumulator, Stream docIds)
+        private void AddId(ReadOnlySpan<byte> id, long line, Stream docIds)
         {
-            if (!_ids.TryAdd(doc.Id, doc.Line))
+            ulong hash = Utf8Hash.Of(id);
+            int entry = _ids.Find(id, hash, out int slot);
+            if (entry >= 0)
             {
-                ThrowHelper.Input(corpusPath, doc.Line, 1,
-                    $"expected unique document ids, found {ThrowHelper.Quote(doc.Id)} again (first on line {_ids[doc.Id]})");
+                ThrowHelper.Input(corpusPath, line, 1,
+                    $"expected unique document ids, found {Quote(id)} again (first on line {_ids.Value(entry)})");
             }
 
-            int docId = _lengths.Count;
-            for (int t = 0; t < doc.TermIds.Length; t++)
-            {
-                accumulator.Add(doc.TermIds[t], docId, doc.Tfs[t]);
-            }
-
-            _lengths.Add(doc.Terms);
-            _tokens += doc.Terms;
-            byte[] id = Encoding.UTF8.GetBytes(doc.Id);
+            _ids.Add(slot, hash, id, line);
             VarInt.Write(docIds, (ulong)id.Length);
             docIds.Write(id);
         }
+
+        private static string Quote(ReadOnlySpan<byte> id) => ThrowHelper.Quote(Encoding.UTF8.GetString(id));
 
         private void WriteLengths()
         {

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Lodestar.Analysis;
 using Lodestar.Errors;
@@ -6,14 +8,55 @@ using Lodestar.Model;
 
 namespace Lodestar.Index;
 
-/// <summary>One document after the build's parallel stage: its distinct term ids (ascending) with their tfs.</summary>
-internal sealed class AnalyzedDocument
+/// <summary>One document after the build's parallel stage: its UTF-8 id, and where its distinct (term id, tf) pairs,
+/// ascending by term id, lie in its chunk's <see cref="PairBuffer"/>. A struct in the batch's array: no object per
+/// document.</summary>
+internal struct AnalyzedDocument
 {
-    public required string Id;
+    public ArraySegment<byte> Id;
     public long Line;
-    public int[] TermIds = [];
-    public int[] Tfs = [];
     public int Terms;
+    public int First;
+    public int Distinct;
+}
+
+/// <summary>The (term id, tf) pairs of one chunk's documents, in two arrays from the shared pool.</summary>
+internal sealed class PairBuffer
+{
+    public int[] TermIds = ArrayPool<int>.Shared.Rent(4096);
+    public int[] Tfs = ArrayPool<int>.Shared.Rent(4096);
+    public int Count;
+
+    /// <summary>Appends one pair.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Append(int termId, int tf)
+    {
+        if (Count == TermIds.Length)
+        {
+            TermIds = Grow(TermIds, Count);
+            Tfs = Grow(Tfs, Count);
+        }
+
+        TermIds[Count] = termId;
+        Tfs[Count] = tf;
+        Count++;
+    }
+
+    /// <summary>Returns the arrays to the pool.</summary>
+    public void Release()
+    {
+        ArrayPool<int>.Shared.Return(TermIds);
+        ArrayPool<int>.Shared.Return(Tfs);
+        TermIds = Tfs = [];
+    }
+
+    private static int[] Grow(int[] array, int count)
+    {
+        int[] larger = ArrayPool<int>.Shared.Rent(array.Length * 2);
+        array.AsSpan(0, count).CopyTo(larger);
+        ArrayPool<int>.Shared.Return(array);
+        return larger;
+    }
 }
 
 /// <summary>
@@ -28,20 +71,22 @@ internal sealed class LineAnalyzer(string corpusPath, string analyzerName, Vocab
     private readonly ThreadLocal<TermCache> _terms = new(() => new TermCache(vocabulary));
     private readonly bool _pretokenized = analyzerName == WhitespaceAnalyzer.RegistryName;
 
-    /// <summary>Analyzes one line; <paramref name="text"/> receives the UTF-8 text for the store.</summary>
+    /// <summary>Analyzes one line, appending its pairs to <paramref name="pairs"/>; <paramref name="text"/> receives the
+    /// UTF-8 text for the store.</summary>
     /// <exception cref="InputException">The line is not a valid corpus record.</exception>
-    public AnalyzedDocument Analyze(ArraySegment<byte> bytes, long line, out ArraySegment<byte> text)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public AnalyzedDocument Analyze(ArraySegment<byte> bytes, long line, PairBuffer pairs, out ArraySegment<byte> text)
     {
         List<int> ids = _scratch.Value!;
         TermCache terms = _terms.Value!;
-        if (IndexLineParser.TryParse(bytes, terms, _pretokenized, ids, out string id, out text, out bool hadTokens))
+        if (IndexLineParser.TryParse(bytes, terms, _pretokenized, ids, out ArraySegment<byte> id, out text, out bool hadTokens))
         {
             if (!hadTokens)
             {
                 _analyzers.Value!.Analyze(Encoding.UTF8.GetString(text.AsSpan()), term => ids.Add(terms.GetOrAdd(term)));
             }
 
-            return Aggregate(id, line, ids);
+            return Aggregate(id, line, ids, pairs);
         }
 
         // The general parser: other shapes, and the exact error for bad input.
@@ -61,44 +106,36 @@ internal sealed class LineAnalyzer(string corpusPath, string analyzerName, Vocab
             _analyzers.Value!.Analyze(doc.Text, term => ids.Add(terms.GetOrAdd(term)));
         }
 
-        return Aggregate(doc.Id, line, ids);
+        return Aggregate(new ArraySegment<byte>(Encoding.UTF8.GetBytes(doc.Id)), line, ids, pairs);
     }
 
     /// <summary>Turns the term ids of one document into distinct ids (ascending) with their tfs.</summary>
-    private static AnalyzedDocument Aggregate(string id, long line, List<int> ids)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static AnalyzedDocument Aggregate(ArraySegment<byte> id, long line, List<int> ids, PairBuffer pairs)
     {
-        var result = new AnalyzedDocument { Id = id, Line = line, Terms = ids.Count };
+        var result = new AnalyzedDocument { Id = id, Line = line, Terms = ids.Count, First = pairs.Count };
         if (ids.Count == 0)
         {
             return result;
         }
 
         ids.Sort();
-        int distinct = 1;
-        for (int i = 1; i < ids.Count; i++)
-        {
-            distinct += ids[i] != ids[i - 1] ? 1 : 0;
-        }
-
-        result.TermIds = new int[distinct];
-        result.Tfs = new int[distinct];
-        int k = 0;
-        result.TermIds[0] = ids[0];
-        result.Tfs[0] = 1;
+        int tf = 1;
         for (int i = 1; i < ids.Count; i++)
         {
             if (ids[i] == ids[i - 1])
             {
-                result.Tfs[k]++;
+                tf++;
             }
             else
             {
-                k++;
-                result.TermIds[k] = ids[i];
-                result.Tfs[k] = 1;
+                pairs.Append(ids[i - 1], tf);
+                tf = 1;
             }
         }
 
+        pairs.Append(ids[^1], tf);
+        result.Distinct = pairs.Count - result.First;
         return result;
     }
 }
