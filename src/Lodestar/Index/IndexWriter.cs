@@ -218,12 +218,16 @@ public static class IndexWriter
 
         private IndexHeader MakeHeader(int terms, long postings)
         {
-            var files = new Dictionary<string, FileChecksum>(StringComparer.Ordinal);
-            foreach (string name in IndexReader.DataFiles)
+            var checksums = new FileChecksum[IndexReader.DataFiles.Length];
+            Parallel.For(0, checksums.Length, i =>
             {
-                string path = Path.Combine(dir, name);
-                using FileStream stream = File.OpenRead(path);
-                files[name] = new FileChecksum(stream.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream)));
+                string path = Path.Combine(dir, IndexReader.DataFiles[i]);
+                checksums[i] = new FileChecksum(new FileInfo(path).Length, IndexHeader.Sha256HexOfFile(path));
+            });
+            var files = new Dictionary<string, FileChecksum>(StringComparer.Ordinal);
+            for (int i = 0; i < checksums.Length; i++)
+            {
+                files[IndexReader.DataFiles[i]] = checksums[i];
             }
 
             Analyzer analyzer = Analyzer.Create(options.Analyzer);

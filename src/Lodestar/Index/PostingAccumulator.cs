@@ -163,7 +163,12 @@ internal sealed class PostingAccumulator : IDisposable
     /// <summary>Writes the term dictionary and postings, merging spilled runs; returns (terms, postings).</summary>
     public (int Terms, long Postings) WriteTo(Stream termsFile, Stream postingsFile)
     {
-        IEnumerable<(string Term, PostingBuffer Buffer)> merged = _runs.Count == 0 ? Sorted() : MergeRuns();
+        if (_runs.Count == 0)
+        {
+            return WriteInMemory(termsFile, postingsFile);
+        }
+
+        IEnumerable<(string Term, PostingBuffer Buffer)> merged = MergeRuns();
         int termCount = 0;
         long postings = 0;
         var terms = new MemoryStream();
@@ -186,6 +191,102 @@ internal sealed class PostingAccumulator : IDisposable
 
         terms.WriteTo(termsFile);
         return (termCount, postings);
+    }
+
+    /// <summary>
+    /// The common case, nothing spilled: the terms are sorted on one core while the other counting-sorts the postings;
+    /// then the sorted terms are cut into one part per core, of about equal postings, and each part is encoded into
+    /// its own buffers (postings, and the terms' records) on its own core; the parts are written in order.
+    /// </summary>
+    private (int Terms, long Postings) WriteInMemory(Stream termsFile, Stream postingsFile)
+    {
+        Task<(string[] Keys, int[] Ids)> order = Task.Run(() =>
+        {
+            int[] ids = [.. Enumerable.Range(0, _vocabulary.Count)];
+            string[] keys = [.. ids.Select(t => _vocabulary[t])];
+            Array.Sort(keys, ids, StringComparer.Ordinal);
+            return (keys, ids);
+        });
+        (int[] start, int[] docs, int[] tfs) = CountingSort();
+        (string[] sortedKeys, int[] sortedIds) = order.GetAwaiter().GetResult();
+        int[] bounds = Split(sortedIds, start, Environment.ProcessorCount);
+        var parts = new (byte[] Terms, int TermBytes, byte[] Postings, int PostingBytes, int Count)[bounds.Length - 1];
+        Parallel.For(0, parts.Length, p => parts[p] = EncodePart(sortedKeys, sortedIds, bounds[p], bounds[p + 1], start, docs, tfs));
+        int termCount = 0;
+        foreach (var part in parts)
+        {
+            termsFile.Write(part.Terms, 0, part.TermBytes);
+            postingsFile.Write(part.Postings, 0, part.PostingBytes);
+            termCount += part.Count;
+        }
+
+        return (termCount, _count);
+    }
+
+    /// <summary>Cuts the sorted terms into up to <paramref name="parts"/> ranges of about equal postings.</summary>
+    private static int[] Split(int[] sortedIds, int[] start, int parts)
+    {
+        long total = start[^1];
+        var bounds = new List<int> { 0 };
+        long seen = 0;
+        for (int i = 0; i < sortedIds.Length && bounds.Count < parts; i++)
+        {
+            seen += start[sortedIds[i] + 1] - start[sortedIds[i]];
+            if (seen * parts >= total * bounds.Count)
+            {
+                bounds.Add(i + 1);
+            }
+        }
+
+        if (bounds[^1] != sortedIds.Length)
+        {
+            bounds.Add(sortedIds.Length);
+        }
+
+        return [.. bounds];
+    }
+
+    /// <summary>Encodes terms <paramref name="from"/>..<paramref name="to"/> of the sorted order: their postings as
+    /// varint (doc gap, tf) pairs, and their records for terms.bin (UTF-8 key, df, postings bytes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (byte[] Terms, int TermBytes, byte[] Postings, int PostingBytes, int Count) EncodePart(
+        string[] keys, int[] ids, int from, int to, int[] start, int[] docs, int[] tfs)
+    {
+        byte[] terms = new byte[Math.Max(16, (to - from) * 16)];
+        byte[] postings = new byte[Math.Max(16, (start[^1] / Math.Max(1, ids.Length)) * (to - from) * 3)];
+        int termBytes = 0, postingBytes = 0, count = 0;
+        for (int i = from; i < to; i++)
+        {
+            int t = ids[i];
+            int df = start[t + 1] - start[t];
+            if (df == 0)
+            {
+                continue;
+            }
+
+            int before = postingBytes;
+            int last = -1;
+            for (int p = start[t]; p < start[t + 1]; p++)
+            {
+                VarInt.Write(ref postings, ref postingBytes, (ulong)(docs[p] - last));
+                VarInt.Write(ref postings, ref postingBytes, (ulong)tfs[p]);
+                last = docs[p];
+            }
+
+            int length = Encoding.UTF8.GetByteCount(keys[i]);
+            VarInt.Write(ref terms, ref termBytes, (ulong)length);
+            if (termBytes + length > terms.Length)
+            {
+                Array.Resize(ref terms, Math.Max(terms.Length * 2, termBytes + length));
+            }
+
+            termBytes += Encoding.UTF8.GetBytes(keys[i], terms.AsSpan(termBytes));
+            VarInt.Write(ref terms, ref termBytes, (ulong)df);
+            VarInt.Write(ref terms, ref termBytes, (ulong)(postingBytes - before));
+            count++;
+        }
+
+        return (terms, termBytes, postings, postingBytes, count);
     }
 
     private IEnumerable<(string Term, PostingBuffer Buffer)> MergeRuns()
