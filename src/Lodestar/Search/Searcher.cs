@@ -64,20 +64,9 @@ public sealed class Searcher
         }
 
         HashSet<int>? excluded = ResolveExcluded(excludedIds);
-        var top = new TopK(k, _index.IdRanks);
-        double[] scores = acc.Scores;
-        bool lucene = _scorer.Parameters.Mode == Bm25Mode.Lucene;
-        for (int i = 0; i < acc.TouchedCount; i++)
-        {
-            int doc = acc.Touched[i];
-            if (excluded is null || !excluded.Contains(doc))
-            {
-                top.Add(doc, lucene ? (float)scores[doc] : scores[doc]);
-            }
-        }
-
+        (int Doc, double Score)[] best = TopK.Select(acc, k, _index.IdRanks, excluded, _scorer.Parameters.Mode == Bm25Mode.Lucene);
         acc.Clear();
-        return [.. top.ToSortedArray().Select(x => new Hit(_index.DocId(x.Doc), x.Score))];
+        return [.. best.Select(x => new Hit(_index.DocId(x.Doc), x.Score))];
     }
 
     /// <summary>The decoded postings of a term, decoding them if the cache budget allows, else null.</summary>
