@@ -98,6 +98,7 @@ public sealed class Bm25Scorer
 
     /// <summary>Adds one term's contribution to every document of its postings (the hot loop of search).</summary>
     /// <remarks>Same arithmetic as <see cref="Contribution"/>, so explanations sum to the score exactly.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Accumulate(ReadOnlySpan<byte> postings, double queryWeight, double idf, Accumulator acc)
     {
         double[] scores = acc.Scores;
@@ -145,6 +146,7 @@ public sealed class Bm25Scorer
 
     /// <summary>Decodes a term's postings with each document's weight precomputed: w(t,d) = idf·tf/(tf + norm(d))
     /// (Bright) or tf·normInverse(d) as a float (Lucene).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal DecodedPostings Decode(ReadOnlySpan<byte> postings, int df, double idf)
     {
         int[] docs = new int[df];
@@ -165,6 +167,7 @@ public sealed class Bm25Scorer
     }
 
     /// <summary>Adds one term's contribution from decoded postings; the same arithmetic as <see cref="Contribution"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Accumulate(DecodedPostings postings, double queryWeight, Accumulator acc)
     {
         double[] scores = acc.Scores;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Lodestar.Search;
 
 /// <summary>
@@ -16,6 +18,7 @@ internal static class TopK
 {
     /// <summary>The k best of <paramref name="acc"/>'s touched documents, best first, skipping
     /// <paramref name="excluded"/>; scores rounded to float first when <paramref name="asFloat"/> (Lucene mode).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (int Doc, double Score)[] Select(Accumulator acc, int k, int[] idRanks, HashSet<int>? excluded, bool asFloat)
     {
         if (k == 0)
@@ -46,6 +49,7 @@ internal static class TopK
     }
 
     /// <summary>The k-th best score of the touched documents not excluded, or −∞ when there are fewer than k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double KthBest(Accumulator acc, int k, HashSet<int>? excluded, bool asFloat)
     {
         double[] heap = new double[k];
