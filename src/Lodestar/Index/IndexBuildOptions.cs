@@ -19,8 +19,8 @@ public sealed record IndexBuildOptions
     /// <summary>The analyzer's registry name: <c>english</c>, or <c>pretokenized</c> for token-list corpora.</summary>
     public string Analyzer { get; init; } = "english";
 
-    /// <summary>Workers that parse, analyze and compress; 0 means one per core less one (at least one), because the
-    /// writer that inverts and writes runs beside them.</summary>
+    /// <summary>Worker threads that parse and analyze; 0 means one per core less one (at least one), because the
+    /// writer that inverts, compresses and writes runs beside them (and analyzes too when they fall behind).</summary>
     public int Threads { get; init; }
 
     /// <summary>Postings held in memory before a sorted run is spilled to disk, in bytes.</summary>
