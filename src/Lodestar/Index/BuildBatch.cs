@@ -112,32 +112,43 @@ internal sealed class BuildBatch
     }
 
     /// <summary>Claims and analyzes chunks until none are left unclaimed.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Help(LineAnalyzer analyzer)
     {
         for (int chunk = Interlocked.Increment(ref _nextChunk); chunk < _chunks; chunk = Interlocked.Increment(ref _nextChunk))
         {
-            int end = Math.Min(_lines.Count, (chunk + 1) * ChunkLines);
-            var pairs = _pairs[chunk] = new PairBuffer();
-            for (int i = chunk * ChunkLines; i < end; i++)
+            try
             {
-                try
+                Analyze(chunk, analyzer);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _fault, e, null);
+            }
+            finally
+            {
+                // counted done whatever happened, so that the writer's Wait always returns
+                if (Interlocked.Decrement(ref _unfinished) == 0)
                 {
-                    Documents[i] = analyzer.Analyze(_lines[i].Bytes, _lines[i].Line, pairs, out Texts[i]);
-                }
-                catch (InputException e)
-                {
-                    _errors[i] = e;
-                }
-                catch (Exception e)
-                {
-                    Interlocked.CompareExchange(ref _fault, e, null);
+                    _done.Set();
                 }
             }
+        }
+    }
 
-            if (Interlocked.Decrement(ref _unfinished) == 0)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Analyze(int chunk, LineAnalyzer analyzer)
+    {
+        int end = Math.Min(_lines.Count, (chunk + 1) * ChunkLines);
+        var pairs = _pairs[chunk] = new PairBuffer();
+        for (int i = chunk * ChunkLines; i < end; i++)
+        {
+            try
             {
-                _done.Set();
+                Documents[i] = analyzer.Analyze(_lines[i].Bytes, _lines[i].Line, pairs, out Texts[i]);
+            }
+            catch (InputException e)
+            {
+                _errors[i] = e;
             }
         }
     }
