@@ -3,21 +3,24 @@ using System.Runtime.CompilerServices;
 namespace Lodestar.Index;
 
 /// <summary>
-/// An open-addressing hash table from UTF-8 keys to 64-bit values, for the build's hot lookups (a worker's terms, the
-/// writer's document ids). Keys are copied into byte pages, and entries live in parallel arrays: no object per key,
-/// so millions of keys add nothing for the garbage collector to trace. Memory: the keys' bytes plus about 36 bytes
-/// per key; the slot table is kept at most half full (linear probing).
+/// An open-addressing hash table from UTF-8 keys to 64-bit values, for the build's hot lookups (a thread's terms, the
+/// writer's document ids). Keys are copied into byte pages and entries live in one array of structs: no object per
+/// key, so millions of keys add nothing for the garbage collector to trace. Memory: the keys' bytes plus about 40
+/// bytes per key; the slot table is kept at most half full (linear probing).
 /// </summary>
-/// <remarks>Not thread-safe. Lookups hash with <see cref="Utf8Hash"/> and compare the bytes on every hash match.</remarks>
+/// <remarks>
+/// Each slot holds the entry's number and the high 32 bits of its key's hash, so a probe reads the key's entry and
+/// bytes only when those bits match: about three cache lines per lookup (slot, entry, bytes) in a table too large for
+/// the cache. Not thread-safe. Hashes are <see cref="Utf8Hash"/>; the bytes are compared on every tag match.
+/// </remarks>
 internal sealed class Utf8KeyTable(int pageBytes)
 {
+    private const ulong TagMask = 0xFFFF_FFFF_0000_0000;
+
     private readonly List<byte[]> _pages = [];
     private int _pageUsed;
-    private int[] _slots = new int[1 << 12]; // entry + 1; 0 = empty
-    private ulong[] _hashes = new ulong[1 << 11];
-    private long[] _locations = new long[1 << 11]; // page << 32 | offset
-    private int[] _lengths = new int[1 << 11];
-    private long[] _values = new long[1 << 11];
+    private ulong[] _slots = new ulong[1 << 12]; // tag | entry + 1; 0 = empty
+    private Entry[] _entries = new Entry[1 << 11];
     private int _count;
 
     /// <summary>The entry holding <paramref name="key"/>, or -1 with <paramref name="slot"/> where
@@ -25,13 +28,19 @@ internal sealed class Utf8KeyTable(int pageBytes)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Find(ReadOnlySpan<byte> key, ulong hash, out int slot)
     {
-        int mask = _slots.Length - 1;
-        for (slot = (int)hash & mask; _slots[slot] != 0; slot = (slot + 1) & mask)
+        ulong[] slots = _slots;
+        int mask = slots.Length - 1;
+        ulong tag = hash & TagMask;
+        for (slot = (int)hash & mask; slots[slot] != 0; slot = (slot + 1) & mask)
         {
-            int entry = _slots[slot] - 1;
-            if (_hashes[entry] == hash && key.SequenceEqual(Key(entry)))
+            ulong s = slots[slot];
+            if ((s & TagMask) == tag)
             {
-                return entry;
+                int entry = (int)(uint)s - 1;
+                if (key.SequenceEqual(Key(entry)))
+                {
+                    return entry;
+                }
             }
         }
 
@@ -39,17 +48,14 @@ internal sealed class Utf8KeyTable(int pageBytes)
     }
 
     /// <summary>The value of an entry.</summary>
-    public long Value(int entry) => _values[entry];
+    public long Value(int entry) => _entries[entry].Value;
 
     /// <summary>Adds a key that <see cref="Find"/> did not find, at the slot it gave.</summary>
     public void Add(int slot, ulong hash, ReadOnlySpan<byte> key, long value)
     {
-        if (_count == _hashes.Length)
+        if (_count == _entries.Length)
         {
-            Array.Resize(ref _hashes, _count * 2);
-            Array.Resize(ref _locations, _count * 2);
-            Array.Resize(ref _lengths, _count * 2);
-            Array.Resize(ref _values, _count * 2);
+            Array.Resize(ref _entries, _count * 2);
         }
 
         if (_pages.Count == 0 || _pageUsed + key.Length > _pages[^1].Length)
@@ -59,12 +65,9 @@ internal sealed class Utf8KeyTable(int pageBytes)
         }
 
         key.CopyTo(_pages[^1].AsSpan(_pageUsed));
-        _hashes[_count] = hash;
-        _locations[_count] = ((long)(_pages.Count - 1) << 32) | (uint)_pageUsed;
-        _lengths[_count] = key.Length;
-        _values[_count] = value;
+        _entries[_count] = new Entry(((long)(_pages.Count - 1) << 32) | (uint)_pageUsed, key.Length, value);
         _pageUsed += key.Length;
-        _slots[slot] = ++_count;
+        _slots[slot] = (hash & TagMask) | (uint)++_count;
         if (_count * 2 > _slots.Length)
         {
             Rehash();
@@ -73,25 +76,30 @@ internal sealed class Utf8KeyTable(int pageBytes)
 
     private ReadOnlySpan<byte> Key(int entry)
     {
-        long at = _locations[entry];
-        return new ReadOnlySpan<byte>(_pages[(int)(at >> 32)], (int)at, _lengths[entry]);
+        ref Entry e = ref _entries[entry];
+        return new ReadOnlySpan<byte>(_pages[(int)(e.Location >> 32)], (int)e.Location, e.Length);
     }
 
+    /// <summary>Doubles the slot table; the hashes are recomputed from the keys (a rare, O(keys) step).</summary>
     private void Rehash()
     {
-        var slots = new int[_slots.Length * 2];
+        var slots = new ulong[_slots.Length * 2];
         int mask = slots.Length - 1;
         for (int e = 0; e < _count; e++)
         {
-            int i = (int)_hashes[e] & mask;
+            ulong hash = Utf8Hash.Of(Key(e));
+            int i = (int)hash & mask;
             while (slots[i] != 0)
             {
                 i = (i + 1) & mask;
             }
 
-            slots[i] = e + 1;
+            slots[i] = (hash & TagMask) | (uint)(e + 1);
         }
 
         _slots = slots;
     }
+
+    /// <summary>Where a key's bytes are (page &lt;&lt; 32 | offset), their length, and the key's value.</summary>
+    private readonly record struct Entry(long Location, int Length, long Value);
 }
