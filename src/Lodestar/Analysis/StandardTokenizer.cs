@@ -115,6 +115,9 @@ public sealed class StandardTokenizer
     private static bool IsIgnorable(WordBreakClass c) =>
         c is WordBreakClass.Extend or WordBreakClass.Format or WordBreakClass.ZWJ;
 
+    private static bool IsAlphaNumeric(WordBreakClass c) =>
+        c is WordBreakClass.ALetter or WordBreakClass.HebrewLetter or WordBreakClass.Numeric;
+
     private static bool IsAHLetter(WordBreakClass c) => c is WordBreakClass.ALetter or WordBreakClass.HebrewLetter;
 
     private static bool IsMidLetterQ(WordBreakClass c) =>
@@ -128,6 +131,10 @@ public sealed class StandardTokenizer
     {
         WordBreakClass prev = WordBreakTable.ClassOf(p[i - 1]);
         WordBreakClass cur = WordBreakTable.ClassOf(p[i]);
+        if (IsAlphaNumeric(prev) && IsAlphaNumeric(cur))
+        {
+            return false; // the common case, decided before the look-around: WB5, WB8, WB9, WB10 (no earlier rule applies)
+        }
 
         if (prev == WordBreakClass.CR && cur == WordBreakClass.LF)
         {
