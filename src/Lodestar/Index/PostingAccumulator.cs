@@ -13,7 +13,7 @@ namespace Lodestar.Index;
 /// Documents must arrive in increasing doc id order. 12 bytes per posting while building and no object per term,
 /// so the garbage collector has almost nothing to trace. Terms are written in ordinal UTF-16 order.
 /// </remarks>
-internal sealed class PostingAccumulator : IDisposable
+internal sealed partial class PostingAccumulator : IDisposable
 {
     private const int ChunkPostings = 1 << 20;
 
@@ -62,38 +62,6 @@ internal sealed class PostingAccumulator : IDisposable
         }
     }
 
-    private void Spill()
-    {
-        string path = Path.Combine(_spillDirectory, $"run-{_runs.Count:D4}.tmp");
-        using (var stream = new BufferedStream(File.Create(path), 1 << 20))
-        {
-            foreach ((string term, PostingBuffer buffer) in Sorted())
-            {
-                WriteRecord(stream, term, buffer);
-            }
-        }
-
-        _runs.Add(path);
-        _chunks.Clear();
-        _used = ChunkPostings;
-        _count = 0;
-    }
-
-    /// <summary>The buffered postings grouped by term, in term order, each encoded as a <see cref="PostingBuffer"/>.</summary>
-    private IEnumerable<(string Term, PostingBuffer Buffer)> Sorted()
-    {
-        (int[] start, int[] docs, int[] tfs) = CountingSort();
-        int v = start.Length - 1;
-        int[] ids = [.. Enumerable.Range(0, v).Where(t => start[t + 1] > start[t])];
-        string[] keys = [.. ids.Select(t => _vocabulary[t])];
-        Array.Sort(keys, ids, StringComparer.Ordinal);
-        for (int i = 0; i < ids.Length; i++)
-        {
-            int t = ids[i];
-            yield return (keys[i], Encode(docs, tfs, start[t], start[t + 1]));
-        }
-    }
-
     /// <summary>Stable counting sort of the in-memory triples by term: documents keep their increasing order inside
     /// each term. Runs once per build over every posting, so it is compiled fully optimized from the start (a method
     /// that runs once would otherwise stay in tier-0 code).</summary>
@@ -136,62 +104,9 @@ internal sealed class PostingAccumulator : IDisposable
         return (start, docs, tfs);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static PostingBuffer Encode(int[] docs, int[] tfs, int from, int to)
-    {
-        var buffer = new PostingBuffer { Bytes = new byte[(to - from) * 3] };
-        for (int p = from; p < to; p++)
-        {
-            buffer.Add(docs[p], tfs[p]);
-        }
-
-        return buffer;
-    }
-
-    private static void WriteRecord(Stream stream, string term, PostingBuffer b)
-    {
-        byte[] utf8 = Encoding.UTF8.GetBytes(term);
-        VarInt.Write(stream, (ulong)utf8.Length);
-        stream.Write(utf8);
-        VarInt.Write(stream, (ulong)b.Df);
-        VarInt.Write(stream, (ulong)b.FirstDoc);
-        VarInt.Write(stream, (ulong)b.LastDoc);
-        VarInt.Write(stream, (ulong)b.Length);
-        stream.Write(b.Bytes, 0, b.Length);
-    }
-
     /// <summary>Writes the term dictionary and postings, merging spilled runs; returns (terms, postings).</summary>
-    public (int Terms, long Postings) WriteTo(Stream termsFile, Stream postingsFile)
-    {
-        if (_runs.Count == 0)
-        {
-            return WriteInMemory(termsFile, postingsFile);
-        }
-
-        IEnumerable<(string Term, PostingBuffer Buffer)> merged = MergeRuns();
-        int termCount = 0;
-        long postings = 0;
-        var terms = new MemoryStream();
-        foreach ((string term, PostingBuffer b) in merged)
-        {
-            byte[] utf8 = Encoding.UTF8.GetBytes(term);
-            VarInt.Write(terms, (ulong)utf8.Length);
-            terms.Write(utf8);
-            VarInt.Write(terms, (ulong)b.Df);
-            VarInt.Write(terms, (ulong)b.Length);
-            postingsFile.Write(b.Bytes, 0, b.Length);
-            termCount++;
-            postings += b.Df;
-            if (terms.Length > 1 << 20)
-            {
-                terms.WriteTo(termsFile);
-                terms.SetLength(0);
-            }
-        }
-
-        terms.WriteTo(termsFile);
-        return (termCount, postings);
-    }
+    public (int Terms, long Postings) WriteTo(Stream termsFile, Stream postingsFile) =>
+        _runs.Count == 0 ? WriteInMemory(termsFile, postingsFile) : WriteMerged(termsFile, postingsFile);
 
     /// <summary>
     /// The common case, nothing spilled: the terms are sorted on one core while the other counting-sorts the postings;
@@ -289,99 +204,11 @@ internal sealed class PostingAccumulator : IDisposable
         return (terms, termBytes, postings, postingBytes, count);
     }
 
-    private IEnumerable<(string Term, PostingBuffer Buffer)> MergeRuns()
-    {
-        Spill();
-        var readers = _runs.Select(r => new RunReader(r)).ToList();
-        try
-        {
-            var queue = new PriorityQueue<int, (string Term, int Run)>(Comparer<(string Term, int Run)>.Create(
-                (a, b) => string.CompareOrdinal(a.Term, b.Term) is int c && c != 0 ? c : a.Run.CompareTo(b.Run)));
-            for (int i = 0; i < readers.Count; i++)
-            {
-                if (readers[i].MoveNext())
-                {
-                    queue.Enqueue(i, (readers[i].Term, i));
-                }
-            }
-
-            while (queue.TryPeek(out _, out (string Term, int Run) top))
-            {
-                var merged = new PostingBuffer();
-                while (queue.TryPeek(out int run, out (string Term, int Run) key) && key.Term == top.Term)
-                {
-                    queue.Dequeue();
-                    merged.Append(readers[run].Current);
-                    if (readers[run].MoveNext())
-                    {
-                        queue.Enqueue(run, (readers[run].Term, run));
-                    }
-                }
-
-                yield return (top.Term, merged);
-            }
-        }
-        finally
-        {
-            foreach (RunReader r in readers)
-            {
-                r.Dispose();
-            }
-        }
-    }
-
     public void Dispose()
     {
         foreach (string run in _runs)
         {
             File.Delete(run);
         }
-    }
-
-    /// <summary>Reads the records of one spilled run in order.</summary>
-    private sealed class RunReader(string path) : IDisposable
-    {
-        private readonly BufferedStream _stream = new(File.OpenRead(path), 1 << 20);
-
-        public string Term { get; private set; } = "";
-
-        public PostingBuffer Current { get; private set; } = new();
-
-        public bool MoveNext()
-        {
-            if (_stream.Position >= _stream.Length)
-            {
-                return false;
-            }
-
-            byte[] utf8 = new byte[ReadVar()];
-            _stream.ReadExactly(utf8);
-            Term = Encoding.UTF8.GetString(utf8);
-            var b = new PostingBuffer { Df = (int)ReadVar(), FirstDoc = (int)ReadVar(), LastDoc = (int)ReadVar() };
-            int length = (int)ReadVar();
-            b.Bytes = new byte[length];
-            _stream.ReadExactly(b.Bytes);
-            b.Length = length;
-            Current = b;
-            return true;
-        }
-
-        private ulong ReadVar()
-        {
-            ulong value = 0;
-            int shift = 0;
-            int b;
-            do
-            {
-                b = _stream.ReadByte();
-                value |= (ulong)(b & 0x7F) << shift;
-                shift += 7;
-            }
-            while (b >= 0x80);
-
-            return value;
-        }
-
-        public void Dispose() => _stream.Dispose();
     }
 }
