@@ -32,26 +32,39 @@ internal sealed class BuildBatch
     private int _unfinished;
     private Exception? _fault;
 
-    private BuildBatch(List<(ArraySegment<byte> Bytes, long Line)> lines, byte[] arena, long bytesRead, InputException? readError)
+    private BuildBatch(List<(ArraySegment<byte> Bytes, long Line)> lines, byte[] arena, LineReader reader, InputException? readError)
     {
+        long bytesRead = reader.BytesRead;
+        FileLength = reader.Length;
         _lines = lines;
         _arena = arena;
         BytesRead = bytesRead;
         ReadError = readError;
-        Documents = new AnalyzedDocument[lines.Count];
-        Texts = new ArraySegment<byte>[lines.Count];
-        _errors = new InputException?[lines.Count];
+        // pooled: arrays of 2,048 structs are large objects, and a new one per batch would trigger gen-2 collections
+        Documents = ArrayPool<AnalyzedDocument>.Shared.Rent(lines.Count);
+        Texts = ArrayPool<ArraySegment<byte>>.Shared.Rent(lines.Count);
+        _errors = ArrayPool<InputException?>.Shared.Rent(lines.Count);
         _chunks = (lines.Count + ChunkLines - 1) / ChunkLines;
         _pairs = new PairBuffer?[_chunks];
         _unfinished = _chunks;
         _done = new ManualResetEventSlim(_chunks == 0);
     }
 
-    /// <summary>The analyzed documents, by line (valid after <see cref="Wait"/>).</summary>
+    /// <summary>Lines in the batch.</summary>
+    public int Count => _lines.Count;
+
+    /// <summary>The lines' total length in bytes.</summary>
+    public long LineBytes => _lines.Count == 0 ? 0 : _lines[^1].Bytes.Offset + _lines[^1].Bytes.Count;
+
+    /// <summary>The analyzed documents, by line, the first <see cref="Count"/> (valid after <see cref="Wait"/>).</summary>
     public AnalyzedDocument[] Documents { get; }
 
-    /// <summary>The documents' texts for the store, by line: slices of the batch's buffer or unescaped copies.</summary>
+    /// <summary>The documents' texts for the store, by line (the first <see cref="Count"/>): slices of the batch's
+    /// buffer or unescaped copies.</summary>
     public ArraySegment<byte>[] Texts { get; }
+
+    /// <summary>The corpus file's length in bytes (compressed, for a .gz file).</summary>
+    public long FileLength { get; }
 
     /// <summary>Bytes of the corpus file read when the batch was complete.</summary>
     public long BytesRead { get; }
@@ -99,7 +112,7 @@ internal sealed class BuildBatch
         }
         catch (InputException e)
         {
-            return new BuildBatch(lines, arena, reader.BytesRead, e);
+            return new BuildBatch(lines, arena, reader, e);
         }
 
         if (lines.Count == 0)
@@ -108,7 +121,7 @@ internal sealed class BuildBatch
             return null;
         }
 
-        return new BuildBatch(lines, arena, reader.BytesRead, null);
+        return new BuildBatch(lines, arena, reader, null);
     }
 
     /// <summary>Claims and analyzes chunks until none are left unclaimed.</summary>
@@ -163,9 +176,12 @@ internal sealed class BuildBatch
             ExceptionDispatchInfo.Throw(_fault);
         }
 
-        if (_errors.FirstOrDefault(e => e is not null) is InputException first)
+        for (int i = 0; i < Count; i++)
         {
-            throw first;
+            if (_errors[i] is InputException first)
+            {
+                throw first;
+            }
         }
 
         if (ReadError is not null)
@@ -183,6 +199,9 @@ internal sealed class BuildBatch
     /// <summary>Returns the line buffer and the pairs to their pools; the texts must have been copied out first.</summary>
     public void Release()
     {
+        ArrayPool<AnalyzedDocument>.Shared.Return(Documents, clearArray: true);
+        ArrayPool<ArraySegment<byte>>.Shared.Return(Texts, clearArray: true);
+        ArrayPool<InputException?>.Shared.Return(_errors, clearArray: true);
         foreach (PairBuffer? pairs in _pairs)
         {
             pairs?.Release();

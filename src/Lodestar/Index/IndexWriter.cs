@@ -79,7 +79,7 @@ public static class IndexWriter
         /// <summary>Batches read ahead of the one being written, so the workers never wait for the reader.</summary>
         private const int ReadAhead = 3;
 
-        private readonly Utf8KeyTable _ids = new(1 << 20); // external id → line, for the duplicate check
+        private Utf8KeyTable? _ids; // external id → line, for the duplicate check; sized at the first batch
         private readonly List<int> _lengths = [];
         private readonly Vocabulary _vocabulary = new();
         private long _tokens;
@@ -149,7 +149,8 @@ public static class IndexWriter
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Write(BuildBatch batch, PostingAccumulator accumulator, Stream docIds, StoreWriter store)
         {
-            for (int i = 0; i < batch.Documents.Length; i++)
+            _ids ??= new Utf8KeyTable(1 << 20, ExpectedDocuments(batch));
+            for (int i = 0; i < batch.Count; i++)
             {
                 ref AnalyzedDocument doc = ref batch.Documents[i];
                 if (doc.Terms == 0)
@@ -184,7 +185,7 @@ public static class IndexWriter
         private void AddId(ReadOnlySpan<byte> id, long line, Stream docIds)
         {
             ulong hash = Utf8Hash.Of(id);
-            int entry = _ids.Find(id, hash, out int slot);
+            int entry = _ids!.Find(id, hash, out int slot);
             if (entry >= 0)
             {
                 ThrowHelper.Input(corpusPath, line, 1,
@@ -195,6 +196,11 @@ public static class IndexWriter
             VarInt.Write(docIds, (ulong)id.Length);
             docIds.Write(id);
         }
+
+        /// <summary>The documents to expect, from the file's length and the first batch's bytes per line (low for a
+        /// compressed file, which only costs the id table a few more doublings; at most 2M, about 80 MB of table).</summary>
+        private static int ExpectedDocuments(BuildBatch first) =>
+            first.LineBytes == 0 ? 0 : (int)Math.Min(1L << 21, (long)(first.Count * (double)first.FileLength / first.LineBytes * 1.05));
 
         private static string Quote(ReadOnlySpan<byte> id) => ThrowHelper.Quote(Encoding.UTF8.GetString(id));
 

@@ -40,7 +40,7 @@ internal sealed partial class PostingAccumulator : IDisposable
     {
         if (_used == ChunkPostings)
         {
-            _chunks.Add(new int[ChunkPostings * 3]);
+            _chunks.Add(GC.AllocateUninitializedArray<int>(ChunkPostings * 3)); // every slot is written before it is read
             _used = 0;
         }
 

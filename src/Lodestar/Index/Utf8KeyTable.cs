@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Lodestar.Index;
@@ -13,14 +14,16 @@ namespace Lodestar.Index;
 /// bytes only when those bits match: about three cache lines per lookup (slot, entry, bytes) in a table too large for
 /// the cache. Not thread-safe. Hashes are <see cref="Utf8Hash"/>; the bytes are compared on every tag match.
 /// </remarks>
-internal sealed class Utf8KeyTable(int pageBytes)
+/// <param name="pageBytes">Bytes per page of keys.</param>
+/// <param name="capacity">Keys expected: the tables start that large, so that they need not grow (a guess is fine).</param>
+internal sealed class Utf8KeyTable(int pageBytes, int capacity = 2048)
 {
     private const ulong TagMask = 0xFFFF_FFFF_0000_0000;
 
     private readonly List<byte[]> _pages = [];
     private int _pageUsed;
-    private ulong[] _slots = new ulong[1 << 12]; // tag | entry + 1; 0 = empty
-    private Entry[] _entries = new Entry[1 << 11];
+    private ulong[] _slots = new ulong[Math.Max(16, (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, capacity) * 2))]; // tag | entry + 1; 0 = empty
+    private Entry[] _entries = new Entry[Math.Max(8, capacity)];
     private int _count;
 
     /// <summary>The entry holding <paramref name="key"/>, or -1 with <paramref name="slot"/> where
