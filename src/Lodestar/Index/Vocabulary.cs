@@ -1,18 +1,18 @@
-using System.Collections.Concurrent;
 using System.Text;
 
 namespace Lodestar.Index;
 
-/// <summary>Term → dense id, shared by the build's threads: lock-free lookups, a lock only to add a new term.</summary>
-/// <remarks>Lookups take UTF-8 bytes; the build's workers reach it through their <see cref="TermCache"/>.</remarks>
+/// <summary>Term → dense id, shared by the build's threads behind one lock.</summary>
+/// <remarks>
+/// The threads reach it only through their <see cref="TermCache"/>, so about once per distinct term per thread: a
+/// lock costs nothing there. The table is a <see cref="Utf8KeyTable"/> (no object per term besides its string, which
+/// the final sort by term needs).
+/// </remarks>
 internal sealed class Vocabulary
 {
-    private readonly ConcurrentDictionary<string, int> _ids = new(Utf8KeyComparer.Instance);
-    private readonly ConcurrentDictionary<string, int>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly Utf8KeyTable _ids = new(1 << 17);
     private readonly List<string> _terms = [];
     private readonly Lock _gate = new();
-
-    public Vocabulary() => _lookup = _ids.GetAlternateLookup<ReadOnlySpan<byte>>();
 
     /// <summary>Distinct terms so far.</summary>
     public int Count => _terms.Count;
@@ -23,22 +23,18 @@ internal sealed class Vocabulary
     /// <summary>The id of a term given as UTF-8 bytes, adding it if new.</summary>
     public int GetOrAdd(ReadOnlySpan<byte> term)
     {
-        if (_lookup.TryGetValue(term, out int id))
-        {
-            return id;
-        }
-
+        ulong hash = Utf8Hash.Of(term);
         lock (_gate)
         {
-            if (_lookup.TryGetValue(term, out id))
+            int entry = _ids.Find(term, hash, out int slot);
+            if (entry >= 0)
             {
-                return id;
+                return (int)_ids.Value(entry);
             }
 
-            string s = Encoding.UTF8.GetString(term);
-            id = _terms.Count;
-            _terms.Add(s);
-            _ids[s] = id;
+            int id = _terms.Count;
+            _terms.Add(Encoding.UTF8.GetString(term));
+            _ids.Add(slot, hash, term, id);
             return id;
         }
     }
