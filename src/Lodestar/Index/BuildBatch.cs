@@ -24,7 +24,7 @@ internal sealed class BuildBatch
 
     private readonly List<(ArraySegment<byte> Bytes, long Line)> _lines;
     private readonly InputException?[] _errors;
-    private readonly PairBuffer?[] _pairs;
+    private readonly ChunkBuffer?[] _buffers;
     private readonly ManualResetEventSlim _done;
     private readonly int _chunks;
     private byte[]? _arena;
@@ -45,7 +45,7 @@ internal sealed class BuildBatch
         Texts = ArrayPool<ArraySegment<byte>>.Shared.Rent(lines.Count);
         _errors = ArrayPool<InputException?>.Shared.Rent(lines.Count);
         _chunks = (lines.Count + ChunkLines - 1) / ChunkLines;
-        _pairs = new PairBuffer?[_chunks];
+        _buffers = new ChunkBuffer?[_chunks];
         _unfinished = _chunks;
         _done = new ManualResetEventSlim(_chunks == 0);
     }
@@ -152,12 +152,12 @@ internal sealed class BuildBatch
     private void Analyze(int chunk, LineAnalyzer analyzer)
     {
         int end = Math.Min(_lines.Count, (chunk + 1) * ChunkLines);
-        var pairs = _pairs[chunk] = new PairBuffer();
+        var buffer = _buffers[chunk] = new ChunkBuffer();
         for (int i = chunk * ChunkLines; i < end; i++)
         {
             try
             {
-                Documents[i] = analyzer.Analyze(_lines[i].Bytes, _lines[i].Line, pairs, out Texts[i]);
+                Documents[i] = analyzer.Analyze(_lines[i].Bytes, _lines[i].Line, buffer, out Texts[i]);
             }
             catch (InputException e)
             {
@@ -191,20 +191,21 @@ internal sealed class BuildBatch
     }
 
     /// <summary>The distinct term ids of document <paramref name="i"/>, ascending.</summary>
-    public ReadOnlySpan<int> TermIds(int i) => _pairs[i / ChunkLines]!.TermIds.AsSpan(Documents[i].First, Documents[i].Distinct);
+    public ReadOnlySpan<int> TermIds(int i) => _buffers[i / ChunkLines]!.TermIds.AsSpan(Documents[i].First, Documents[i].Distinct);
 
     /// <summary>The tfs of document <paramref name="i"/>, in the order of <see cref="TermIds"/>.</summary>
-    public ReadOnlySpan<int> Tfs(int i) => _pairs[i / ChunkLines]!.Tfs.AsSpan(Documents[i].First, Documents[i].Distinct);
+    public ReadOnlySpan<int> Tfs(int i) => _buffers[i / ChunkLines]!.Tfs.AsSpan(Documents[i].First, Documents[i].Distinct);
 
-    /// <summary>Returns the line buffer and the pairs to their pools; the texts must have been copied out first.</summary>
+    /// <summary>Returns the line buffer and the chunks' buffers to their pools; the texts must have been copied out
+    /// first.</summary>
     public void Release()
     {
         ArrayPool<AnalyzedDocument>.Shared.Return(Documents, clearArray: true);
         ArrayPool<ArraySegment<byte>>.Shared.Return(Texts, clearArray: true);
         ArrayPool<InputException?>.Shared.Return(_errors, clearArray: true);
-        foreach (PairBuffer? pairs in _pairs)
+        foreach (ChunkBuffer? buffer in _buffers)
         {
-            pairs?.Release();
+            buffer?.Release();
         }
 
         if (_arena is not null)

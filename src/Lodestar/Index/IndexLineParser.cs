@@ -14,12 +14,10 @@ namespace Lodestar.Index;
 /// </remarks>
 internal static class IndexLineParser
 {
-    private static readonly byte[] s_space = " "u8.ToArray();
-
     /// <summary>Parses <paramref name="line"/>; on success <paramref name="termIds"/> holds the tokens' ids when
     /// <paramref name="withTokens"/> and the line had a <c>tokens</c> list.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool TryParse(ArraySegment<byte> line, TermCache vocabulary, bool withTokens, List<int> termIds,
+    public static bool TryParse(ArraySegment<byte> line, TermCache vocabulary, bool withTokens, List<int> termIds, ChunkBuffer chunk,
         out ArraySegment<byte> id, out ArraySegment<byte> text, out bool hadTokens)
     {
         id = default;
@@ -52,7 +50,7 @@ internal static class IndexLineParser
 
                 if (name.SequenceEqual("_id"u8) || name.SequenceEqual("id"u8) || name.SequenceEqual("docid"u8))
                 {
-                    if (reader.ValueSpan.IsEmpty || !TryRaw(ref reader, line, out id))
+                    if (reader.ValueSpan.IsEmpty || !TryRaw(ref reader, line, chunk, out id))
                     {
                         return false;
                     }
@@ -61,14 +59,14 @@ internal static class IndexLineParser
                 }
                 else if (name.SequenceEqual("title"u8))
                 {
-                    if (!TryRaw(ref reader, line, out title))
+                    if (!TryRaw(ref reader, line, chunk, out title))
                     {
                         return false;
                     }
                 }
                 else if (name.SequenceEqual("text"u8) || name.SequenceEqual("content"u8) || name.SequenceEqual("contents"u8))
                 {
-                    if (!TryRaw(ref reader, line, out body))
+                    if (!TryRaw(ref reader, line, chunk, out body))
                     {
                         return false;
                     }
@@ -100,12 +98,13 @@ internal static class IndexLineParser
             return false;
         }
 
-        text = title.Count == 0 ? body : body.Count == 0 ? title : new ArraySegment<byte>([.. title, .. s_space, .. body]);
+        text = title.Count == 0 ? body : body.Count == 0 ? title : chunk.Join(title, body);
         return true;
     }
 
-    /// <summary>A string value's UTF-8 bytes: a slice of the line itself, or an unescaped copy when needed.</summary>
-    private static bool TryRaw(ref Utf8JsonReader reader, ArraySegment<byte> line, out ArraySegment<byte> value)
+    /// <summary>A string value's UTF-8 bytes: a slice of the line itself, or, when it holds escapes, its unescaped
+    /// bytes in the chunk's buffer.</summary>
+    private static bool TryRaw(ref Utf8JsonReader reader, ArraySegment<byte> line, ChunkBuffer chunk, out ArraySegment<byte> value)
     {
         value = default;
         if (reader.TokenType != JsonTokenType.String)
@@ -120,8 +119,7 @@ internal static class IndexLineParser
             return true;
         }
 
-        byte[] unescaped = new byte[reader.ValueSpan.Length];
-        value = new ArraySegment<byte>(unescaped, 0, reader.CopyString(unescaped));
+        value = chunk.Unescape(ref reader);
         return true;
     }
 

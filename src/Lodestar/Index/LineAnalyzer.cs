@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Lodestar.Analysis;
@@ -9,7 +8,7 @@ using Lodestar.Model;
 namespace Lodestar.Index;
 
 /// <summary>One document after the build's parallel stage: its UTF-8 id, and where its distinct (term id, tf) pairs,
-/// ascending by term id, lie in its chunk's <see cref="PairBuffer"/>. A struct in the batch's array: no object per
+/// ascending by term id, lie in its chunk's <see cref="ChunkBuffer"/>. A struct in the batch's array: no object per
 /// document.</summary>
 internal struct AnalyzedDocument
 {
@@ -18,45 +17,6 @@ internal struct AnalyzedDocument
     public int Terms;
     public int First;
     public int Distinct;
-}
-
-/// <summary>The (term id, tf) pairs of one chunk's documents, in two arrays from the shared pool.</summary>
-internal sealed class PairBuffer
-{
-    public int[] TermIds = ArrayPool<int>.Shared.Rent(4096);
-    public int[] Tfs = ArrayPool<int>.Shared.Rent(4096);
-    public int Count;
-
-    /// <summary>Appends one pair.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Append(int termId, int tf)
-    {
-        if (Count == TermIds.Length)
-        {
-            TermIds = Grow(TermIds, Count);
-            Tfs = Grow(Tfs, Count);
-        }
-
-        TermIds[Count] = termId;
-        Tfs[Count] = tf;
-        Count++;
-    }
-
-    /// <summary>Returns the arrays to the pool.</summary>
-    public void Release()
-    {
-        ArrayPool<int>.Shared.Return(TermIds);
-        ArrayPool<int>.Shared.Return(Tfs);
-        TermIds = Tfs = [];
-    }
-
-    private static int[] Grow(int[] array, int count)
-    {
-        int[] larger = ArrayPool<int>.Shared.Rent(array.Length * 2);
-        array.AsSpan(0, count).CopyTo(larger);
-        ArrayPool<int>.Shared.Return(array);
-        return larger;
-    }
 }
 
 /// <summary>
@@ -71,22 +31,22 @@ internal sealed class LineAnalyzer(string corpusPath, string analyzerName, Vocab
     private readonly ThreadLocal<TermCache> _terms = new(() => new TermCache(vocabulary));
     private readonly bool _pretokenized = analyzerName == WhitespaceAnalyzer.RegistryName;
 
-    /// <summary>Analyzes one line, appending its pairs to <paramref name="pairs"/>; <paramref name="text"/> receives the
+    /// <summary>Analyzes one line, appending its pairs (and its text, if unescaped) to <paramref name="chunk"/>; <paramref name="text"/> receives the
     /// UTF-8 text for the store.</summary>
     /// <exception cref="InputException">The line is not a valid corpus record.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public AnalyzedDocument Analyze(ArraySegment<byte> bytes, long line, PairBuffer pairs, out ArraySegment<byte> text)
+    public AnalyzedDocument Analyze(ArraySegment<byte> bytes, long line, ChunkBuffer chunk, out ArraySegment<byte> text)
     {
         List<int> ids = _scratch.Value!;
         TermCache terms = _terms.Value!;
-        if (IndexLineParser.TryParse(bytes, terms, _pretokenized, ids, out ArraySegment<byte> id, out text, out bool hadTokens))
+        if (IndexLineParser.TryParse(bytes, terms, _pretokenized, ids, chunk, out ArraySegment<byte> id, out text, out bool hadTokens))
         {
             if (!hadTokens)
             {
                 _analyzers.Value!.Analyze(Encoding.UTF8.GetString(text.AsSpan()), term => ids.Add(terms.GetOrAdd(term)));
             }
 
-            return Aggregate(id, line, ids, pairs);
+            return Aggregate(id, line, ids, chunk);
         }
 
         // The general parser: other shapes, and the exact error for bad input.
@@ -106,14 +66,14 @@ internal sealed class LineAnalyzer(string corpusPath, string analyzerName, Vocab
             _analyzers.Value!.Analyze(doc.Text, term => ids.Add(terms.GetOrAdd(term)));
         }
 
-        return Aggregate(new ArraySegment<byte>(Encoding.UTF8.GetBytes(doc.Id)), line, ids, pairs);
+        return Aggregate(new ArraySegment<byte>(Encoding.UTF8.GetBytes(doc.Id)), line, ids, chunk);
     }
 
     /// <summary>Turns the term ids of one document into distinct ids (ascending) with their tfs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static AnalyzedDocument Aggregate(ArraySegment<byte> id, long line, List<int> ids, PairBuffer pairs)
+    private static AnalyzedDocument Aggregate(ArraySegment<byte> id, long line, List<int> ids, ChunkBuffer chunk)
     {
-        var result = new AnalyzedDocument { Id = id, Line = line, Terms = ids.Count, First = pairs.Count };
+        var result = new AnalyzedDocument { Id = id, Line = line, Terms = ids.Count, First = chunk.Count };
         if (ids.Count == 0)
         {
             return result;
@@ -129,13 +89,13 @@ internal sealed class LineAnalyzer(string corpusPath, string analyzerName, Vocab
             }
             else
             {
-                pairs.Append(ids[i - 1], tf);
+                chunk.Append(ids[i - 1], tf);
                 tf = 1;
             }
         }
 
-        pairs.Append(ids[^1], tf);
-        result.Distinct = pairs.Count - result.First;
+        chunk.Append(ids[^1], tf);
+        result.Distinct = chunk.Count - result.First;
         return result;
     }
 }

@@ -181,9 +181,13 @@ public class IndexWriterTests
             // short passages, a few long ones that fill a store block alone, and some with no terms at all
             int words = i % 997 == 0 ? 5000 : i % 13 == 0 ? 0 : 1 + rng.Next(40);
             string text = string.Join(' ', Enumerable.Range(0, words).Select(_ => "w" + rng.Next(3000)));
-            string id = i % 5 == 0 ? $"q\u00e9 {i}" : $"doc-{i}";
-            texts.Add((i % 5 == 0 ? $"q\u00e9 {i}" : id, text));
-            sb.Append($"{{\"id\": \"{id}\", \"content\": \"{text}\"}}\n");
+            // escaped ids, texts and titles are unescaped or joined into the chunk's pages; plain ones stay slices of the line
+            string id = i % 5 == 0 ? $"q\\u00e9 {i}" : $"doc-{i}";
+            string escaped = i % 3 == 0 && text.Length > 0 ? text + " \\\"quoted\\\"" : text;
+            string stored = i % 3 == 0 && text.Length > 0 ? text + " \"quoted\"" : text;
+            string title = i % 7 == 0 && text.Length > 0 ? $"\"title\": \"T{i}\", " : "";
+            texts.Add((i % 5 == 0 ? $"q\u00e9 {i}" : id, title.Length > 0 ? $"T{i} {stored}" : stored));
+            sb.Append($"{{\"id\": \"{id}\", {title}\"content\": \"{escaped}\"}}\n");
         }
 
         string corpus = dir.Write("corpus.jsonl", sb.ToString());
