@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
@@ -6,7 +5,6 @@ using System.Text;
 using Lodestar.Analysis;
 using Lodestar.Errors;
 using Lodestar.Formats;
-using Lodestar.Model;
 
 namespace Lodestar.Index;
 
