@@ -14,8 +14,9 @@ namespace Lodestar.Index;
 /// <see cref="CachedBlocks"/> decompressed blocks are kept, since a reranker reads neighbouring documents together.</remarks>
 public sealed class DocumentStore : IDisposable
 {
-    /// <summary>Decompressed blocks kept in memory.</summary>
-    public const int CachedBlocks = 64;
+    /// <summary>Decompressed blocks kept in memory (about 4 MiB of ~16 KiB blocks: a reranker's candidates for a
+    /// few topics, or all of a small corpus such as Cranfield's).</summary>
+    public const int CachedBlocks = 256;
 
     private readonly FileStream _data;
     private readonly long[] _offsets;
