@@ -95,7 +95,7 @@ public static class IndexWriter
             using var accumulator = new PostingAccumulator(_vocabulary, dir, options.MemoryBudgetBytes);
             using var docIds = new BufferedStream(File.Create(Path.Combine(dir, "docids.bin")), 1 << 20);
             using var store = new StoreWriter(dir);
-            var analyzer = new LineAnalyzer(corpusPath, options.Analyzer, _vocabulary);
+            using var analyzer = new LineAnalyzer(corpusPath, options.Analyzer, _vocabulary);
             int threads = options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount - 1);
             var open = new Queue<BuildBatch>();
             using (var workers = new BuildWorkers(threads, analyzer))

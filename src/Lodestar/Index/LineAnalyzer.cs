@@ -24,7 +24,7 @@ internal struct AnalyzedDocument
 /// ids through the calling thread's <see cref="TermCache"/>, and aggregate them into (term id, tf) pairs.
 /// Thread-safe: every thread has its own analyzer, term cache and scratch list.
 /// </summary>
-internal sealed class LineAnalyzer(string corpusPath, string analyzerName, Vocabulary vocabulary)
+internal sealed class LineAnalyzer(string corpusPath, string analyzerName, Vocabulary vocabulary) : IDisposable
 {
     private readonly ThreadLocal<Analyzer> _analyzers = new(() => Analyzer.Create(analyzerName));
     private readonly ThreadLocal<List<int>> _scratch = new(() => new List<int>(256));
@@ -97,5 +97,13 @@ internal sealed class LineAnalyzer(string corpusPath, string analyzerName, Vocab
         chunk.Append(ids[^1], tf);
         result.Distinct = chunk.Count - result.First;
         return result;
+    }
+
+    /// <summary>Frees the threads' analyzers, caches and lists; call once the threads are done.</summary>
+    public void Dispose()
+    {
+        _analyzers.Dispose();
+        _scratch.Dispose();
+        _terms.Dispose();
     }
 }
