@@ -104,15 +104,6 @@ public sealed class DocumentStore : IDisposable
         return bytes;
     }
 
-    /// <summary>Appends one entry of the block table.</summary>
-    internal static void WriteIndexEntry(Stream idx, long offset, int firstDoc)
-    {
-        Span<byte> entry = stackalloc byte[12];
-        BinaryPrimitives.WriteInt64LittleEndian(entry, offset);
-        BinaryPrimitives.WriteInt32LittleEndian(entry[8..], firstDoc);
-        idx.Write(entry);
-    }
-
     /// <inheritdoc />
     public void Dispose() => _data.Dispose();
 }

@@ -30,9 +30,7 @@ internal sealed partial class PostingAccumulator
     {
         (int[] start, int[] docs, int[] tfs) = CountingSort();
         int v = start.Length - 1;
-        int[] ids = [.. Enumerable.Range(0, v).Where(t => start[t + 1] > start[t])];
-        string[] keys = [.. ids.Select(t => _vocabulary[t])];
-        Array.Sort(keys, ids, StringComparer.Ordinal);
+        (string[] keys, int[] ids) = InTermOrder([.. Enumerable.Range(0, v).Where(t => start[t + 1] > start[t])]);
         for (int i = 0; i < ids.Length; i++)
         {
             int t = ids[i];

@@ -115,13 +115,7 @@ internal sealed partial class PostingAccumulator : IDisposable
     /// </summary>
     private (int Terms, long Postings) WriteInMemory(Stream termsFile, Stream postingsFile)
     {
-        Task<(string[] Keys, int[] Ids)> order = Task.Run(() =>
-        {
-            int[] ids = [.. Enumerable.Range(0, _vocabulary.Count)];
-            string[] keys = [.. ids.Select(t => _vocabulary[t])];
-            Array.Sort(keys, ids, StringComparer.Ordinal);
-            return (keys, ids);
-        });
+        Task<(string[] Keys, int[] Ids)> order = Task.Run(() => InTermOrder([.. Enumerable.Range(0, _vocabulary.Count)]));
         (int[] start, int[] docs, int[] tfs) = CountingSort();
         (string[] sortedKeys, int[] sortedIds) = order.GetAwaiter().GetResult();
         int[] bounds = Split(sortedIds, start, Environment.ProcessorCount);
@@ -136,6 +130,15 @@ internal sealed partial class PostingAccumulator : IDisposable
         }
 
         return (termCount, _count);
+    }
+
+    /// <summary>The terms of <paramref name="ids"/> and the ids themselves, both in ordinal term order (sorts
+    /// <paramref name="ids"/> in place).</summary>
+    private (string[] Keys, int[] Ids) InTermOrder(int[] ids)
+    {
+        string[] keys = [.. ids.Select(t => _vocabulary[t])];
+        Array.Sort(keys, ids, StringComparer.Ordinal);
+        return (keys, ids);
     }
 
     /// <summary>Cuts the sorted terms into up to <paramref name="parts"/> ranges of about equal postings.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 
 namespace Lodestar.Index;
@@ -63,7 +64,7 @@ internal sealed class StoreWriter : IDisposable
     public void Finish()
     {
         CloseBlock();
-        DocumentStore.WriteIndexEntry(_index, _offset, _documents);
+        WriteIndexEntry(_index, _offset, _documents);
         _data.Flush();
         _index.Flush();
     }
@@ -86,11 +87,20 @@ internal sealed class StoreWriter : IDisposable
             throw new InvalidOperationException("Brotli compression failed");
         }
 
-        DocumentStore.WriteIndexEntry(_index, _offset, _firstDocument);
+        WriteIndexEntry(_index, _offset, _firstDocument);
         _data.Write(_compressed, 0, written);
         _offset += written;
         _firstDocument = _documents;
         _used = 0;
+    }
+
+    /// <summary>Appends one entry of the block table.</summary>
+    private static void WriteIndexEntry(Stream idx, long offset, int firstDoc)
+    {
+        Span<byte> entry = stackalloc byte[12];
+        BinaryPrimitives.WriteInt64LittleEndian(entry, offset);
+        BinaryPrimitives.WriteInt32LittleEndian(entry[8..], firstDoc);
+        idx.Write(entry);
     }
 
     /// <inheritdoc />
