@@ -10,7 +10,7 @@ namespace Lodestar.Llm.Judgments;
 /// WAL with synchronous=NORMAL: a committed sample survives a process crash (the write-ahead log is in the OS); a
 /// power cut may lose the last commits, never corrupt the file. One connection, writes serialized by a lock.
 /// </remarks>
-public sealed class JudgmentStore : IDisposable
+public sealed partial class JudgmentStore : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
@@ -35,6 +35,7 @@ public sealed class JudgmentStore : IDisposable
               key TEXT NOT NULL, topic TEXT NOT NULL, doc TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL,
               created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));
             """);
+        CreateCallTable();
     }
 
     /// <summary>The database file.</summary>
