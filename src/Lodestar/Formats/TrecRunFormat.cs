@@ -8,7 +8,8 @@ namespace Lodestar.Formats;
 /// <summary>The TREC run format: <c>topic Q0 docid rank score tag</c>, one hit per line.</summary>
 /// <remarks>
 /// Ids are escaped with <see cref="TrecIds"/>. Hits are returned in file order; rank fields are read but not
-/// trusted (trec_eval ignores them too). A document given twice for one topic is an error naming both lines:
+/// trusted (trec_eval ignores them too). As in trec_eval 10, a line whose first non-blank character is <c>#</c> is a
+/// comment and fields after the sixth are ignored. A document given twice for one topic is an error naming both lines:
 /// trec_eval 9.x and 10.x stop at the first such pair with "duplicate docs" and no line number, and pytrec_eval keeps
 /// the last score silently.
 /// </remarks>
@@ -27,12 +28,12 @@ public static class TrecRunFormat
         {
             string line = TextFields.Decode(bytes);
             int n = TextFields.Split(line, f);
-            if (n == 0)
+            if (n == 0 || line[f[0]][0] == '#')
             {
                 continue;
             }
 
-            if (n != 6)
+            if (n < 6)
             {
                 ThrowHelper.Input(path, reader.LineNumber, 1, $"expected 6 fields 'topic Q0 docid rank score tag', found {n}");
             }
