@@ -152,7 +152,8 @@ public class CliTests
             File.WriteAllText(run, "1 Q0 184 1 2.0 r\n1 Q0 29 2 1.0 r\n1 Q0 5 3 0.5 r\n");
             var (code, output, err) = Run("", "eval", Path.Combine(root, "data/cranfield/qrels/test.tsv"), run, "-m", "P.5", "-m", "num_ret", "--format", "trec_eval");
             Assert.True(code == 0, err);
-            Assert.Equal("runid                 \tall\tr\nnum_ret               \tall\t3\nP_5                   \tall\t0.4000\n", output);
+            // As trec_eval: no runid line unless asked for (-m runid, official, all_trec).
+            Assert.Equal("num_ret               \tall\t3\nP_5                   \tall\t0.4000\n", output);
         }
         finally
         {

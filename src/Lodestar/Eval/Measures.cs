@@ -91,6 +91,12 @@ public static partial class Measures
         return result;
     }
 
+    /// <summary>Each spec on its own (so <c>recall.100</c> and <c>recall.1000</c> both count), concatenated without
+    /// repeats: for lists of measures that are not trec_eval command lines, such as a regression's expectations.</summary>
+    /// <exception cref="ArgumentException">An unknown measure name or a bad parameter list.</exception>
+    public static List<Measure> ParseEach(IEnumerable<string> specs) =>
+        [.. specs.SelectMany(s => Parse([s])).DistinctBy(m => m.Id)];
+
     private static IEnumerable<Measure> Expand(Family f, string? given)
     {
         switch (f.Kind)
