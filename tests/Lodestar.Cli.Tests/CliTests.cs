@@ -160,4 +160,42 @@ public class CliTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public void Eval_LatexFormat_IsABooktabsTableWithBoldBestAndRanxStyleMarks()
+    {
+        string dir = Temp();
+        Directory.CreateDirectory(dir);
+        try
+        {
+            // Twelve topics; run "good_run" ranks the relevant document first everywhere, "weak" second.
+            var qrels = new System.Text.StringBuilder();
+            var good = new System.Text.StringBuilder();
+            var weak = new System.Text.StringBuilder();
+            for (int t = 1; t <= 12; t++)
+            {
+                qrels.Append($"{t} 0 rel{t} 1\n{t} 0 non{t} 0\n");
+                good.Append($"{t} Q0 rel{t} 1 2.0 good_run\n{t} Q0 non{t} 2 1.0 good_run\n");
+                weak.Append($"{t} Q0 non{t} 1 2.0 weak\n{t} Q0 rel{t} 2 1.0 weak\n");
+            }
+
+            File.WriteAllText(Path.Combine(dir, "q"), qrels.ToString());
+            File.WriteAllText(Path.Combine(dir, "weak"), weak.ToString());
+            File.WriteAllText(Path.Combine(dir, "good"), good.ToString());
+            var (code, output, err) = Run("", "eval", Path.Combine(dir, "q"), Path.Combine(dir, "weak"), Path.Combine(dir, "good"),
+                "-m", "map", "-m", "P.1", "--format", "latex", "--compare", "--permutations", "5000");
+            Assert.True(code == 0, err);
+            string[] lines = output.ReplaceLineEndings("\n").Split('\n');
+            Assert.Equal("\\begin{tabular}{clcc}", lines[3]);
+            Assert.Equal(["\\toprule", "\\# & Run & MAP & P@1 \\\\", "\\midrule"], lines[4..7]);
+            Assert.Equal("a & weak & 0.5000 & 0.0000 \\\\", lines[7]);
+            Assert.Equal("b & good\\_run & \\textbf{1.0000}$^{a}$ & \\textbf{1.0000}$^{a}$ \\\\", lines[8]);
+            Assert.Equal("\\bottomrule", lines[9]);
+            Assert.Contains("randomization test, 5,000 permutations, over the 12 topics", lines[2]);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

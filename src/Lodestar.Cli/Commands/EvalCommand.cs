@@ -26,9 +26,9 @@ internal static class EvalCommand
         relFormat.AcceptOnlyFromAmong("qrels", "prefs", "qrels_prefs", "qrels_jg");
         var zscores = new Option<string?>("-Z") { Description = "trec_eval's -Z: a file of 'topic measure mean stddev' lines; values are printed as z-scores." };
         var noSummary = new Option<bool>("-n") { Description = "trec_eval's -n: no summary ('all') lines." };
-        var format = new Option<string>("--format") { Description = "text, trec_eval (trec_eval's exact lines), markdown, csv or json.", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "trec_eval", "markdown", "csv", "json");
-        var compare = new Option<bool>("--compare") { Description = "Paired t-test and randomization test of each run against the first, Holm-corrected, with win/tie/loss." };
+        var format = new Option<string>("--format") { Description = "text, trec_eval (trec_eval's exact lines), markdown, csv, json, or latex (a booktabs table for a paper: best values bold, with --compare superscript letters of the runs each value significantly beats, as ranx prints).", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "trec_eval", "markdown", "csv", "json", "latex");
+        var compare = new Option<bool>("--compare") { Description = "Paired t-test and randomization test of each run against the first, Holm-corrected, with win/tie/loss; with --html or --format latex, every pair of runs is tested and the winners are marked." };
         var permutations = new Option<int>("--permutations") { Description = "Randomization test permutations.", DefaultValueFactory = _ => 100_000 };
         var seed = new Option<int>("--seed") { Description = "Randomization test seed.", DefaultValueFactory = _ => 42 };
         var longDocs = new Option<bool>("--long") { Description = "BRIGHT examples: judge with gold_ids_long." };
@@ -76,10 +76,31 @@ internal static class EvalCommand
                 }
             }
 
+            PairwiseSignificance? pairwise = parse.GetValue(compare) && reports.Count > 1 && (parse.GetValue(html) is not null || layout == "latex")
+                ? PairwiseSignificance.Compute(reports, parse.GetValue(permutations), parse.GetValue(seed)) : null;
             if (parse.GetValue(html) is string htmlPath)
             {
-                HtmlReport.Write(htmlPath, $"Evaluation of {string.Join(", ", reports.Select(r => r.RunName))}", [new HtmlReport.TaskResult("all", chartReports)]);
+                var parameters = new List<KeyValuePair<string, string>>
+                {
+                    new("judgments", $"{parse.GetValue(qrels)} (-R {rel}{(brightTopics is not null ? ", BRIGHT examples: excluded ids removed, top 1000 kept" + (parse.GetValue(longDocs) ? ", gold_ids_long" : "") : "")})"),
+                };
+                parameters.AddRange(parse.GetValue(runs)!.Select((path, i) => new KeyValuePair<string, string>(
+                    $"run {(char)('a' + (i % 26))}", $"{path}: tag {reports[i].RunName}, {reports[i].TopicIds.Count} topics evaluated")));
+                parameters.Add(new("measures", specs.Length > 0 ? string.Join(" ", specs.Select(x => "-m " + x)) : "default set"));
+                parameters.Add(new("relevance level (-l)", options.RelevanceLevel.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                parameters.Add(new("documents per topic (-M)", options.MaxDocsPerTopic == int.MaxValue ? "all" : options.MaxDocsPerTopic.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                parameters.Add(new("topics averaged (-c)", options.CompleteQueries ? "every judged topic; missing ones score 0" : "topics both judged and retrieved"));
+                parameters.Add(new("significance", pairwise is null ? "not tested" : $"paired randomization test, {parse.GetValue(permutations):N0} permutations, seed {parse.GetValue(seed)}, Holm correction, p < {PairwiseSignificance.Alpha}"));
+                parameters.Add(new("tool", $"lodestar {typeof(EvalCommand).Assembly.GetName().Version}"));
+                HtmlReport.Write(htmlPath, $"Evaluation of {string.Join(", ", reports.Select(r => r.RunName))}", [new HtmlReport.TaskResult("all", chartReports)],
+                    new HtmlReport.Details(reports, pairwise, parameters));
                 context.Error.WriteLine($"wrote {htmlPath}");
+            }
+
+            if (layout == "latex")
+            {
+                EvalLatexWriter.Write(context.Out, reports, pairwise, brightTopics is not null ? 5 : 4);
+                return 0;
             }
 
             if (layout == "trec_eval")
