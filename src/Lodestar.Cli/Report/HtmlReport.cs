@@ -132,18 +132,19 @@ document.getElementById('bars-title').textContent = data.barMeasure;
 const valueLabels = {id:'valueLabels', afterDatasetsDraw(chart){const ctx=chart.ctx; ctx.save(); ctx.font='11px system-ui,sans-serif'; ctx.fillStyle='#333'; ctx.textAlign='center';
   chart.data.datasets.forEach((ds,i)=>chart.getDatasetMeta(i).data.forEach((bar,j)=>ctx.fillText(ds.data[j].toFixed(4), bar.x, bar.y-4))); ctx.restore();}};
 const unitTick = v => v < -0.001 || v > 1.001 ? '' : Number(v).toFixed(1);
+const unitTicks = axis => { axis.ticks = [0, 0.2, 0.4, 0.6, 0.8, 1].map(v => ({value: v})); };
 window.lodestarCharts = [];
 window.lodestarCharts.push(new Chart(document.getElementById('bars'), {type:'bar', plugins:[valueLabels], options:{animation:false, layout:{padding:{top:18}}, scales:{y:{beginAtZero:true, grace:'8%'}}},
   data:{labels:data.bars.map(b=>b.label), datasets:data.runs.map((r,i)=>({label:r, backgroundColor:colors[i%colors.length], data:data.bars.map(b=>b.values[i])}))}}));
 if (data.runs.length > 1) {
   // Points at 0 and 1 are drawn whole: the axes reach a little past the unit square and nothing is clipped.
-  window.lodestarCharts.push(new Chart(document.getElementById('scatter'), {type:'scatter', options:{animation:false, layout:{padding:8}, scales:{x:{min:-0.02,max:1.02,ticks:{stepSize:0.2,callback:unitTick},title:{display:true,text:data.runs[0]}},y:{min:-0.02,max:1.02,ticks:{stepSize:0.2,callback:unitTick},title:{display:true,text:data.runs[1]}}},
+  window.lodestarCharts.push(new Chart(document.getElementById('scatter'), {type:'scatter', options:{animation:false, layout:{padding:8}, scales:{x:{min:-0.02,max:1.02,afterBuildTicks:unitTicks,ticks:{callback:unitTick},title:{display:true,text:data.runs[0]}},y:{min:-0.02,max:1.02,afterBuildTicks:unitTicks,ticks:{callback:unitTick},title:{display:true,text:data.runs[1]}}},
     plugins:{tooltip:{callbacks:{label:c=>c.datasetIndex===0?data.scatter[c.dataIndex].topic:''}}}},
     data:{datasets:[{label:'topics', clip:false, backgroundColor:'#1f77b488', data:data.scatter.map(p=>({x:p.x,y:p.y}))}, {type:'line', label:'y = x', borderColor:'#999', pointRadius:0, data:[{x:0,y:0},{x:1,y:1}]}]}}));
 } else {
   document.getElementById('scatter-figure').classList.add('hidden');
 }
-window.lodestarCharts.push(new Chart(document.getElementById('recall'), {type:'line', options:{animation:false, layout:{padding:8}, scales:{x:{type:'logarithmic',title:{display:true,text:'k'}},y:{min:0,max:1.02,ticks:{stepSize:0.2,callback:unitTick}}}},
+window.lodestarCharts.push(new Chart(document.getElementById('recall'), {type:'line', options:{animation:false, layout:{padding:8}, scales:{x:{type:'logarithmic',title:{display:true,text:'k'}},y:{min:0,max:1.02,afterBuildTicks:unitTicks,ticks:{callback:unitTick}}}},
   data:{labels:data.recallCutoffs, datasets:data.runs.map((r,i)=>({label:r, clip:false, borderColor:colors[i%colors.length], backgroundColor:colors[i%colors.length], data:data.recallCutoffs.map((k,j)=>({x:k,y:data.recall[i][j]}))}))}}));
 document.body.dataset.rendered = 'true';
 </script></body></html>
