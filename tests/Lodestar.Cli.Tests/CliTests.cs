@@ -152,7 +152,46 @@ public class CliTests
             File.WriteAllText(run, "1 Q0 184 1 2.0 r\n1 Q0 29 2 1.0 r\n1 Q0 5 3 0.5 r\n");
             var (code, output, err) = Run("", "eval", Path.Combine(root, "data/cranfield/qrels/test.tsv"), run, "-m", "P.5", "-m", "num_ret", "--format", "trec_eval");
             Assert.True(code == 0, err);
-            Assert.Equal("runid                 \tall\tr\nnum_ret               \tall\t3\nP_5                   \tall\t0.4000\n", output);
+            // As trec_eval: no runid line unless asked for (-m runid, official, all_trec).
+            Assert.Equal("num_ret               \tall\t3\nP_5                   \tall\t0.4000\n", output);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Eval_LatexFormat_IsABooktabsTableWithBoldBestAndRanxStyleMarks()
+    {
+        string dir = Temp();
+        Directory.CreateDirectory(dir);
+        try
+        {
+            // Twelve topics; run "good_run" ranks the relevant document first everywhere, "weak" second.
+            var qrels = new System.Text.StringBuilder();
+            var good = new System.Text.StringBuilder();
+            var weak = new System.Text.StringBuilder();
+            for (int t = 1; t <= 12; t++)
+            {
+                qrels.Append($"{t} 0 rel{t} 1\n{t} 0 non{t} 0\n");
+                good.Append($"{t} Q0 rel{t} 1 2.0 good_run\n{t} Q0 non{t} 2 1.0 good_run\n");
+                weak.Append($"{t} Q0 non{t} 1 2.0 weak\n{t} Q0 rel{t} 2 1.0 weak\n");
+            }
+
+            File.WriteAllText(Path.Combine(dir, "q"), qrels.ToString());
+            File.WriteAllText(Path.Combine(dir, "weak"), weak.ToString());
+            File.WriteAllText(Path.Combine(dir, "good"), good.ToString());
+            var (code, output, err) = Run("", "eval", Path.Combine(dir, "q"), Path.Combine(dir, "weak"), Path.Combine(dir, "good"),
+                "-m", "map", "-m", "P.1", "--format", "latex", "--compare", "--permutations", "5000");
+            Assert.True(code == 0, err);
+            string[] lines = output.ReplaceLineEndings("\n").Split('\n');
+            Assert.Equal("\\begin{tabular}{clcc}", lines[3]);
+            Assert.Equal(["\\toprule", "\\# & Run & MAP & P@1 \\\\", "\\midrule"], lines[4..7]);
+            Assert.Equal("a & weak & 0.5000 & 0.0000 \\\\", lines[7]);
+            Assert.Equal("b & good\\_run & \\textbf{1.0000}$^{a}$ & \\textbf{1.0000}$^{a}$ \\\\", lines[8]);
+            Assert.Equal("\\bottomrule", lines[9]);
+            Assert.Contains("randomization test, 5,000 permutations, over the 12 topics", lines[2]);
         }
         finally
         {

@@ -38,7 +38,7 @@ public class HtmlReportTests
             }
 
             string html = Path.Combine(dir, "report.html");
-            Assert.Equal(0, Cli.Run(["eval", Path.Combine(root, "data/cranfield/qrels/test.tsv"), Path.Combine(dir, "bright.txt"), Path.Combine(dir, "lucene.txt"), "--html", html], ctx));
+            Assert.Equal(0, Cli.Run(["eval", Path.Combine(root, "data/cranfield/qrels/test.tsv"), Path.Combine(dir, "bright.txt"), Path.Combine(dir, "lucene.txt"), "--html", html, "--compare", "--permutations", "2000"], ctx));
 
             using IPlaywright playwright = await Playwright.CreateAsync();
             await using IBrowser browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -63,10 +63,32 @@ public class HtmlReportTests
             Assert.Equal(2, await page.EvaluateAsync<int>("window.lodestarCharts[0].data.datasets.length"));
             Assert.Equal(225, await page.EvaluateAsync<int>("window.lodestarCharts[1].data.datasets[0].data.length"));
 
+            // The table: every measure of both runs, the best values bold, significance letters and what they mean, the settings.
+            Assert.Equal(2, await page.EvaluateAsync<int>("document.querySelectorAll('table.results tbody tr').length"));
+            Assert.Equal(10, await page.EvaluateAsync<int>("document.querySelectorAll('table.results thead th').length"));
+            Assert.Equal(8, await page.EvaluateAsync<int>("document.querySelectorAll('table.results b').length"));
+            Assert.Equal("a", await page.EvaluateAsync<string>("document.querySelector('table.results tbody tr:nth-child(2) sup').textContent"));
+            Assert.Contains("paired randomization test, 2,000 permutations", await page.EvaluateAsync<string>("document.querySelector('.legend').textContent"));
+            Assert.Contains("Holm", await page.EvaluateAsync<string>("document.querySelector('.legend').textContent"));
+            Assert.True(await page.EvaluateAsync<int>("document.querySelectorAll('table.params tr').length") >= 8);
+
+            // No point is clipped: the scatter's axes reach past [0, 1].
+            Assert.True(await page.EvaluateAsync<double>("window.lodestarCharts[1].scales.x.min") < 0);
+
             string shot = Path.Combine(AppContext.BaseDirectory, "TestResults", "report.png");
             Directory.CreateDirectory(Path.GetDirectoryName(shot)!);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
             Assert.True(new FileInfo(shot).Length > 10_000);
+
+            // One run: no empty scatter; the bars and recall curve remain.
+            string single = Path.Combine(dir, "single.html");
+            Assert.Equal(0, Cli.Run(["eval", Path.Combine(root, "data/cranfield/qrels/test.tsv"), Path.Combine(dir, "bright.txt"), "--html", single], ctx));
+            await page.GotoAsync(new Uri(single).AbsoluteUri);
+            await page.WaitForFunctionAsync("document.body.dataset.rendered === 'true'");
+            Assert.Equal(2, await page.EvaluateAsync<int>("window.lodestarCharts.length"));
+            Assert.False(await page.EvaluateAsync<bool>("document.getElementById('scatter-figure').offsetParent !== null"));
+            Assert.Contains("One run", await page.EvaluateAsync<string>("document.querySelector('.legend').textContent"));
+            Assert.Empty(errors);
         }
         finally
         {

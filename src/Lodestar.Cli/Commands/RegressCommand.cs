@@ -105,7 +105,7 @@ internal static class RegressCommand
             Run run = new Searcher(index, new Bm25Parameters(mode, spec.Search.K1, spec.Search.B))
                 .Search(TopicReader.Read(spec.Resolve(spec.Topics)), spec.Search.K);
             Qrels qrels = QrelsFormat.Read(spec.Resolve(spec.Qrels));
-            EvalReport report = Evaluator.Evaluate(qrels, run, Measures.Parse(spec.Expected.Keys));
+            EvalReport report = Evaluator.Evaluate(qrels, run, Measures.ParseEach(spec.Expected.Keys));
             page.WriteLine($"## {spec.Name}\n\n{spec.Description}. Corpus `{spec.Corpus}` (sha256 `{spec.CorpusSha256[..16]}…`), analyzer `{spec.Analyzer}`, bm25 `{spec.Search.Bm25}` k1={spec.Search.K1} b={spec.Search.B}, top {spec.Search.K}.\n");
             page.WriteLine("| measure | expected | actual |\n|---|---:|---:|");
             foreach ((string measure, double expected) in spec.Expected)

@@ -11,4 +11,7 @@ public enum Aggregation
 
     /// <summary>Geometric mean: per-topic values are ln(max(v, 0.00001)), the "all" value is exp(mean).</summary>
     GeometricMean,
+
+    /// <summary>Text, not a number: <c>runid</c> and <c>relstring</c>, printed only in trec_eval's format.</summary>
+    None,
 }

@@ -11,4 +11,10 @@ public sealed record EvalOptions
 
     /// <summary><c>-c</c>: average over every topic of the qrels; topics missing from the run score as empty rankings.</summary>
     public bool CompleteQueries { get; init; }
+
+    /// <summary><c>-Z</c>: per-topic means and standard deviations; values become z-scores before averaging.</summary>
+    public ZScores? ZScores { get; init; }
+
+    /// <summary><c>-R prefs</c> or <c>-R qrels_prefs</c>: preference judgments; their topics are the ones evaluated.</summary>
+    public Model.PreferenceJudgments? Preferences { get; init; }
 }

@@ -13,6 +13,13 @@ public sealed record EvalReport(
     IReadOnlyDictionary<string, double[]> PerTopic,
     double[] All)
 {
+    /// <summary>relstring per topic, when the measure was asked for.</summary>
+    public IReadOnlyDictionary<string, string>? RelStrings { get; init; }
+
+    /// <summary>Whether values are z-scores (<c>-Z</c>); trec_eval then prefixes names with Z and prints counts
+    /// with four decimals.</summary>
+    public bool ZScored { get; init; }
+
     /// <summary>The aggregate of the measure printed as <paramref name="id"/> (such as <c>ndcg_cut_10</c>).</summary>
     public double this[string id] => All[IndexOf(id)];
 

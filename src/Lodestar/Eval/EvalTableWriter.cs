@@ -32,9 +32,10 @@ public static class EvalTableWriter
             return;
         }
 
-        IReadOnlyList<Measure> measures = reports[0].Measures;
+        IReadOnlyList<Measure> all = reports[0].Measures;
+        int[] shown = [.. Enumerable.Range(0, all.Count).Where(i => all[i].IsNumeric)];
         var header = new List<string> { "run", "topic" };
-        header.AddRange(measures.Select(MeasureNames.Display));
+        header.AddRange(shown.Select(i => MeasureNames.Display(all[i])));
         var rows = new List<List<string>>();
         foreach (EvalReport r in reports)
         {
@@ -42,11 +43,11 @@ public static class EvalTableWriter
             {
                 foreach (string t in r.TopicIds)
                 {
-                    rows.Add([r.RunName, t, .. measures.Select((m, i) => Number(m, r.PerTopic[t][i], decimals))]);
+                    rows.Add([r.RunName, t, .. shown.Select(i => Number(all[i], r.PerTopic[t][i], decimals))]);
                 }
             }
 
-            rows.Add([r.RunName, "all", .. measures.Select((m, i) => Number(m, r.All[i], decimals))]);
+            rows.Add([r.RunName, "all", .. shown.Select(i => Number(all[i], r.All[i], decimals))]);
         }
 
         WriteGrid(w, header, rows, layout);
@@ -56,7 +57,7 @@ public static class EvalTableWriter
             var compareHeader = new List<string> { "run", "measure", "delta", "t-test p", "randomization p", "Holm p", "win/tie/loss" };
             var compareRows = comparisons.Select(c => new List<string>
             {
-                c.Run, MeasureNames.Display(measures.First(m => m.Id == c.MeasureId)), c.Delta.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture),
+                c.Run, MeasureNames.Display(all.First(m => m.Id == c.MeasureId)), c.Delta.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture),
                 P(c.TTestP), P(c.RandomizationP), P(c.HolmP) + (c.HolmP < 0.05 ? " *" : ""), $"{c.Wins}/{c.Ties}/{c.Losses}",
             }).ToList();
             WriteGrid(w, compareHeader, compareRows, layout);
@@ -117,9 +118,9 @@ public static class EvalTableWriter
             runs = reports.Select(r => new
             {
                 run = r.RunName,
-                all = r.Measures.Select((m, i) => (m.Id, r.All[i])).ToDictionary(x => x.Id, x => x.Item2),
+                all = r.Measures.Select((m, i) => (m, r.All[i])).Where(x => x.m.IsNumeric).ToDictionary(x => x.m.Id, x => x.Item2),
                 topics = perTopic
-                    ? r.TopicIds.ToDictionary(t => t, t => r.Measures.Select((m, i) => (m.Id, r.PerTopic[t][i])).ToDictionary(x => x.Id, x => x.Item2))
+                    ? r.TopicIds.ToDictionary(t => t, t => r.Measures.Select((m, i) => (m, r.PerTopic[t][i])).Where(x => x.m.IsNumeric).ToDictionary(x => x.m.Id, x => x.Item2))
                     : null,
             }),
             comparisons,

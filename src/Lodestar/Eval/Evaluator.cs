@@ -1,4 +1,5 @@
 using Lodestar.Errors;
+using Lodestar.Eval.Preferences;
 using Lodestar.Model;
 
 namespace Lodestar.Eval;
@@ -11,12 +12,23 @@ namespace Lodestar.Eval;
 /// </remarks>
 public static class Evaluator
 {
+    /// <summary>The one document trec_eval's <c>-c</c> gives a topic the run lacks, before zeroing num_ret, utility,
+    /// unj, rbp_resid and relstring.</summary>
+    private const string MissingTopicDoc = "ceci_nest_pas_un_docno";
+
     /// <summary>Evaluates <paramref name="run"/> with <paramref name="measures"/>.</summary>
     /// <exception cref="InputException">No topic of the run is judged (and <c>-c</c> is off).</exception>
     public static EvalReport Evaluate(Qrels qrels, Run run, IReadOnlyList<Measure> measures, EvalOptions? options = null)
     {
         options ??= new EvalOptions();
-        var topics = (options.CompleteQueries ? qrels.TopicIds : run.TopicIds.Where(qrels.Contains))
+        PreferenceJudgments? prefs = options.Preferences;
+        if (prefs is null && measures.Any(Measures.NeedsPreferences))
+        {
+            throw new ArgumentException("the prefs_* measures need preference judgments: -R prefs or -R qrels_prefs");
+        }
+
+        IReadOnlyList<string> judged = prefs?.TopicIds ?? qrels.TopicIds;
+        var topics = (options.CompleteQueries ? judged : run.TopicIds.Where(prefs is null ? qrels.Contains : prefs.Contains))
             .Order(StringComparer.Ordinal).ToList();
         if (topics.Count == 0)
         {
@@ -26,14 +38,41 @@ public static class Evaluator
         var perTopic = new Dictionary<string, double[]>(StringComparer.Ordinal);
         var rankings = new JudgedRanking[topics.Count];
         Parallel.For(0, topics.Count, i =>
-            rankings[i] = JudgedRanking.Create(run[topics[i]], qrels[topics[i]], options.RelevanceLevel, options.MaxDocsPerTopic));
+        {
+            IReadOnlyList<Hit> hits = run.Contains(topics[i]) ? run[topics[i]] : [new Hit(MissingTopicDoc, 1.0)];
+            JudgedRanking r = JudgedRanking.Create(hits, qrels[topics[i]], options.RelevanceLevel, options.MaxDocsPerTopic);
+            if (qrels.HasGroups)
+            {
+                r.Groups = [.. qrels.GroupsOf(topics[i]).Select(g => JudgedRanking.Create(hits, g, options.RelevanceLevel, options.MaxDocsPerTopic))];
+            }
+
+            if (prefs is not null)
+            {
+                r.Preferences = PreferenceCounts.Compute(topics[i], hits, prefs[topics[i]], options.MaxDocsPerTopic);
+            }
+
+            rankings[i] = r;
+        });
+        int relstring = IndexOfFamily(measures, "relstring");
+        Dictionary<string, string>? relStrings = relstring < 0 ? null : new(StringComparer.Ordinal);
         double[] sums = new double[measures.Count];
         for (int t = 0; t < topics.Count; t++)
         {
+            bool missing = !run.Contains(topics[t]);
             double[] values = new double[measures.Count];
             for (int m = 0; m < measures.Count; m++)
             {
-                values[m] = measures[m].Compute(rankings[t]);
+                values[m] = missing && measures[m].Family is "num_ret" or "utility" or "unj" or "rbp_resid" ? 0 : measures[m].Compute(rankings[t]);
+            }
+
+            if (relStrings is not null)
+            {
+                relStrings[topics[t]] = missing ? "" : rankings[t].RelString((int)MeasureLength(measures[relstring]));
+            }
+
+            options.ZScores?.Convert(topics[t], measures, values);
+            for (int m = 0; m < measures.Count; m++)
+            {
                 sums[m] += values[m];
             }
 
@@ -43,14 +82,33 @@ public static class Evaluator
         double[] all = new double[measures.Count];
         for (int m = 0; m < measures.Count; m++)
         {
-            all[m] = measures[m].Aggregation switch
+            all[m] = measures[m].Family == "num_q" ? topics.Count : measures[m].Aggregation switch
             {
                 Aggregation.Sum => sums[m],
                 Aggregation.GeometricMean => Math.Exp(sums[m] / topics.Count),
+                Aggregation.None => 0,
                 _ => sums[m] / topics.Count,
             };
         }
 
-        return new EvalReport(run.Name, measures, topics, perTopic, all);
+        return new EvalReport(run.Name, measures, topics, perTopic, all) { RelStrings = relStrings, ZScored = options.ZScores is not null };
     }
+
+    private static int IndexOfFamily(IReadOnlyList<Measure> measures, string family)
+    {
+        for (int i = 0; i < measures.Count; i++)
+        {
+            if (measures[i].Family == family)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    // relstring's length is its first parameter (default 10), kept in the label relstring_N when given.
+    private static double MeasureLength(Measure m) =>
+        m.Label is string label && double.TryParse(label.AsSpan(label.IndexOf('_') + 1).ToString().Split(',')[0],
+            System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double n) ? n : 10;
 }

@@ -7,12 +7,19 @@ namespace Lodestar.Eval;
 internal static class GainMeasures
 {
     /// <summary>nDCG@k with gain = grade and discount log2(rank + 1); ideal from every judged document.</summary>
-    public static double Ndcg(JudgedRanking r, int k)
+    public static double Ndcg(JudgedRanking r, int k, GainMap map)
+    {
+        (double dcg, double ideal) = Dcg(r, k, map);
+        return ideal > 0 ? dcg / ideal : 0;
+    }
+
+    /// <summary>DCG@k of the run and of the ideal ranking.</summary>
+    public static (double Dcg, double Ideal) Dcg(JudgedRanking r, int k, GainMap map)
     {
         double dcg = 0;
         for (int i = 0; i < Math.Min(k, r.NumRet); i++)
         {
-            double gain = JudgedRanking.Gain(r.Grades[i]);
+            double gain = map.Gain(r.Grades[i]);
             if (gain != 0)
             {
                 dcg += gain / Math.Log2(i + 2);
@@ -21,7 +28,7 @@ internal static class GainMeasures
 
         double ideal = 0;
         int n = 0;
-        foreach (double gain in r.IdealGains())
+        foreach (double gain in map.IdealGains(r))
         {
             if (n >= k)
             {
@@ -32,7 +39,7 @@ internal static class GainMeasures
             n++;
         }
 
-        return ideal > 0 ? dcg / ideal : 0;
+        return (dcg, ideal);
     }
 
     /// <summary>binG: mean over relevant documents of 1/log2(2 + non-relevant retrieved before it).</summary>
@@ -53,15 +60,15 @@ internal static class GainMeasures
     }
 
     /// <summary>trec_eval's experimental G: gain / log2(2 + ideal cost so far − gain so far), normalised.</summary>
-    public static double G(JudgedRanking r)
+    public static double G(JudgedRanking r, GainMap map)
     {
-        double[] ideal = [.. r.IdealGains()];
+        double[] ideal = [.. map.IdealGains(r)];
         double sumResults = 0;
         double sumCost = 0;
         double g = 0;
         for (int i = 0; i < r.NumRet; i++)
         {
-            double gain = JudgedRanking.Gain(r.Grades[i]);
+            double gain = map.Gain(r.Grades[i]);
             double idealGain = i < ideal.Length ? ideal[i] : 0;
             sumResults += gain;
             sumCost += Math.Max(idealGain, 1.0);
@@ -76,16 +83,16 @@ internal static class GainMeasures
     }
 
     /// <summary>ndcg_rel: nDCG averaged over the ranks of the relevant documents (missing ones at the end).</summary>
-    public static double NdcgRel(JudgedRanking r)
+    public static double NdcgRel(JudgedRanking r, GainMap map)
     {
-        double[] ideal = [.. r.IdealGains()];
+        double[] ideal = [.. map.IdealGains(r)];
         double dcg = 0;
         double idcg = 0;
         double sum = 0;
         int relRet = 0;
         for (int i = 0; i < r.NumRet; i++)
         {
-            double gain = JudgedRanking.Gain(r.Grades[i]);
+            double gain = map.Gain(r.Grades[i]);
             dcg += gain / Math.Log2(i + 2);
             if (i < ideal.Length)
             {
@@ -114,14 +121,14 @@ internal static class GainMeasures
     }
 
     /// <summary>Rndcg: nDCG averaged at each rank where the ideal gain changes level, and at |ret|.</summary>
-    public static double RNdcg(JudgedRanking r)
+    public static double RNdcg(JudgedRanking r, GainMap map)
     {
         if (r.NumRel == 0)
         {
             return 0;
         }
 
-        double[] ideal = [.. r.IdealGains()];
+        double[] ideal = [.. map.IdealGains(r)];
         double Ideal(int i) => i < ideal.Length ? ideal[i] : 0;
         double dcg = 0;
         double idcg = 0;
@@ -143,7 +150,7 @@ internal static class GainMeasures
 
         for (; i < r.NumRet && idealGain > 0; i++)
         {
-            double gain = JudgedRanking.Gain(r.Grades[i]);
+            double gain = map.Gain(r.Grades[i]);
             idealGain = Ideal(i);
             if (oldIdealGain != idealGain)
             {
@@ -162,7 +169,7 @@ internal static class GainMeasures
         {
             for (; i < r.NumRet; i++)
             {
-                dcg += JudgedRanking.Gain(r.Grades[i]) / Math.Log2(i + 2);
+                dcg += map.Gain(r.Grades[i]) / Math.Log2(i + 2);
             }
 
             AddPoint();

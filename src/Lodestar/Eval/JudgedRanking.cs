@@ -4,7 +4,7 @@ namespace Lodestar.Eval;
 
 /// <summary>
 /// One topic's ranking joined with its judgments, as trec_eval's <c>form_res_rels</c> builds it: hits sorted by
-/// score (as a 32-bit float) descending, ties by document id descending, cut at M; each rank holds the grade,
+/// score (a double, as trec_eval 10 reads it) descending, ties by document id descending, cut at M; each rank holds the grade,
 /// <see cref="NotJudged"/> (not in the qrels) or <see cref="Unjudged"/> (in the qrels with a negative grade).
 /// </summary>
 public sealed class JudgedRanking
@@ -22,6 +22,7 @@ public sealed class JudgedRanking
         NumRelRet = numRelRet;
         GradeCounts = gradeCounts;
         RelevanceLevel = relevanceLevel;
+        Groups = [this];
     }
 
     /// <summary>Grade per rank (index 0 = rank 1).</summary>
@@ -42,19 +43,25 @@ public sealed class JudgedRanking
     /// <summary>The minimum grade that counts as relevant (trec_eval's <c>-l</c>).</summary>
     public int RelevanceLevel { get; }
 
+    /// <summary>The same ranking judged by each judgment group (<c>-R qrels_jg</c>); just this ranking otherwise.</summary>
+    public IReadOnlyList<JudgedRanking> Groups { get; internal set; }
+
+    /// <summary>The topic's preference judgments set against the ranking (<c>-R prefs</c>, <c>-R qrels_prefs</c>).</summary>
+    public Preferences.PreferenceCounts? Preferences { get; internal set; }
+
     /// <summary>Whether rank index <paramref name="i"/> is relevant.</summary>
     public bool IsRelevant(int i) => Grades[i] >= RelevanceLevel;
 
     /// <summary>Joins <paramref name="hits"/> (any order) with <paramref name="judgments"/>.</summary>
     public static JudgedRanking Create(IReadOnlyList<Hit> hits, IReadOnlyDictionary<string, int> judgments, int relevanceLevel, int maxDocs)
     {
-        var order = new (string Doc, float Score)[hits.Count];
+        var order = new (string Doc, double Score)[hits.Count];
         for (int i = 0; i < order.Length; i++)
         {
-            order[i] = (hits[i].DocId, (float)hits[i].Score);
+            order[i] = (hits[i].DocId, hits[i].Score);
         }
 
-        Array.Sort(order, static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : string.CompareOrdinal(b.Doc, a.Doc));
+        Array.Sort(order, static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : CompareAsWritten(b.Doc, a.Doc));
         int n = Math.Min(order.Length, maxDocs);
         int[] grades = new int[n];
         int numRelRet = 0;
@@ -83,6 +90,51 @@ public sealed class JudgedRanking
         }
 
         return new JudgedRanking(grades, numRel, numRelRet, counts, relevanceLevel);
+    }
+
+    /// <summary>
+    /// Compares two document ids as trec_eval's <c>strcmp</c> compares them: byte by byte in the form they are
+    /// written in a TREC file (UTF-8, white space escaped as <c>%20</c> etc.), not in decoded form.
+    /// </summary>
+    public static int CompareAsWritten(string a, string b)
+    {
+        if (!NeedsBytes(a) && !NeedsBytes(b))
+        {
+            return string.CompareOrdinal(a, b);
+        }
+
+        byte[] x = System.Text.Encoding.UTF8.GetBytes(Formats.TrecIds.Escape(a));
+        byte[] y = System.Text.Encoding.UTF8.GetBytes(Formats.TrecIds.Escape(b));
+        return x.AsSpan().SequenceCompareTo(y);
+    }
+
+    // UTF-16 ordinal order equals UTF-8 byte order except for escaped white space and surrogate pairs.
+    private static bool NeedsBytes(string id)
+    {
+        foreach (char c in id)
+        {
+            if (c <= ' ' || char.IsSurrogate(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>trec_eval's relstring: one character per rank for the first <paramref name="length"/> ranks: the
+    /// grade 0-9, '>' above 9, '-' not judged, '.' judged with a negative grade.</summary>
+    public string RelString(int length)
+    {
+        int n = Math.Max(0, Math.Min(length, NumRet));
+        return string.Create(n, Grades, static (span, grades) =>
+        {
+            for (int i = 0; i < span.Length; i++)
+            {
+                int g = grades[i];
+                span[i] = g > 9 ? '>' : g >= 0 ? (char)('0' + g) : g == NotJudged ? '-' : '.';
+            }
+        });
     }
 
     /// <summary>Relevant documents in the first <paramref name="k"/> ranks.</summary>

@@ -174,17 +174,121 @@ internal static class MeasureMath
         return best;
     }
 
-    /// <summary>F1 of the retrieved set.</summary>
-    public static double SetF(JudgedRanking r)
+    /// <summary>set_F: (β + 1)·P·R / (β·P + R) on the retrieved set (van Rijsbergen's F), 0 with nothing relevant
+    /// retrieved.</summary>
+    public static double SetF(JudgedRanking r, double beta)
     {
-        if (r.NumRet == 0 || r.NumRel == 0)
+        if (r.NumRelRet == 0)
         {
             return 0;
         }
 
         double p = (double)r.NumRelRet / r.NumRet;
         double rec = (double)r.NumRelRet / r.NumRel;
-        return p + rec == 0 ? 0 : 2 * p * rec / (p + rec);
+        return (beta + 1.0) * p * rec / ((beta * p) + rec);
+    }
+
+    /// <summary>utility = a·relret + b·(ret − relret) + c·(rel − relret) + d·(N + relret − ret − rel), with N = 0
+    /// (trec_eval's default for <c>-N</c>).</summary>
+    /// <exception cref="ArgumentException">Not exactly four coefficients.</exception>
+    public static double Utility(JudgedRanking r, double[] c)
+    {
+        if (c.Length != 4)
+        {
+            throw new ArgumentException($"measure 'utility' takes 4 coefficients (a,b,c,d), found {c.Length}");
+        }
+
+        return (c[0] * r.NumRelRet) + (c[1] * (r.NumRet - r.NumRelRet)) + (c[2] * (r.NumRel - r.NumRelRet))
+            + (c[3] * (0 + r.NumRelRet - r.NumRet - r.NumRel));
+    }
+
+    /// <summary>11pt_avg: interpolated precision averaged over the given recall levels, each turned into a number of
+    /// relevant documents by rounding (trec_eval 10), walking the ranking from the bottom.</summary>
+    public static double ElevenPointAverage(JudgedRanking r, double[] levels)
+    {
+        if (r.NumRet == 0)
+        {
+            return 0;
+        }
+
+        long[] cutoffs = [.. levels.Select(l => (long)Math.Round(l * r.NumRel, MidpointRounding.AwayFromZero))];
+        int cut = cutoffs.Length - 1;
+        while (cut >= 0 && cutoffs[cut] > r.NumRelRet)
+        {
+            cut--;
+        }
+
+        double interpolated = (double)r.NumRelRet / r.NumRet;
+        double sum = 0;
+        long relSoFar = r.NumRelRet;
+        for (int i = r.NumRet; i > 0 && relSoFar > 0; i--)
+        {
+            interpolated = Math.Max(interpolated, (double)relSoFar / i);
+            if (r.IsRelevant(i - 1))
+            {
+                while (cut >= 0 && relSoFar == cutoffs[cut])
+                {
+                    sum += interpolated;
+                    cut--;
+                }
+
+                relSoFar--;
+            }
+        }
+
+        for (; cut >= 0; cut--)
+        {
+            sum += interpolated;
+        }
+
+        return sum / levels.Length;
+    }
+
+    /// <summary>Retrieved documents judged non-relevant (grade 0 up to the relevance level).</summary>
+    public static int NonRelevantJudgedRetrieved(JudgedRanking r)
+    {
+        int count = 0;
+        foreach (int g in r.Grades)
+        {
+            if (g >= 0 && g < r.RelevanceLevel)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Documents in the first <paramref name="k"/> ranks that have no judgment.</summary>
+    public static int UnjudgedIn(JudgedRanking r, int k)
+    {
+        int count = 0;
+        for (int i = 0; i < Math.Min(k, r.NumRet); i++)
+        {
+            if (r.Grades[i] < 0)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>ir_measures' Judged@k: the share of the first min(k, |ret|) ranks whose document is in the qrels
+    /// (with any grade), 0 for an empty ranking.</summary>
+    public static double JudgedAt(JudgedRanking r, int k)
+    {
+        int n = Math.Min(k, r.NumRet);
+        int judged = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (r.Grades[i] != JudgedRanking.NotJudged)
+            {
+                judged++;
+            }
+        }
+
+        return n == 0 ? 0 : (double)judged / n;
     }
 
     /// <summary>RBP's residual: what unjudged documents and the unseen tail could add, p^|ret| + (1 − p) Σ_unjudged p^i.</summary>

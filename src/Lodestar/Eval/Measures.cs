@@ -1,99 +1,215 @@
+using System.Globalization;
+
 namespace Lodestar.Eval;
 
 /// <summary>
-/// The catalogue of trec_eval measures (version 10 semantics), in the order <c>-m all_trec</c> prints them, and the
-/// parser for <c>-m</c> arguments such as <c>ndcg_cut.10</c>, <c>P.5,10</c> or <c>all_trec</c>.
+/// The catalogue of trec_eval measures (version 10 semantics), in the order trec_eval prints them, and the parser
+/// for <c>-m</c> arguments with trec_eval's rules: a name or nickname (<c>official</c>, <c>all_trec</c>, <c>set</c>)
+/// marks measures; the first <c>-m name.params</c> of a measure gives its parameters; output follows the catalogue.
 /// </summary>
-public static class Measures
+public static partial class Measures
 {
-    private static readonly double[] s_docCutoffs = [5, 10, 15, 20, 30, 100, 200, 500, 1000];
-    private static readonly double[] s_recallLevels = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
-    private static readonly double[] s_rprecMultiples = [0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0];
+    private static readonly string[] s_official = ["runid", "num_q", "num_ret", "num_rel", "num_rel_ret", "map", "gm_map", "Rprec", "bpref", "recip_rank", "iprec_at_recall", "P"];
 
-    /// <summary>A measure family: its default parameters and how to compute it at one parameter.</summary>
-    private sealed record Family(string Name, Aggregation Aggregation, double[]? Defaults, Func<JudgedRanking, double, double> Compute);
-
-    private static readonly Family[] s_families =
-    [
-        new("num_q", Aggregation.Sum, null, (_, _) => 1),
-        new("num_ret", Aggregation.Sum, null, (r, _) => r.NumRet),
-        new("num_rel", Aggregation.Sum, null, (r, _) => r.NumRel),
-        new("num_rel_ret", Aggregation.Sum, null, (r, _) => r.NumRelRet),
-        new("map", Aggregation.Mean, null, (r, _) => MeasureMath.AveragePrecision(r, int.MaxValue)),
-        new("gm_map", Aggregation.GeometricMean, null, (r, _) => MeasureMath.GeoLog(MeasureMath.AveragePrecision(r, int.MaxValue))),
-        new("Rprec", Aggregation.Mean, null, (r, _) => MeasureMath.RPrecision(r)),
-        new("bpref", Aggregation.Mean, null, (r, _) => MeasureMath.Bpref(r)),
-        new("recip_rank", Aggregation.Mean, null, (r, _) => MeasureMath.ReciprocalRank(r)),
-        new("iprec_at_recall", Aggregation.Mean, s_recallLevels, MeasureMath.InterpolatedPrecision),
-        new("P", Aggregation.Mean, s_docCutoffs, (r, k) => (double)r.RelevantIn((int)k) / k),
-        new("recall", Aggregation.Mean, s_docCutoffs, (r, k) => r.NumRel == 0 ? 0 : (double)r.RelevantIn((int)k) / r.NumRel),
-        new("infAP", Aggregation.Mean, null, (r, _) => MeasureMath.InferredAp(r)),
-        new("gm_bpref", Aggregation.GeometricMean, null, (r, _) => MeasureMath.GeoLog(MeasureMath.Bpref(r))),
-        new("Rprec_mult", Aggregation.Mean, s_rprecMultiples, MeasureMath.RPrecisionMultiple),
-        new("utility", Aggregation.Mean, null, (r, _) => r.NumRelRet - (r.NumRet - r.NumRelRet)),
-        new("11pt_avg", Aggregation.Mean, null, (r, _) => s_recallLevels.Average(l => MeasureMath.InterpolatedPrecision(r, l))),
-        new("binG", Aggregation.Mean, null, (r, _) => GainMeasures.BinaryG(r)),
-        new("G", Aggregation.Mean, null, (r, _) => GainMeasures.G(r)),
-        new("ndcg", Aggregation.Mean, null, (r, _) => GainMeasures.Ndcg(r, int.MaxValue)),
-        new("ndcg_rel", Aggregation.Mean, null, (r, _) => GainMeasures.NdcgRel(r)),
-        new("Rndcg", Aggregation.Mean, null, (r, _) => GainMeasures.RNdcg(r)),
-        new("ndcg_cut", Aggregation.Mean, s_docCutoffs, (r, k) => GainMeasures.Ndcg(r, (int)k)),
-        new("map_cut", Aggregation.Mean, s_docCutoffs, (r, k) => MeasureMath.AveragePrecision(r, (int)k)),
-        new("relative_P", Aggregation.Mean, s_docCutoffs, (r, k) => r.NumRel == 0 ? 0 : (double)r.RelevantIn((int)k) / Math.Min(k, r.NumRel)),
-        new("success", Aggregation.Mean, [1, 5, 10], (r, k) => r.RelevantIn((int)k) > 0 ? 1 : 0),
-        new("set_P", Aggregation.Mean, null, (r, _) => r.NumRet == 0 ? 0 : (double)r.NumRelRet / r.NumRet),
-        new("set_relative_P", Aggregation.Mean, null, (r, _) => Math.Min(r.NumRet, r.NumRel) == 0 ? 0 : (double)r.NumRelRet / Math.Min(r.NumRet, r.NumRel)),
-        new("set_recall", Aggregation.Mean, null, (r, _) => r.NumRel == 0 ? 0 : (double)r.NumRelRet / r.NumRel),
-        new("set_map", Aggregation.Mean, null, (r, _) => r.NumRet == 0 || r.NumRel == 0 ? 0 : (double)r.NumRelRet / r.NumRet * r.NumRelRet / r.NumRel),
-        new("set_F", Aggregation.Mean, null, (r, _) => MeasureMath.SetF(r)),
-        new("num_nonrel_judged_ret", Aggregation.Sum, null, (r, _) => r.Grades.Count(g => g >= 0 && g < r.RelevanceLevel)),
-        new("rbp", Aggregation.Mean, null, (r, _) => GainMeasures.Rbp(r, 0.9)),
-        new("rbp_resid", Aggregation.Mean, null, (r, _) => MeasureMath.RbpResidual(r, 0.9)),
-        new("unj", Aggregation.Mean, [5, 10, 20], (r, k) => (double)r.Grades.Take((int)k).Count(g => g < 0) / k),
-    ];
+    private static readonly Dictionary<string, string[]> s_nicknames = new(StringComparer.Ordinal)
+    {
+        ["official"] = s_official,
+        ["all_trec"] =
+        [
+            .. s_official, "relstring", "recall", "unj", "rbp", "rbp_resid", "infAP", "gm_bpref", "utility", "11pt_avg", "ndcg",
+            "relative_P", "Rprec_mult", "success", "map_cut", "ndcg_cut", "ndcg_rel", "Rndcg", "binG", "G", "set_P", "set_recall",
+            "set_relative_P", "set_map", "set_F", "num_nonrel_judged_ret",
+        ],
+        ["set"] = ["runid", "num_q", "num_ret", "num_rel", "num_rel_ret", "utility", "set_P", "set_recall", "set_relative_P", "set_map", "set_F"],
+        ["all_prefs"] =
+        [
+            "runid", "num_q", "prefs_num_prefs_poss", "prefs_num_prefs_ful", "prefs_num_prefs_ful_ret", "prefs_simp", "prefs_pair",
+            "prefs_avgjg", "prefs_avgjg_Rnonrel", "prefs_simp_ret", "prefs_pair_ret", "prefs_avgjg_ret", "prefs_avgjg_Rnonrel_ret",
+            "prefs_simp_imp", "prefs_pair_imp", "prefs_avgjg_imp",
+        ],
+        ["prefs"] = ["runid", "num_q", "prefs_num_prefs_poss", "prefs_num_prefs_ful", "prefs_num_prefs_ful_ret", "prefs_simp", "prefs_pair", "prefs_avgjg"],
+        ["qrels_jg"] = ["runid", "num_q", "map_avgjg", "P_avgjg", "Rprec_mult_avgjg"],
+    };
 
     /// <summary>Every measure of <c>-m all_trec</c>, in trec_eval's order.</summary>
-    public static IReadOnlyList<Measure> AllTrec { get; } = [.. s_families.SelectMany(Expand)];
+    public static IReadOnlyList<Measure> AllTrec { get; } = Parse(["all_trec"]);
 
-    /// <summary>Resolves <c>-m</c> arguments (trec_eval syntax) to measures, keeping trec_eval's print order.</summary>
+    /// <summary>trec_eval's default set (<c>-m official</c>), printed when no <c>-m</c> is given.</summary>
+    public static IReadOnlyList<Measure> Official { get; } = Parse(["official"]);
+
+    /// <summary>Resolves <c>-m</c> arguments (trec_eval syntax) to measures, in trec_eval's print order.</summary>
+    /// <param name="specs">Measure names, nicknames, or <c>name.params</c>.</param>
+    /// <param name="ignored">Called with each <c>-m name.params</c> whose parameters are ignored because an
+    /// earlier one named the same measure (trec_eval keeps the first).</param>
     /// <exception cref="ArgumentException">An unknown measure name or a bad parameter list.</exception>
-    public static List<Measure> Parse(IEnumerable<string> specs)
+    public static List<Measure> Parse(IEnumerable<string> specs, Action<string>? ignored = null)
     {
-        var chosen = new List<Measure>();
-        foreach (string spec in specs)
+        var marked = new HashSet<string>(StringComparer.Ordinal);
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string raw in specs)
         {
-            if (spec is "all_trec" or "all")
-            {
-                chosen.AddRange(AllTrec);
-                continue;
-            }
-
-            string name = spec;
-            double[]? parameters = null;
+            string spec = raw == "all" ? "all_trec" : raw;
             int dot = spec.IndexOf('.');
-            if (dot > 0)
+            string name = dot < 0 ? spec : spec[..dot];
+            if (dot >= 0)
             {
-                name = spec[..dot];
-                parameters = [.. spec[(dot + 1)..].Split(',').Select(p => double.TryParse(p, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) && v >= 0
-                    ? v
-                    : throw new ArgumentException($"bad parameter '{p}' in measure '{spec}', expected numbers such as ndcg_cut.10,100"))];
+                string p = spec[(dot + 1)..];
+                if (p.Length == 0)
+                {
+                    throw new ArgumentException($"measure '{spec}' has an empty parameter list, expected such as {name}.10");
+                }
+
+                if (!parameters.TryAdd(name, p))
+                {
+                    ignored?.Invoke(spec);
+                }
             }
 
-            Family family = s_families.FirstOrDefault(f => f.Name == name)
-                ?? throw new ArgumentException($"unknown measure '{name}', expected a trec_eval measure such as map, ndcg_cut.10, P.5, recall.100, recip_rank or all_trec");
-            if (parameters is not null && family.Defaults is null)
+            if (s_nicknames.TryGetValue(name, out string[]? names))
             {
-                throw new ArgumentException($"measure '{name}' takes no parameters, found '{spec}'");
+                marked.UnionWith(names);
             }
-
-            chosen.AddRange(Expand(family with { Defaults = parameters ?? family.Defaults }));
+            else if (Array.Exists(s_families, f => f.Name == name))
+            {
+                marked.Add(name);
+            }
+            else
+            {
+                throw new ArgumentException($"unknown measure '{name}', expected a trec_eval measure such as map, ndcg_cut.10, P.5, recall.100, recip_rank, or official, all_trec, set");
+            }
         }
 
-        var order = s_families.Select((f, i) => (f.Name, i)).ToDictionary(x => x.Name, x => x.i);
-        return [.. chosen.DistinctBy(m => m.Id).OrderBy(m => order[m.Family]).ThenBy(m => m.Parameter ?? 0)];
+        var result = new List<Measure>();
+        foreach (Family f in s_families)
+        {
+            if (marked.Contains(f.Name))
+            {
+                result.AddRange(Expand(f, parameters.GetValueOrDefault(f.Name)));
+            }
+        }
+
+        return result;
     }
 
-    private static IEnumerable<Measure> Expand(Family f) => f.Defaults is null
-        ? [new Measure(f.Name, null, f.Aggregation, r => f.Compute(r, 0))]
-        : f.Defaults.Select(p => new Measure(f.Name, p, f.Aggregation, r => f.Compute(r, p)));
+    /// <summary>Each spec on its own (so <c>recall.100</c> and <c>recall.1000</c> both count), concatenated without
+    /// repeats: for lists of measures that are not trec_eval command lines, such as a regression's expectations.</summary>
+    /// <exception cref="ArgumentException">An unknown measure name or a bad parameter list.</exception>
+    public static List<Measure> ParseEach(IEnumerable<string> specs) =>
+        [.. specs.SelectMany(s => Parse([s])).DistinctBy(m => m.Id)];
+
+    private static IEnumerable<Measure> Expand(Family f, string? given)
+    {
+        switch (f.Kind)
+        {
+            case ParamKind.LongCutoffs:
+                foreach (double k in LongCutoffs(f.Name, given ?? f.Defaults!))
+                {
+                    yield return new Measure(f.Name, k, f.Aggregation, r => f.Compute(r, new MeasureArgs(k, [], [])));
+                }
+
+                break;
+            case ParamKind.DoubleCutoffs:
+                foreach (double level in DoubleCutoffs(f.Name, given ?? f.Defaults!))
+                {
+                    yield return new Measure(f.Name, level, f.Aggregation, r => f.Compute(r, new MeasureArgs(level, [], [])))
+                    {
+                        Label = $"{f.Name}_{level.ToString("F2", CultureInfo.InvariantCulture)}",
+                    };
+                }
+
+                break;
+            case ParamKind.Doubles:
+                double[] values = [.. (given ?? f.Defaults!).Split(',').Select(CAtof)];
+                var args = new MeasureArgs(0, values, []);
+                yield return new Measure(f.Name, null, f.Aggregation, r => f.Compute(r, args))
+                {
+                    Label = given is null ? null : $"{f.Name}_{given}",
+                    PerTopic = f.PerTopic,
+                };
+                break;
+            case ParamKind.Pairs:
+                (string, double)[] pairs = given is null ? [] : Pairs(f.Name, given);
+                var pairArgs = new MeasureArgs(0, [], pairs) { Gains = GainMap.FromPairs(pairs) };
+                yield return new Measure(f.Name, null, f.Aggregation, r => f.Compute(r, pairArgs)) { Label = given is null ? null : $"{f.Name}_{given}" };
+                break;
+            default:
+                yield return new Measure(f.Name, null, f.Aggregation, r => f.Compute(r, MeasureArgs.None)) { PerTopic = f.PerTopic };
+                break;
+        }
+    }
+
+    /// <summary>Comma-separated integer cutoffs read as C's <c>atol</c> reads them (<c>23.4</c> is 23), sorted,
+    /// positive and distinct.</summary>
+    private static long[] LongCutoffs(string name, string text)
+    {
+        long[] cutoffs = [.. text.Split(',').Select(p => (long)CAtof(TakeInteger(p)))];
+        Array.Sort(cutoffs);
+        if (cutoffs[0] <= 0)
+        {
+            throw new ArgumentException($"measure '{name}.{text}': cutoffs must be positive integers");
+        }
+
+        if (cutoffs.Zip(cutoffs.Skip(1)).Any(p => p.First == p.Second))
+        {
+            throw new ArgumentException($"measure '{name}.{text}': duplicate cutoffs");
+        }
+
+        return cutoffs;
+    }
+
+    private static double[] DoubleCutoffs(string name, string text)
+    {
+        double[] cutoffs = [.. text.Split(',').Select(CAtof)];
+        Array.Sort(cutoffs);
+        if (cutoffs.Zip(cutoffs.Skip(1)).Any(p => p.First == p.Second))
+        {
+            throw new ArgumentException($"measure '{name}.{text}': duplicate cutoffs");
+        }
+
+        return cutoffs;
+    }
+
+    private static (string, double)[] Pairs(string name, string text)
+    {
+        var pairs = new List<(string, double)>();
+        foreach (string part in text.Split(','))
+        {
+            int eq = part.IndexOf('=');
+            if (eq <= 0 || part.IndexOf('=', eq + 1) >= 0)
+            {
+                throw new ArgumentException($"measure '{name}.{text}': expected name=value pairs such as {name}.1=1,2=3");
+            }
+
+            pairs.Add((part[..eq], CAtof(part[(eq + 1)..])));
+        }
+
+        return [.. pairs];
+    }
+
+    private static string TakeInteger(string s)
+    {
+        string t = s.Trim();
+        int end = t.Length > 0 && (t[0] == '-' || t[0] == '+') ? 1 : 0;
+        while (end < t.Length && char.IsAsciiDigit(t[end]))
+        {
+            end++;
+        }
+
+        return t[..end];
+    }
+
+    /// <summary>C's <c>atof</c>: the longest numeric prefix, 0 when there is none.</summary>
+    private static double CAtof(string s)
+    {
+        string t = s.Trim();
+        for (int end = t.Length; end > 0; end--)
+        {
+            if (double.TryParse(t.AsSpan(0, end), NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
+            {
+                return v;
+            }
+        }
+
+        return 0;
+    }
 }

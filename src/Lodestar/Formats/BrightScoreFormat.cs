@@ -4,7 +4,8 @@ using Lodestar.Model;
 
 namespace Lodestar.Formats;
 
-/// <summary>BRIGHT's score file: one JSON object <c>{topic: {docid: score}}</c>, as its scripts write and read it.</summary>
+/// <summary>BRIGHT's score file: one JSON object <c>{topic: {docid: score}}</c>, as its scripts write and read it, or
+/// that object under a <c>"search_results"</c> key (Retro*'s published runs).</summary>
 /// <remarks>Any id is allowed, spaces included. Hits keep the file's order; evaluation sorts them anyway.</remarks>
 public static class BrightScoreFormat
 {
@@ -18,36 +19,26 @@ public static class BrightScoreFormat
         try
         {
             Expect(ref reader, JsonTokenType.StartObject, path, bytes, "an object {topic: {docid: score}}");
-            while (Next(ref reader) == JsonTokenType.PropertyName)
+            if (IsWrapped(reader))
             {
-                string topic = reader.GetString()!;
-                if (run.Contains(topic))
-                {
-                    Fail(path, bytes, reader.TokenStartIndex, $"expected each topic once, found {ThrowHelper.Quote(topic)} again");
-                }
-
-                Expect(ref reader, JsonTokenType.StartObject, path, bytes, "an object {docid: score}");
-                var hits = new List<Hit>();
-                var seen = new HashSet<string>(StringComparer.Ordinal);
+                // Retro*'s published runs: {"search_results": {topic: {docid: score}}, ...other keys}.
                 while (Next(ref reader) == JsonTokenType.PropertyName)
                 {
-                    string doc = reader.GetString()!;
-                    if (!seen.Add(doc))
+                    if (reader.ValueTextEquals("search_results"u8))
                     {
-                        Fail(path, bytes, reader.TokenStartIndex,
-                            $"expected each document once per topic, found {ThrowHelper.Quote(doc)} for topic {ThrowHelper.Quote(topic)} again");
+                        Expect(ref reader, JsonTokenType.StartObject, path, bytes, "an object {topic: {docid: score}}");
+                        ReadTopics(ref reader, run, path, bytes);
                     }
-
-                    double score = 0;
-                    if (Next(ref reader) != JsonTokenType.Number || !reader.TryGetDouble(out score) || !double.IsFinite(score))
+                    else
                     {
-                        Fail(path, bytes, reader.TokenStartIndex, $"expected a finite number for the score of {ThrowHelper.Quote(doc)}, found {reader.TokenType}");
+                        reader.Read();
+                        reader.Skip();
                     }
-
-                    hits.Add(new Hit(doc, score));
                 }
-
-                run.Set(topic, hits);
+            }
+            else
+            {
+                ReadTopics(ref reader, run, path, bytes);
             }
         }
         catch (JsonException e)
@@ -61,6 +52,67 @@ public static class BrightScoreFormat
         }
 
         return run;
+    }
+
+    // Whether the object just opened is {"search_results": {topic: {...}}} rather than {topic: {docid: score}}.
+    private static bool IsWrapped(Utf8JsonReader ahead)
+    {
+        while (ahead.Read() && ahead.TokenType == JsonTokenType.PropertyName)
+        {
+            bool named = ahead.ValueTextEquals("search_results"u8);
+            if (!ahead.Read())
+            {
+                return false;
+            }
+
+            if (named)
+            {
+                return ahead.TokenType == JsonTokenType.StartObject && ahead.Read()
+                    && (ahead.TokenType == JsonTokenType.EndObject || (ahead.TokenType == JsonTokenType.PropertyName && ahead.Read() && ahead.TokenType == JsonTokenType.StartObject));
+            }
+
+            if (!ahead.TrySkip())
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static void ReadTopics(ref Utf8JsonReader reader, Run run, string path, byte[] bytes)
+    {
+        while (Next(ref reader) == JsonTokenType.PropertyName)
+        {
+            string topic = reader.GetString()!;
+            if (run.Contains(topic))
+            {
+                Fail(path, bytes, reader.TokenStartIndex, $"expected each topic once, found {ThrowHelper.Quote(topic)} again");
+            }
+
+            Expect(ref reader, JsonTokenType.StartObject, path, bytes, "an object {docid: score}");
+            var hits = new List<Hit>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            while (Next(ref reader) == JsonTokenType.PropertyName)
+            {
+                string doc = reader.GetString()!;
+                if (!seen.Add(doc))
+                {
+                    Fail(path, bytes, reader.TokenStartIndex,
+                        $"expected each document once per topic, found {ThrowHelper.Quote(doc)} for topic {ThrowHelper.Quote(topic)} again");
+                }
+
+                double score = 0;
+                if (Next(ref reader) != JsonTokenType.Number || !reader.TryGetDouble(out score) || !double.IsFinite(score))
+                {
+                    Fail(path, bytes, reader.TokenStartIndex, $"expected a finite number for the score of {ThrowHelper.Quote(doc)}, found {reader.TokenType}");
+                }
+
+                hits.Add(new Hit(doc, score));
+            }
+
+            run.Set(topic, hits);
+        }
     }
 
     /// <summary>Writes <paramref name="run"/> atomically as <c>{topic: {docid: score}}</c>.</summary>

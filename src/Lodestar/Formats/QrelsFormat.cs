@@ -7,13 +7,15 @@ namespace Lodestar.Formats;
 
 /// <summary>
 /// Relevance judgments: TREC qrels (<c>topic iteration docid grade</c>) or BEIR's TSV (<c>query-id corpus-id
-/// score</c>, recognised by its header line <c>query-id corpus-id score</c>).
+/// score</c>, recognised by its header line <c>query-id corpus-id score</c>). Lines starting with <c>#</c> are
+/// comments, as in trec_eval 10.
 /// </summary>
 public static class QrelsFormat
 {
-    /// <summary>Reads a qrels file.</summary>
+    /// <summary>Reads a qrels file; with <paramref name="judgmentGroups"/> the second field names a judgment group
+    /// (trec_eval's <c>-R qrels_jg</c>).</summary>
     /// <exception cref="InputException">A malformed line, a (topic, document) judged twice, or an empty file.</exception>
-    public static Qrels Read(string path)
+    public static Qrels Read(string path, bool judgmentGroups = false)
     {
         var qrels = new Qrels();
         Span<Range> f = stackalloc Range[5];
@@ -23,7 +25,7 @@ public static class QrelsFormat
         {
             string line = TextFields.Decode(bytes);
             int n = TextFields.Split(line, f);
-            if (n == 0)
+            if (n == 0 || line[0] == '#')
             {
                 continue;
             }
@@ -48,7 +50,7 @@ public static class QrelsFormat
             string topic = line[f[0]];
             string doc = TrecIds.Unescape(line.AsSpan(docField));
             int grade = TextFields.ParseInt(path, reader.LineNumber, line, f[n - 1], "grade");
-            if (!qrels.TryAdd(topic, doc, grade))
+            if (judgmentGroups ? !qrels.TryAddToGroup(topic, line[f[1]], doc, grade) : !qrels.TryAdd(topic, doc, grade))
             {
                 ThrowHelper.Input(path, reader.LineNumber, docField.Start.Value + 1,
                     $"expected each document judged once per topic, found {ThrowHelper.Quote(doc)} for topic {ThrowHelper.Quote(topic)} again");

@@ -8,7 +8,8 @@ namespace Lodestar.Formats;
 /// <summary>The TREC run format: <c>topic Q0 docid rank score tag</c>, one hit per line.</summary>
 /// <remarks>
 /// Ids are escaped with <see cref="TrecIds"/>. Hits are returned in file order; rank fields are read but not
-/// trusted (trec_eval ignores them too). A document given twice for one topic is an error naming both lines:
+/// trusted (trec_eval ignores them too). As in trec_eval 10, a line whose first non-blank character is <c>#</c> is a
+/// comment and fields after the sixth are ignored. A document given twice for one topic is an error naming both lines:
 /// trec_eval 9.x and 10.x stop at the first such pair with "duplicate docs" and no line number, and pytrec_eval keeps
 /// the last score silently.
 /// </remarks>
@@ -16,39 +17,69 @@ public static class TrecRunFormat
 {
     /// <summary>Reads a run file.</summary>
     /// <exception cref="InputException">A malformed line, a duplicate document, or an empty file.</exception>
+    /// <remarks>Lines are split as bytes: the only strings made are each document id and, when it changes, the topic
+    /// id; the score is parsed from the UTF-8 bytes.</remarks>
     public static Run Read(string path)
     {
         var run = new Run(Path.GetFileNameWithoutExtension(path));
-        var firstLine = new Dictionary<(string, string), long>();
+        var seen = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         Span<Range> f = stackalloc Range[7];
         using var reader = new LineReader(path);
         bool named = false;
-        while (reader.TryReadLine(out ReadOnlySpan<byte> bytes))
+        byte[] topicBytes = new byte[64];
+        int topicLength = -1;
+        string topic = "";
+        HashSet<string> docs = [];
+        while (reader.TryReadLine(out ReadOnlySpan<byte> line))
         {
-            string line = TextFields.Decode(bytes);
-            int n = TextFields.Split(line, f);
-            if (n == 0)
+            int n = SplitBytes(line, f);
+            if (n == 0 || line[f[0].Start] == (byte)'#')
             {
                 continue;
             }
 
-            if (n != 6)
+            if (n < 6)
             {
                 ThrowHelper.Input(path, reader.LineNumber, 1, $"expected 6 fields 'topic Q0 docid rank score tag', found {n}");
             }
 
-            string topic = line[f[0]];
-            string doc = TrecIds.Unescape(line.AsSpan(f[2]));
-            double score = TextFields.ParseScore(path, reader.LineNumber, line, f[4], "score");
-            if (!firstLine.TryAdd((topic, doc), reader.LineNumber))
+            ReadOnlySpan<byte> topicField = line[f[0]];
+            if (!topicField.SequenceEqual(topicBytes.AsSpan(0, Math.Max(0, topicLength))) || topicLength < 0)
             {
-                ThrowHelper.Input(path, reader.LineNumber, f[2].Start.Value + 1,
-                    $"expected each document once per topic, found {ThrowHelper.Quote(doc)} for topic {ThrowHelper.Quote(topic)} again (first on line {firstLine[(topic, doc)]})");
+                // Runs come grouped by topic: a new topic id is decoded only when it changes.
+                topic = Encoding.UTF8.GetString(topicField);
+                if (topicField.Length > topicBytes.Length)
+                {
+                    topicBytes = new byte[topicField.Length * 2];
+                }
+
+                topicField.CopyTo(topicBytes);
+                topicLength = topicField.Length;
+                if (!seen.TryGetValue(topic, out HashSet<string>? set))
+                {
+                    seen[topic] = set = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                docs = set;
+            }
+
+            ReadOnlySpan<byte> docField = line[f[2]];
+            string doc = docField.IndexOf((byte)'%') < 0 ? Encoding.UTF8.GetString(docField) : TrecIds.Unescape(Encoding.UTF8.GetString(docField));
+            if (!double.TryParse(line[f[4]], NumberStyles.Float, CultureInfo.InvariantCulture, out double score) || !double.IsFinite(score))
+            {
+                ThrowHelper.Input(path, reader.LineNumber, Column(line, f[4]),
+                    $"expected a finite number for the score, found {ThrowHelper.Quote(Encoding.UTF8.GetString(line[f[4]]))}");
+            }
+
+            if (!docs.Add(doc))
+            {
+                ThrowHelper.Input(path, reader.LineNumber, Column(line, f[2]),
+                    $"expected each document once per topic, found {ThrowHelper.Quote(doc)} for topic {ThrowHelper.Quote(topic)} again (first on line {FirstLine(path, topic, doc)})");
             }
 
             if (!named)
             {
-                run.Name = line[f[5]];
+                run.Name = Encoding.UTF8.GetString(line[f[5]]);
                 named = true;
             }
 
@@ -61,6 +92,59 @@ public static class TrecRunFormat
         }
 
         return run;
+    }
+
+    /// <summary>Splits on runs of spaces and tabs, as <see cref="TextFields.Split"/> does for chars.</summary>
+    private static int SplitBytes(ReadOnlySpan<byte> line, Span<Range> fields)
+    {
+        int count = 0;
+        int i = 0;
+        while (i < line.Length)
+        {
+            while (i < line.Length && line[i] is (byte)' ' or (byte)'\t')
+            {
+                i++;
+            }
+
+            if (i == line.Length)
+            {
+                break;
+            }
+
+            int start = i;
+            while (i < line.Length && line[i] is not ((byte)' ' or (byte)'\t'))
+            {
+                i++;
+            }
+
+            if (count < fields.Length)
+            {
+                fields[count] = start..i;
+            }
+
+            count++;
+        }
+
+        return count;
+    }
+
+    // The 1-based column, in characters, where a field starts (error path only).
+    private static int Column(ReadOnlySpan<byte> line, Range field) => Encoding.UTF8.GetCharCount(line[..field.Start.Value]) + 1;
+
+    // The line where a duplicated document first appeared (error path only: the file is read again).
+    private static long FirstLine(string path, string topic, string doc)
+    {
+        Span<Range> f = stackalloc Range[7];
+        using var reader = new LineReader(path);
+        while (reader.TryReadLine(out ReadOnlySpan<byte> line))
+        {
+            if (SplitBytes(line, f) >= 6 && Encoding.UTF8.GetString(line[f[0]]) == topic && TrecIds.Unescape(Encoding.UTF8.GetString(line[f[2]])) == doc)
+            {
+                return reader.LineNumber;
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>Writes <paramref name="run"/> atomically; ranks are the hits' positions, from 1.</summary>

@@ -31,4 +31,34 @@ public sealed class Qrels
 
         return judgments.TryAdd(docId, grade);
     }
+
+    private Dictionary<string, SortedDictionary<string, Dictionary<string, int>>>? _groups;
+
+    /// <summary>Whether the judgments come in judgment groups (trec_eval's <c>-R qrels_jg</c>).</summary>
+    public bool HasGroups => _groups is not null;
+
+    /// <summary>The judgment groups of <paramref name="topicId"/>, in group id order (empty without groups).</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, int>> GroupsOf(string topicId) =>
+        _groups is not null && _groups.TryGetValue(topicId, out SortedDictionary<string, Dictionary<string, int>>? g) ? [.. g.Values] : [];
+
+    /// <summary>Records a judgment of one judgment group; the topic's plain judgments keep the first grade seen for a
+    /// document. Returns false when the group already judged this document.</summary>
+    public bool TryAddToGroup(string topicId, string group, string docId, int grade)
+    {
+        _groups ??= new(StringComparer.Ordinal);
+        if (!_groups.TryGetValue(topicId, out SortedDictionary<string, Dictionary<string, int>>? groups))
+        {
+            groups = new SortedDictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+            _groups[topicId] = groups;
+        }
+
+        if (!groups.TryGetValue(group, out Dictionary<string, int>? judgments))
+        {
+            judgments = new Dictionary<string, int>(StringComparer.Ordinal);
+            groups[group] = judgments;
+        }
+
+        TryAdd(topicId, docId, grade);
+        return judgments.TryAdd(docId, grade);
+    }
 }

@@ -66,6 +66,26 @@ public class TrecEvalParityTests
         Assert.Equal(report.TopicIds.Count * 4, checkedValues);
     }
 
+    [Theory]
+    [MemberData(nameof(Tasks))]
+    public void PerQueryAllTrec_EqualsTrecEvalByteForByte(string task)
+    {
+        if (Fixtures.SharedRoot is null)
+        {
+            return;
+        }
+
+        EvalReport report = Evaluate(task);
+        var writer = new StringWriter();
+        TrecEvalWriter.Write(writer, report, perTopic: true);
+        using var golden = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(Fixtures.Path($"trec_eval/bright/{task}.q.all_trec.txt.gz")), System.IO.Compression.CompressionMode.Decompress));
+        string[] expected = golden.ReadToEnd().Split('\n');
+        string[] actual = writer.ToString().Split('\n');
+        var wrong = expected.Zip(actual).Where(p => p.First != p.Second).Select(p => $"expected [{p.First}] got [{p.Second}]").ToList();
+        Assert.True(wrong.Count == 0 && expected.Length == actual.Length, $"{task}: {wrong.Count} lines differ ({expected.Length} vs {actual.Length} lines):\n" + string.Join("\n", wrong.Take(15)));
+        Assert.True(expected.Length > 90 * report.TopicIds.Count, $"{expected.Length} lines for {report.TopicIds.Count} topics");
+    }
+
     [SharedFact]
     public void SharedData_IsPresent_ForTheParityTheories() => Assert.True(Directory.Exists(Fixtures.Shared("data/bright-runs")));
 }
