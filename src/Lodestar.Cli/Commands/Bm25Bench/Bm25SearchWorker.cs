@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Lodestar.Formats;
+using Lodestar.Index;
+using Lodestar.Model;
+using Lodestar.Search;
+
+namespace Lodestar.Cli.Commands.Bm25Bench;
+
+/// <summary>
+/// <c>lodestar bench bm25-search INDEX TOPICS</c> (hidden): the Lodestar side of the benchmark's search, run as its own
+/// process so that it is measured exactly as the native peers are. It opens the index, runs the topics
+/// <c>--passes</c> times and prints one JSON object with the open time and, per pass, the seconds and the p50/p99
+/// per-query latency (the peers print the same shape). Nothing runs before the first pass, which is therefore cold.
+/// </summary>
+internal static class Bm25SearchWorker
+{
+    public static Command Create(CliContext context)
+    {
+        var index = new Argument<string>("index") { Description = "The index." };
+        var topics = new Argument<string>("topics") { Description = "Pre-analyzed topics ({\"id\",\"tokens\"} JSONL)." };
+        var k = new Option<int>("--k") { Description = "Hits per topic.", DefaultValueFactory = _ => 1000 };
+        var passes = new Option<int>("--passes") { Description = "Passes over the topics; the first is cold.", DefaultValueFactory = _ => 2 };
+        var threads = new Option<int>("--threads") { Description = "Search threads.", DefaultValueFactory = _ => 1 };
+        var command = new Command("bm25-search", "Benchmark worker: time BM25 search passes in this process.") { index, topics, k, passes, threads };
+        command.Hidden = true;
+        command.SetAction(parse =>
+        {
+            context.Out.Write(Run(parse.GetValue(index)!, parse.GetValue(topics)!, parse.GetValue(k), parse.GetValue(passes), parse.GetValue(threads)));
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Run(string indexPath, string topicsPath, int k, int passes, int threads)
+    {
+        List<Topic> topics = TopicReader.Read(topicsPath);
+        var clock = Stopwatch.StartNew();
+        using IndexReader reader = IndexReader.Open(indexPath);
+        var searcher = new Searcher(reader, new Bm25Parameters(Bm25Mode.Bright));
+        double openMs = clock.Elapsed.TotalMilliseconds;
+        var json = new StringBuilder();
+        json.Append(CultureInfo.InvariantCulture, $"{{\"open_ms\":{openMs:F3},\"queries\":{topics.Count},\"passes\":[");
+        long hits = 0;
+        for (int p = 0; p < passes; p++)
+        {
+            double[] latency = new double[topics.Count];
+            long passHits = 0;
+            long start = Stopwatch.GetTimestamp();
+            Parallel.For(0, topics.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                List<Hit> result = searcher.Search(topics[i], k);
+                latency[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                Interlocked.Add(ref passHits, result.Count);
+            });
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            hits = passHits;
+            Array.Sort(latency);
+            json.Append(CultureInfo.InvariantCulture,
+                $"{(p > 0 ? "," : "")}{{\"seconds\":{seconds:F6},\"p50_ms\":{Percentile(latency, 0.50) * 1000:F4},\"p99_ms\":{Percentile(latency, 0.99) * 1000:F4},\"queries\":{topics.Count}}}");
+        }
+
+        json.Append(CultureInfo.InvariantCulture, $"],\"hits\":{hits}}}\n");
+        return json.ToString();
+    }
+
+    /// <summary>The nearest-rank percentile of sorted values (the peers compute it the same way).</summary>
+    internal static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
+}
