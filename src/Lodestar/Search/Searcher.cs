@@ -64,9 +64,9 @@ public sealed class Searcher
         }
 
         HashSet<int>? excluded = ResolveExcluded(excludedIds);
-        (int Doc, double Score)[] best = TopK.Select(acc, k, _index.IdRanks, excluded, _scorer.Parameters.Mode == Bm25Mode.Lucene);
+        (int Doc, double Score, string Id)[] best = TopK.Select(acc, k, _index.DocId, excluded, _scorer.Parameters.Mode == Bm25Mode.Lucene);
         acc.Clear();
-        return [.. best.Select(x => new Hit(_index.DocId(x.Doc), x.Score))];
+        return [.. best.Select(x => new Hit(x.Id, x.Score))];
     }
 
     /// <summary>The decoded postings of a term, decoding them if the cache budget allows, else null.</summary>
