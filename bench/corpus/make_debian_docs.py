@@ -5,14 +5,14 @@
     python3 bench/corpus/make_debian_docs.py out/bench/debian-docs.jsonl [MAX_WORDS]
 
     # the 1M-passage corpus: the same four sources, then the libstdc++ manual and API pages and Git's manual
-    apt-get install -y libstdc++-12-doc git-doc nodejs-doc libboost1.74-doc
+    apt-get install -y libstdc++-12-doc git-doc nodejs-doc libboost1.74-doc python-django-doc
     python3 bench/corpus/make_debian_docs.py out/bench/debian-docs-1m.jsonl 16 --more 1000000
 
 Sources: the Linux 6.1 kernel documentation (reStructuredText), the Python 3.11 and PostgreSQL 15 manuals (HTML,
 tags stripped) and Perl's pod pages. Each paragraph is cut into passages of at most MAX_WORDS words (default 16);
 passages under 5 words are dropped. One JSON line per passage: {"id": "<source>/<file>#<n>", "content": "..."}.
 With --more, the libstdc++ 12 documentation (HTML, Doxygen API pages included) Git's manual pages (AsciiDoc), Node.js's API
-(Markdown) and Boost 1.74's HTML documentation follow,
+(Markdown) Boost 1.74's and Django's HTML documentation follow,
 and the output stops after LIMIT passages. The order is sorted by path, so the output is the same on every machine with the same package versions.
 """
 import gzip
@@ -75,6 +75,7 @@ MORE_SOURCES = [
     ("git", "/usr/share/doc/git-doc", (".txt",)),
     ("nodejs", "/usr/share/doc/nodejs/api", (".md.gz",)),
     ("boost", "/usr/share/doc/libboost1.74-doc/doc/html", (".html", ".htm")),
+    ("django", "/usr/share/doc/python-django-doc/html", (".html",)),
 ]
 
 

@@ -31,7 +31,7 @@ internal static partial class Bm25Bench
         var indexPasses = new Option<int>("--index-passes") { Description = "Index builds per system, round-robin over the systems.", DefaultValueFactory = _ => 3 };
         var rounds = new Option<int>("--rounds") { Description = "Fresh search processes per system and query set, round-robin.", DefaultValueFactory = _ => 2 };
         var passes = new Option<int>("--passes") { Description = "Passes over the queries in each search process; the first is cold, the others warm.", DefaultValueFactory = _ => 2 };
-        var budget = new Option<double>("--peer-budget") { Description = "Seconds after which a peer's search pass stops (its rate is then over the queries it answered; the queries are shuffled, so they are a random sample).", DefaultValueFactory = _ => 90 };
+        var budget = new Option<double>("--peer-budget") { Description = "Seconds after which any system's search pass stops (its rate is then over the queries it answered; the long queries are shuffled, so they are a random sample).", DefaultValueFactory = _ => 90 };
         var threads = new Option<int>("--threads") { Description = "Lodestar's all-cores configuration: index workers default, search threads = this.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown to this file." };
         var command = new Command("bm25", "Benchmark BM25 indexing and search against native Xapian and SQLite FTS5 on the same terms and text.")
@@ -124,6 +124,7 @@ internal static partial class Bm25Bench
             {
                 Measured m = build();
                 result.Wall.Add(m.WallSeconds);
+                result.Cpu.Add(m.CpuSeconds);
                 if (inProcess(m) is double s)
                 {
                     result.InProcess.Add(s);
@@ -143,14 +144,14 @@ internal static partial class Bm25Bench
         builds[3].Result.SizeMiB = SizeMiB(fts);
 
         var searches = new List<SearchResult>();
-        foreach ((string set, string lq, string pq, _, _) in sets)
+        foreach ((string set, string lq, string pq, int total, _) in sets)
         {
             var runs = new (SearchResult Result, Func<Measured> Run)[]
             {
-                (new SearchResult("lodestar", 1, set), () => self.Measure(true, "bench", "bm25-search", l1, lq, "--passes", $"{o.Passes}", "--threads", "1")),
-                (new SearchResult("lodestar", o.Threads, set), () => self.Measure(false, "bench", "bm25-search", l1, lq, "--passes", $"{o.Passes}", "--threads", $"{o.Threads}")),
-                (new SearchResult(peers.XapianName, 1, set), () => peers.SearchXapian(xapCompact, pq, o.Passes, o.PeerBudget)),
-                (new SearchResult(peers.Fts5Name, 1, set), () => peers.SearchFts5(fts, pq, o.Passes, o.PeerBudget)),
+                (new SearchResult("lodestar", 1, set) { Total = total }, () => self.Measure(true, "bench", "bm25-search", l1, lq, "--passes", $"{o.Passes}", "--threads", "1", "--budget", Budget(o))),
+                (new SearchResult("lodestar", o.Threads, set) { Total = total }, () => self.Measure(false, "bench", "bm25-search", l1, lq, "--passes", $"{o.Passes}", "--threads", $"{o.Threads}", "--budget", Budget(o))),
+                (new SearchResult(peers.XapianName, 1, set) { Total = total }, () => peers.SearchXapian(xapCompact, pq, o.Passes, o.PeerBudget)),
+                (new SearchResult(peers.Fts5Name, 1, set) { Total = total }, () => peers.SearchFts5(fts, pq, o.Passes, o.PeerBudget)),
             };
             for (int r = 0; r < o.Rounds; r++)
             {
@@ -181,7 +182,13 @@ internal static partial class Bm25Bench
         }
 
         report.Corpus(name, documents, tokenCount, [.. builds.Select(b => b.Result)], searches, [.. startup.Select(s => s.Item1)]);
+        if (o.Markdown is not null)
+        {
+            File.WriteAllText(o.Markdown, report.ToString()); // after every corpus, so a long run's finished sizes are kept
+        }
     }
+
+    private static string Budget(Options o) => o.PeerBudget.ToString(CultureInfo.InvariantCulture);
 
     private static double? LodestarSeconds(Measured m)
     {

@@ -10,6 +10,9 @@ internal sealed record IndexResult(string System, string Threads)
     /// <summary>Whole-process wall seconds, one per pass.</summary>
     public List<double> Wall { get; } = [];
 
+    /// <summary>CPU seconds (user + system) of the process, one per pass.</summary>
+    public List<double> Cpu { get; } = [];
+
     /// <summary>The engine's own timing of its work, one per pass, where it reports one.</summary>
     public List<double> InProcess { get; } = [];
 
@@ -42,8 +45,14 @@ internal sealed record SearchResult(string System, int Threads, string Set)
     /// <summary>The later passes' p99 latency, ms.</summary>
     public List<double> WarmP99 { get; } = [];
 
+    /// <summary>CPU seconds (user + system) of each search process, all its passes.</summary>
+    public List<double> Cpu { get; } = [];
+
     /// <summary>Index open, ms, per process (in process).</summary>
     public List<double> OpenMs { get; } = [];
+
+    /// <summary>Queries in the set.</summary>
+    public int Total { get; init; }
 
     /// <summary>Queries answered in the first pass (fewer than the set when a peer's time budget ran out).</summary>
     public int QueriesDone { get; set; }
@@ -69,6 +78,7 @@ internal sealed record SearchResult(string System, int Threads, string Set)
         }
 
         OpenMs.Add(doc.RootElement.GetProperty("open_ms").GetDouble());
+        Cpu.Add(run.CpuSeconds);
         PeakMiB = Math.Max(PeakMiB, run.PeakMiB);
     }
 }

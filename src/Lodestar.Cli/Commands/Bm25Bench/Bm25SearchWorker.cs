@@ -24,17 +24,18 @@ internal static class Bm25SearchWorker
         var k = new Option<int>("--k") { Description = "Hits per topic.", DefaultValueFactory = _ => 1000 };
         var passes = new Option<int>("--passes") { Description = "Passes over the topics; the first is cold.", DefaultValueFactory = _ => 2 };
         var threads = new Option<int>("--threads") { Description = "Search threads.", DefaultValueFactory = _ => 1 };
-        var command = new Command("bm25-search", "Benchmark worker: time BM25 search passes in this process.") { index, topics, k, passes, threads };
+        var budget = new Option<double>("--budget") { Description = "Seconds after which a pass stops taking new topics (0: none).", DefaultValueFactory = _ => 0 };
+        var command = new Command("bm25-search", "Benchmark worker: time BM25 search passes in this process.") { index, topics, k, passes, threads, budget };
         command.Hidden = true;
         command.SetAction(parse =>
         {
-            context.Out.Write(Run(parse.GetValue(index)!, parse.GetValue(topics)!, parse.GetValue(k), parse.GetValue(passes), parse.GetValue(threads)));
+            context.Out.Write(Run(parse.GetValue(index)!, parse.GetValue(topics)!, parse.GetValue(k), parse.GetValue(passes), parse.GetValue(threads), parse.GetValue(budget)));
             return 0;
         });
         return command;
     }
 
-    private static string Run(string indexPath, string topicsPath, int k, int passes, int threads)
+    private static string Run(string indexPath, string topicsPath, int k, int passes, int threads, double budget)
     {
         List<Topic> topics = TopicReader.Read(topicsPath);
         var clock = Stopwatch.StartNew();
@@ -48,19 +49,31 @@ internal static class Bm25SearchWorker
         {
             double[] latency = new double[topics.Count];
             long passHits = 0;
+            int next = -1, done = 0;
             long start = Stopwatch.GetTimestamp();
-            Parallel.For(0, topics.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
             {
-                long t0 = Stopwatch.GetTimestamp();
-                List<Hit> result = searcher.Search(topics[i], k);
-                latency[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-                Interlocked.Add(ref passHits, result.Count);
+                // topics taken in order; once the budget is spent no new topic starts, as in the peers
+                for (int i; (i = Interlocked.Increment(ref next)) < topics.Count;)
+                {
+                    if (budget > 0 && Stopwatch.GetElapsedTime(start).TotalSeconds > budget)
+                    {
+                        break;
+                    }
+
+                    long t0 = Stopwatch.GetTimestamp();
+                    List<Hit> result = searcher.Search(topics[i], k);
+                    latency[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                    Interlocked.Add(ref passHits, result.Count);
+                    Interlocked.Increment(ref done);
+                }
             });
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             hits = passHits;
+            latency = [.. latency.Where(l => l > 0)];
             Array.Sort(latency);
             json.Append(CultureInfo.InvariantCulture,
-                $"{(p > 0 ? "," : "")}{{\"seconds\":{seconds:F6},\"p50_ms\":{Percentile(latency, 0.50) * 1000:F4},\"p99_ms\":{Percentile(latency, 0.99) * 1000:F4},\"queries\":{topics.Count}}}");
+                $"{(p > 0 ? "," : "")}{{\"seconds\":{seconds:F6},\"p50_ms\":{Percentile(latency, 0.50) * 1000:F4},\"p99_ms\":{Percentile(latency, 0.99) * 1000:F4},\"queries\":{done}}}");
         }
 
         json.Append(CultureInfo.InvariantCulture, $"],\"hits\":{hits}}}\n");

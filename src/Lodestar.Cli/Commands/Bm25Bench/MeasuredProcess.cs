@@ -8,7 +8,9 @@ namespace Lodestar.Cli.Commands.Bm25Bench;
 /// <param name="WallSeconds">Whole-process wall time, from before the start to after the exit.</param>
 /// <param name="PeakMiB">Its peak resident set (wait4's ru_maxrss, through /usr/bin/time), in MiB.</param>
 /// <param name="Stderr">Its standard error.</param>
-internal readonly record struct Measured(string Stdout, double WallSeconds, double PeakMiB, string Stderr);
+/// <param name="CpuSeconds">User + system CPU time of the process (rusage), which a shared machine's load changes far
+/// less than wall time.</param>
+internal readonly record struct Measured(string Stdout, double WallSeconds, double PeakMiB, string Stderr, double CpuSeconds);
 
 /// <summary>
 /// Runs a child process and measures it from outside: whole-process wall time and the peak RSS of that process
@@ -26,7 +28,7 @@ internal static class MeasuredProcess
         try
         {
             var start = new ProcessStartInfo("/usr/bin/time") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string a in (string[])["-o", timeFile, "-f", "%M"])
+            foreach (string a in (string[])["-o", timeFile, "-f", "%M %U %S"])
             {
                 start.ArgumentList.Add(a);
             }
@@ -55,9 +57,10 @@ internal static class MeasuredProcess
                 throw new InvalidOperationException($"'{file} {string.Join(' ', args)}' failed with exit code {process.ExitCode}: {stderr.Result.Trim()}");
             }
 
-            string[] lines = File.ReadAllLines(timeFile);
-            double peak = double.Parse(lines[^1].Trim(), CultureInfo.InvariantCulture) / 1024.0;
-            return new Measured(stdout, wall, peak, stderr.Result);
+            string[] fields = File.ReadAllLines(timeFile)[^1].Trim().Split(' ');
+            double peak = double.Parse(fields[0], CultureInfo.InvariantCulture) / 1024.0;
+            double cpu = double.Parse(fields[1], CultureInfo.InvariantCulture) + double.Parse(fields[2], CultureInfo.InvariantCulture);
+            return new Measured(stdout, wall, peak, stderr.Result, cpu);
         }
         finally
         {
