@@ -3,7 +3,7 @@ using Lodestar.Index;
 
 namespace Lodestar.Cli.Commands;
 
-/// <summary><c>lodestar index CORPUS -o INDEX</c>: builds a BM25 index.</summary>
+/// <summary><c>lodestar index CORPUS -o INDEX</c>: builds a BM25 index; <c>lodestar index check INDEX</c> verifies one.</summary>
 internal static class IndexCommand
 {
     public static Command Create(CliContext context)
@@ -20,6 +20,7 @@ internal static class IndexCommand
         var denseOptions = new DenseBuildOptions();
         var command = new Command("index", "Build a BM25 index from a corpus, and with --dense a vector index beside it.") { corpus, output, analyzer, threads, memory, empty, overwrite, dense };
         denseOptions.AddTo(command, withOverwrite: false, withModel: false);
+        command.Subcommands.Add(CreateCheck(context));
         command.SetAction(parse =>
         {
             string path = parse.GetValue(corpus)!;
@@ -43,6 +44,24 @@ internal static class IndexCommand
                 denseOptions.Build(parse, context, path, Path.Combine(parse.GetValue(output)!, "dense"), overwrite: true, model: model);
             }
 
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary><c>lodestar index check INDEX</c>: every block of every file against its CRC-32C and the files'
+    /// cross-references (opening and searching check only the blocks they read).</summary>
+    private static Command CreateCheck(CliContext context)
+    {
+        var index = new Argument<string>("index") { Description = "The index directory." };
+        var command = new Command("check", "Verify every byte of an index against its checksums (search checks only the blocks it reads).") { index };
+        command.SetAction(parse =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using IndexReader reader = IndexReader.Open(parse.GetValue(index)!);
+            reader.Verify();
+            long bytes = IndexReader.DataFiles.Sum(f => reader.Header.Files[f].Bytes);
+            context.Out.WriteLine($"ok: {reader.Header.DocumentCount:N0} documents, {reader.Header.TermCount:N0} terms, {bytes / 1048576.0:F1} MiB checked in {clock.Elapsed.TotalSeconds:F2} s");
             return 0;
         });
         return command;

@@ -31,7 +31,8 @@ internal static class ChecksummedJson
 
         string text = File.ReadAllText(path);
         int cut = text.LastIndexOf("\nsha256 ", StringComparison.Ordinal);
-        if (cut < 0 || IndexHeader.Sha256Hex(Encoding.UTF8.GetBytes(text[..cut])) != text[(cut + 8)..].Trim())
+        // exactly the line the writer wrote: a changed byte anywhere, even in the final newline, is an alteration
+        if (cut < 0 || IndexHeader.Sha256Hex(Encoding.UTF8.GetBytes(text[..cut])) + "\n" != text[(cut + 8)..])
         {
             throw new IndexCorruptException(path, "the header's checksum does not match its contents");
         }

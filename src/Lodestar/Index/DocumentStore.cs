@@ -18,26 +18,37 @@ public sealed class DocumentStore : IDisposable
     /// few topics, or all of a small corpus such as Cranfield's).</summary>
     public const int CachedBlocks = 256;
 
-    private readonly FileStream _data;
+    private readonly BlockFile _data;
     private readonly long[] _offsets;
     private readonly int[] _firstDocs;
     private readonly string _path;
     private readonly Dictionary<int, byte[]> _cache = [];
     private readonly Queue<int> _cacheOrder = new();
 
-    internal DocumentStore(string dataPath, byte[] idx)
+    internal DocumentStore(BlockFile data, BlockFile table)
     {
-        _path = dataPath;
+        _path = data.Path;
+        if (table.Length % 12 != 0 || table.Length == 0)
+        {
+            throw new IndexCorruptException(table.Path, $"expected whole 12-byte entries, found {table.Length} bytes");
+        }
+
+        ReadOnlySpan<byte> idx = table.Read(0, (int)table.Length);
         int entries = idx.Length / 12;
         _offsets = new long[entries];
         _firstDocs = new int[entries];
         for (int i = 0; i < entries; i++)
         {
-            _offsets[i] = BinaryPrimitives.ReadInt64LittleEndian(idx.AsSpan(i * 12));
-            _firstDocs[i] = BinaryPrimitives.ReadInt32LittleEndian(idx.AsSpan((i * 12) + 8));
+            _offsets[i] = BinaryPrimitives.ReadInt64LittleEndian(idx[(i * 12)..]);
+            _firstDocs[i] = BinaryPrimitives.ReadInt32LittleEndian(idx[((i * 12) + 8)..]);
         }
 
-        _data = new FileStream(dataPath, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.RandomAccess);
+        if (_offsets[^1] != data.Length)
+        {
+            throw new IndexCorruptException(table.Path, $"the block table ends at {_offsets[^1]}, the store has {data.Length} bytes");
+        }
+
+        _data = data;
     }
 
     /// <summary>The text of document <paramref name="doc"/> (internal id).</summary>
@@ -78,12 +89,7 @@ public sealed class DocumentStore : IDisposable
         }
 
         long start = _offsets[block];
-        byte[] compressed = new byte[_offsets[block + 1] - start];
-        lock (_data)
-        {
-            _data.Position = start;
-            _data.ReadExactly(compressed);
-        }
+        byte[] compressed = _data.Read(start, (int)(_offsets[block + 1] - start)).ToArray();
 
         using var brotli = new BrotliStream(new MemoryStream(compressed), CompressionMode.Decompress);
         var raw = new MemoryStream();
@@ -105,5 +111,8 @@ public sealed class DocumentStore : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _data.Dispose();
+    public void Dispose()
+    {
+        // The mapped files belong to the IndexReader, which disposes them.
+    }
 }

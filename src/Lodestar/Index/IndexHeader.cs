@@ -8,15 +8,16 @@ namespace Lodestar.Index;
 
 /// <summary>
 /// The index's description, written as <c>lodestar-index.json</c>: format version, analyzer, collection statistics,
-/// and the size and SHA-256 of every other file. A last line holds the SHA-256 of the JSON itself.
+/// and the size and per-block CRC-32C of every other file. A last line holds the SHA-256 of the JSON itself.
 /// </summary>
 public sealed record IndexHeader
 {
     /// <summary>The header's file name.</summary>
     public const string FileName = "lodestar-index.json";
 
-    /// <summary>The format this code writes and reads.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>The format this code writes and reads. Format 2 (memory-mapped files with per-block CRC-32C, the term
+    /// and id offset tables <c>terms.idx</c> and <c>docids.idx</c>) replaced format 1 (whole-file SHA-256 at open).</summary>
+    public const int CurrentFormatVersion = 2;
 
     /// <summary>Always <c>lodestar-bm25</c>.</summary>
     public string Format { get; init; } = "lodestar-bm25";
@@ -54,15 +55,13 @@ public sealed record IndexHeader
     /// <summary>Where the documents came from.</summary>
     public string Source { get; init; } = "";
 
-    /// <summary>Per data file: size in bytes and SHA-256 (hex).</summary>
-    public required Dictionary<string, FileChecksum> Files { get; init; }
+    /// <summary>Bytes per checksummed block of the data files.</summary>
+    public int BlockSize { get; init; } = BlockFile.BlockSize;
 
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
+    /// <summary>Per data file: size in bytes and the CRC-32C of each block.</summary>
+    public required Dictionary<string, BlockChecksums> Files { get; init; }
+
+    private static JsonSerializerOptions s_json => IndexHeaderJson.Default.Options;
 
     /// <summary>Writes the header with its own checksum line.</summary>
     public void Write(string directory) => ChecksummedJson.Write(Path.Combine(directory, FileName), this, s_json);
@@ -74,10 +73,11 @@ public sealed record IndexHeader
         string path = Path.Combine(directory, FileName);
         IndexHeader header = ChecksummedJson.Read<IndexHeader>(path, s_json, Directory.Exists(directory)
             ? "no index header; is this a Lodestar index?" : "the index directory does not exist");
-        if (header.Format != "lodestar-bm25" || header.FormatVersion != CurrentFormatVersion)
+        if (header.Format != "lodestar-bm25" || header.FormatVersion != CurrentFormatVersion || header.BlockSize != BlockFile.BlockSize)
         {
             throw new IndexCorruptException(path,
-                $"expected format lodestar-bm25 version {CurrentFormatVersion}, found {header.Format} version {header.FormatVersion}; rebuild the index");
+                $"expected format lodestar-bm25 version {CurrentFormatVersion}, found {header.Format} version {header.FormatVersion}; " +
+                "rebuild the index with this version (lodestar index CORPUS -o INDEX --overwrite)");
         }
 
         return header;
@@ -94,7 +94,12 @@ public sealed record IndexHeader
     }
 }
 
-/// <summary>Size and SHA-256 of one index file.</summary>
+/// <summary>The header's JSON, generated at compile time (no reflection: fast to start, and trimming-safe).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(IndexHeader))]
+internal sealed partial class IndexHeaderJson : JsonSerializerContext;
+
+/// <summary>Size and SHA-256 of one file (the dense vector index's header uses it).</summary>
 /// <param name="Bytes">Length in bytes.</param>
 /// <param name="Sha256">Lower-case hex digest.</param>
 public sealed record FileChecksum(long Bytes, string Sha256);

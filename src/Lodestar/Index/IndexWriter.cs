@@ -9,8 +9,9 @@ using Lodestar.Formats;
 namespace Lodestar.Index;
 
 /// <summary>
-/// Builds an immutable index from a corpus file: postings (varint doc gaps and tfs), document lengths, external ids,
-/// the compressed document store, and a checksummed header.
+/// Builds an immutable index from a corpus file: postings (varint doc gaps and tfs), the term dictionary and its offset
+/// table, document lengths, external ids and their offset table, the compressed document store, and a header with the
+/// CRC-32C of every 64 KiB block of every file.
 /// </summary>
 /// <remarks>
 /// Pipeline: the corpus is read in batches (<see cref="BuildBatch"/>), a few ahead; worker threads parse and analyze
@@ -81,6 +82,7 @@ public static class IndexWriter
         private readonly List<int> _lengths = [];
         private readonly Vocabulary _vocabulary = new();
         private long _tokens;
+        private long _idBytes;
         private bool _endOfInput;
 
         public long EmptyDocuments { get; private set; }
@@ -94,6 +96,7 @@ public static class IndexWriter
             using var reader = new LineReader(corpusPath);
             using var accumulator = new PostingAccumulator(_vocabulary, dir, options.MemoryBudgetBytes);
             using var docIds = new BufferedStream(File.Create(Path.Combine(dir, "docids.bin")), 1 << 20);
+            using var docIdOffsets = new BufferedStream(File.Create(Path.Combine(dir, "docids.idx")), 1 << 16);
             using var store = new StoreWriter(dir);
             using var analyzer = new LineAnalyzer(corpusPath, options.Analyzer, _vocabulary);
             int threads = options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount - 1);
@@ -108,7 +111,7 @@ public static class IndexWriter
                     batch.Wait();
                     workers.Close(batch);
                     Fill(reader, open, workers);
-                    Write(batch, accumulator, docIds, store);
+                    Write(batch, accumulator, docIds, docIdOffsets, store);
                     batch.Release();
                     accumulator.SpillIfFull();
                     options.Progress?.Report(new IndexProgress(_lengths.Count, _tokens, batch.BytesRead, reader.Length));
@@ -123,8 +126,11 @@ public static class IndexWriter
 
             WriteLengths();
             (int terms, long postings) = WritePostings(accumulator);
+            WriteTermOffsets();
             SpilledRuns = accumulator.SpilledRuns;
+            WriteInt64(docIdOffsets, _idBytes);
             docIds.Dispose();
+            docIdOffsets.Dispose();
             store.Dispose();
             return MakeHeader(terms, postings);
         }
@@ -145,7 +151,7 @@ public static class IndexWriter
 
         /// <summary>Adds a batch's documents in line order, applying the empty-document policy.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Write(BuildBatch batch, PostingAccumulator accumulator, Stream docIds, StoreWriter store)
+        private void Write(BuildBatch batch, PostingAccumulator accumulator, Stream docIds, Stream docIdOffsets, StoreWriter store)
         {
             _ids ??= new Utf8KeyTable(1 << 20, ExpectedDocuments(batch));
             for (int i = 0; i < batch.Count; i++)
@@ -166,7 +172,7 @@ public static class IndexWriter
                     }
                 }
 
-                AddId(doc.Id, doc.Line, docIds);
+                AddId(doc.Id, doc.Line, docIds, docIdOffsets);
                 int docId = _lengths.Count;
                 ReadOnlySpan<int> terms = batch.TermIds(i), tfs = batch.Tfs(i);
                 for (int t = 0; t < terms.Length; t++)
@@ -180,7 +186,7 @@ public static class IndexWriter
             }
         }
 
-        private void AddId(ReadOnlySpan<byte> id, long line, Stream docIds)
+        private void AddId(ReadOnlySpan<byte> id, long line, Stream docIds, Stream docIdOffsets)
         {
             ulong hash = Utf8Hash.Of(id);
             int entry = _ids!.Find(id, hash, out int slot);
@@ -191,8 +197,36 @@ public static class IndexWriter
             }
 
             _ids.Add(slot, hash, id, line);
+            WriteInt64(docIdOffsets, _idBytes);
+            _idBytes += VarInt.Size((ulong)id.Length) + id.Length;
             VarInt.Write(docIds, (ulong)id.Length);
             docIds.Write(id);
+        }
+
+        private static void WriteInt64(Stream stream, long value)
+        {
+            Span<byte> bytes = stackalloc byte[8];
+            BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
+            stream.Write(bytes);
+        }
+
+        /// <summary>terms.idx: for each term, in order, the offset of its entry in terms.bin and of its postings in
+        /// postings.bin (two little-endian int64), so a reader finds a term by binary search without loading them.</summary>
+        private void WriteTermOffsets()
+        {
+            byte[] terms = File.ReadAllBytes(Path.Combine(dir, "terms.bin"));
+            using var index = new BufferedStream(File.Create(Path.Combine(dir, "terms.idx")), 1 << 20);
+            int pos = 0;
+            long postings = 0;
+            while (pos < terms.Length)
+            {
+                WriteInt64(index, pos);
+                WriteInt64(index, postings);
+                int length = (int)VarInt.Read(terms, ref pos);
+                pos += length;
+                VarInt.Read(terms, ref pos); // df
+                postings += (long)VarInt.Read(terms, ref pos);
+            }
         }
 
         /// <summary>The documents to expect, from the file's length and the first batch's bytes per line (low for a
@@ -222,13 +256,9 @@ public static class IndexWriter
 
         private IndexHeader MakeHeader(int terms, long postings)
         {
-            var checksums = new FileChecksum[IndexReader.DataFiles.Length];
-            Parallel.For(0, checksums.Length, i =>
-            {
-                string path = Path.Combine(dir, IndexReader.DataFiles[i]);
-                checksums[i] = new FileChecksum(new FileInfo(path).Length, IndexHeader.Sha256HexOfFile(path));
-            });
-            var files = new Dictionary<string, FileChecksum>(StringComparer.Ordinal);
+            var checksums = new BlockChecksums[IndexReader.DataFiles.Length];
+            Parallel.For(0, checksums.Length, i => checksums[i] = BlockChecksums.Of(Path.Combine(dir, IndexReader.DataFiles[i])));
+            var files = new Dictionary<string, BlockChecksums>(StringComparer.Ordinal);
             for (int i = 0; i < checksums.Length; i++)
             {
                 files[IndexReader.DataFiles[i]] = checksums[i];

@@ -32,6 +32,19 @@ internal static class VarInt
         stream.WriteByte((byte)value);
     }
 
+    /// <summary>The bytes <paramref name="value"/> takes as a varint.</summary>
+    public static int Size(ulong value)
+    {
+        int n = 1;
+        while (value >= 0x80)
+        {
+            value >>= 7;
+            n++;
+        }
+
+        return n;
+    }
+
     /// <summary>Reads one value at <paramref name="pos"/> and advances it.</summary>
     public static ulong Read(ReadOnlySpan<byte> data, ref int pos)
     {

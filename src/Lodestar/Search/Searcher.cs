@@ -20,6 +20,7 @@ public sealed class Searcher
     private readonly ThreadLocal<Analyzer> _analyzer;
     private readonly ThreadLocal<Accumulator> _accumulator;
     private readonly ConcurrentDictionary<long, DecodedPostings> _decoded = new();
+    private readonly ConcurrentDictionary<long, bool> _seen = new();
     private readonly long _cacheBudgetBytes;
     private long _cachedBytes;
 
@@ -64,17 +65,24 @@ public sealed class Searcher
         }
 
         HashSet<int>? excluded = ResolveExcluded(excludedIds);
-        (int Doc, double Score)[] best = TopK.Select(acc, k, _index.IdRanks, excluded, _scorer.Parameters.Mode == Bm25Mode.Lucene);
+        (int Doc, double Score, string Id)[] best = TopK.Select(acc, k, _index.DocId, excluded, _scorer.Parameters.Mode == Bm25Mode.Lucene);
         acc.Clear();
-        return [.. best.Select(x => new Hit(_index.DocId(x.Doc), x.Score))];
+        return [.. best.Select(x => new Hit(x.Id, x.Score))];
     }
 
-    /// <summary>The decoded postings of a term, decoding them if the cache budget allows, else null.</summary>
+    /// <summary>The decoded postings of a term, decoding them the second time the term is queried if the cache budget
+    /// allows, else null (scored from the compressed postings). A term seen once is not decoded: decoding costs more
+    /// than scoring the compressed postings once, and most terms of a one-off query are never queried again.</summary>
     private DecodedPostings? Decoded(QueryTerm t)
     {
         if (_decoded.TryGetValue(t.Info.Offset, out DecodedPostings? cached))
         {
             return cached;
+        }
+
+        if (_seen.TryAdd(t.Info.Offset, true))
+        {
+            return null;
         }
 
         long bytes = (long)t.Info.Df * 12;

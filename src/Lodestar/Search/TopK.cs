@@ -11,15 +11,18 @@ namespace Lodestar.Search;
 /// Two passes over the n touched documents, O(n + k log k + t log t) for t documents tied at the k-th score, O(k + t)
 /// memory. The first keeps the k best scores in a min-heap of doubles; a candidate enters only when strictly better
 /// than the worst kept, so the many ties of short passages never churn the heap. Its minimum is the k-th best score T.
-/// The second takes every document above T and, of those at T, the ones with the lowest id ranks. (A single heap of
-/// (doc, score) that breaks ties by id rank re-sifts on every tie: 40 % of search time on the benchmark corpus.)
+/// The second takes every document above T and, of those at T, the ones with the smallest external ids, which it
+/// reads only for these documents (no table of every id's rank, which took an O(N log N) sort when an index was
+/// first searched). (A single heap of (doc, score) that breaks ties by id re-sifts on every tie: 40 % of search time
+/// on the benchmark corpus.)
 /// </remarks>
 internal static class TopK
 {
-    /// <summary>The k best of <paramref name="acc"/>'s touched documents, best first, skipping
-    /// <paramref name="excluded"/>; scores rounded to float first when <paramref name="asFloat"/> (Lucene mode).</summary>
+    /// <summary>The k best of <paramref name="acc"/>'s touched documents, best first, with their external ids (from
+    /// <paramref name="idOf"/>), skipping <paramref name="excluded"/>; scores rounded to float first when
+    /// <paramref name="asFloat"/> (Lucene mode).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static (int Doc, double Score)[] Select(Accumulator acc, int k, int[] idRanks, HashSet<int>? excluded, bool asFloat)
+    public static (int Doc, double Score, string Id)[] Select(Accumulator acc, int k, Func<int, string> idOf, HashSet<int>? excluded, bool asFloat)
     {
         if (k == 0)
         {
@@ -39,13 +42,13 @@ internal static class TopK
                 continue;
             }
 
-            (score > threshold ? chosen : ties).Add(new Ranked(doc, score, idRanks[doc]));
+            (score > threshold ? chosen : ties).Add(new Ranked(doc, score, idOf(doc)));
         }
 
         ties.Sort();
         chosen.AddRange(ties.Take(k - chosen.Count));
         chosen.Sort();
-        return [.. chosen.Select(r => (r.Doc, r.Score))];
+        return [.. chosen.Select(r => (r.Doc, r.Score, r.Id))];
     }
 
     /// <summary>The k-th best score of the touched documents not excluded, or −∞ when there are fewer than k.</summary>
@@ -112,9 +115,9 @@ internal static class TopK
         heap[at] = score;
     }
 
-    /// <summary>A document with its score and id rank, ordered best first.</summary>
-    private readonly record struct Ranked(int Doc, double Score, int Rank) : IComparable<Ranked>
+    /// <summary>A document with its score and external id, ordered best first.</summary>
+    private readonly record struct Ranked(int Doc, double Score, string Id) : IComparable<Ranked>
     {
-        public int CompareTo(Ranked other) => Score != other.Score ? other.Score.CompareTo(Score) : Rank.CompareTo(other.Rank);
+        public int CompareTo(Ranked other) => Score != other.Score ? other.Score.CompareTo(Score) : string.CompareOrdinal(Id, other.Id);
     }
 }

@@ -95,25 +95,91 @@ public class IndexWriterTests
     }
 
     [Fact]
-    public void Open_FlippedByte_NamesTheFile()
+    public void FlippedByte_AnywhereInAnyFile_IsReportedNamingTheFile_BeforeAnyResult()
     {
         using var dir = new TempDir();
-        string corpus = dir.Write("corpus.jsonl", GoodLine + "{\"_id\": \"d2\", \"text\": \"moths circle lamps at night\"}\n");
-        IndexWriter.Build(corpus, dir.File("index"), new IndexBuildOptions());
-        foreach (string name in IndexReader.DataFiles.Append(IndexHeader.FileName))
+        var sb = new StringBuilder();
+        for (int i = 0; i < 3000; i++)
         {
-            string path = Path.Combine(dir.File("index"), name);
-            byte[] original = File.ReadAllBytes(path);
-            byte[] bytes = (byte[])original.Clone();
-            bytes[bytes.Length / 2] ^= 0x01;
-            File.WriteAllBytes(path, bytes);
-            var e = Assert.Throws<IndexCorruptException>(() => IndexReader.Open(dir.File("index")));
-            Assert.Equal(path, e.File);
-            File.WriteAllBytes(path, original);
+            sb.Append($"{{\"_id\": \"doc{i}\", \"text\": \"moths circle lamps {i % 97} at night {i * 7919 % 1000} insects\"}}\n");
         }
 
-        using IndexReader ok = IndexReader.Open(dir.File("index"));
-        Assert.Equal("moths circle lamps at night", ok.GetText(1));
+        string corpus = dir.Write("corpus.jsonl", sb.ToString());
+        string index = dir.File("index");
+        IndexWriter.Build(corpus, index, new IndexBuildOptions());
+        string[] expected = Everything(index);
+        var rng = new Random(5);
+        foreach (string name in IndexReader.DataFiles.Append(IndexHeader.FileName))
+        {
+            string path = Path.Combine(index, name);
+            byte[] original = File.ReadAllBytes(path);
+            // the middle byte, the first, the last, and five more at random
+            foreach (int at in new[] { original.Length / 2, 0, original.Length - 1 }.Concat(Enumerable.Range(0, 5).Select(_ => rng.Next(original.Length))))
+            {
+                byte[] bytes = (byte[])original.Clone();
+                int bit = rng.Next(8);
+                bytes[at] ^= (byte)(1 << bit);
+                File.WriteAllBytes(path, bytes);
+                // everything a reader can return: opening, every term's search, every id and text; and index check
+                var e = Assert.Throws<IndexCorruptException>(() =>
+                {
+                    try
+                    {
+                        Everything(index);
+                    }
+                    catch (Exception x) when (x is not IndexCorruptException)
+                    {
+                        throw new InvalidOperationException($"{name} byte {at} bit {bit}: {x.GetType().Name}", x);
+                    }
+
+                    Assert.Fail($"{name} byte {at} of {original.Length} bit {bit}: not detected");
+                });
+                Assert.Equal(path, e.File);
+                var check = Assert.Throws<IndexCorruptException>(() =>
+                {
+                    using IndexReader reader = IndexReader.Open(index);
+                    reader.Verify();
+                });
+                Assert.Equal(path, check.File);
+                File.WriteAllBytes(path, original);
+            }
+        }
+
+        Assert.Equal(expected, Everything(index));
+    }
+
+    /// <summary>Opens the index, searches every word of the test corpus, and reads every id and text.</summary>
+    private static string[] Everything(string index)
+    {
+        using IndexReader reader = IndexReader.Open(index);
+        var searcher = new Searcher(reader, new Bm25Parameters());
+        var lines = new List<string>();
+        foreach (string word in new[] { "moth", "circl", "lamp", "night", "insect", "17", "500", "absent" })
+        {
+            lines.AddRange(searcher.Search(word, 20).Select(h => $"{word} {h.DocId} {h.Score:R}"));
+        }
+
+        for (int d = 0; d < reader.DocumentCount; d++)
+        {
+            lines.Add($"{reader.DocId(d)} {reader.GetText(d)} {reader.DocLengths[d]}");
+        }
+
+        return [.. lines];
+    }
+
+    [Fact]
+    public void Open_FormatOneIndex_SaysToRebuild()
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("corpus.jsonl", GoodLine);
+        IndexWriter.Build(corpus, dir.File("index"), new IndexBuildOptions());
+        string header = Path.Combine(dir.File("index"), IndexHeader.FileName);
+        string text = File.ReadAllText(header);
+        string json = text[..text.LastIndexOf("\nsha256 ", StringComparison.Ordinal)].Replace("\"formatVersion\": 2", "\"formatVersion\": 1");
+        File.WriteAllText(header, json + "\nsha256 " + IndexHeader.Sha256Hex(Encoding.UTF8.GetBytes(json)) + "\n");
+        var e = Assert.Throws<IndexCorruptException>(() => IndexReader.Open(dir.File("index")));
+        Assert.Contains("found lodestar-bm25 version 1", e.Message);
+        Assert.Contains("rebuild the index", e.Message);
     }
 
     [Fact]
@@ -133,7 +199,7 @@ public class IndexWriterTests
         IndexWriter.Build(corpus, dir.File("memory"), new IndexBuildOptions { Threads = 1 });
         IndexBuildSummary spilled = IndexWriter.Build(corpus, dir.File("spilled"), new IndexBuildOptions { MemoryBudgetBytes = 64 << 10 });
         Assert.True(spilled.SpilledRuns > 3, $"only {spilled.SpilledRuns} runs spilled");
-        foreach (string name in new[] { "terms.bin", "postings.bin", "doclens.bin", "docids.bin", "store.bin", "store.idx" })
+        foreach (string name in IndexReader.DataFiles)
         {
             Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("memory"), name)), File.ReadAllBytes(Path.Combine(dir.File("spilled"), name)));
         }
@@ -194,7 +260,7 @@ public class IndexWriterTests
         var skip = new IndexBuildOptions { Threads = 1, EmptyDocuments = EmptyDocumentPolicy.Skip };
         IndexWriter.Build(corpus, dir.File("one"), skip);
         IndexWriter.Build(corpus, dir.File("four"), new IndexBuildOptions { Threads = 4, EmptyDocuments = EmptyDocumentPolicy.Skip });
-        foreach (string name in new[] { "terms.bin", "postings.bin", "doclens.bin", "docids.bin", "store.bin", "store.idx" })
+        foreach (string name in IndexReader.DataFiles)
         {
             Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("one"), name)), File.ReadAllBytes(Path.Combine(dir.File("four"), name)));
         }

@@ -38,7 +38,9 @@ public class TopKTests
                 foreach (bool asFloat in new[] { false, true })
                 {
                     var expected = Reference(touched, acc.Scores, k, ranks, excluded, asFloat);
-                    var actual = TopK.Select(acc, k, ranks, excluded.Count == 0 ? null : excluded, asFloat);
+                    // ids whose ordinal order is the rank order, so the reference's ThenBy(rank) is the id order
+                    var actual = TopK.Select(acc, k, d => ranks[d].ToString("D6", System.Globalization.CultureInfo.InvariantCulture), excluded.Count == 0 ? null : excluded, asFloat)
+                        .Select(x => (x.Doc, x.Score)).ToArray();
                     if (!expected.SequenceEqual(actual))
                     {
                         return false;
