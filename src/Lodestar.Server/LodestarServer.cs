@@ -47,7 +47,7 @@ public static class LodestarServer
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = options.Limits.MaxBodyBytes;
             k.Limits.RequestHeadersTimeout = options.Limits.HeadersTimeout;
-            k.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, options.Limits.HeadersTimeout);
+            k.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, TimeSpan.FromSeconds(5));
         });
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
         builder.Logging.ClearProviders();
@@ -61,7 +61,13 @@ public static class LodestarServer
         }
 
         AddServices(builder.Services, options);
-        builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default));
+        builder.Services.ConfigureHttpJsonOptions(j =>
+        {
+            // Requests are bound with these options: the same snake_case names as the generated context writes.
+            j.SerializerOptions.TypeInfoResolverChain.Insert(0, ServerJson.Default);
+            j.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            j.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+        });
         builder.Services.Configure<RouteHandlerOptions>(r => r.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails();
         builder.Services.AddRateLimiter(r =>

@@ -18,7 +18,7 @@ internal static class FakeRetroStar
     }
 
     public static IEnumerable<string> Words(string text) =>
-        text.ToLowerInvariant().Split(c => !char.IsLetterOrDigit(c)).Where(w => w.Length >= 4);
+        System.Text.RegularExpressions.Regex.Split(text.ToLowerInvariant(), @"[^\p{L}\p{N}]+").Where(w => w.Length >= 4);
 
     public static string Between(string text, string start, string end)
     {

@@ -17,9 +17,10 @@ internal static class Helpers
         return dir ?? throw new InvalidOperationException("repository root not found");
     }
 
-    public static async Task<(int Status, JsonElement Json, string Text)> PostAsync(HttpClient http, string path, string json, string? key = null)
+    public static async Task<(int Status, JsonElement Json, string Text)> PostAsync(HttpClient http, string path, string json, string? key = null, bool expectContinue = false)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = expectContinue;
         if (key is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);

@@ -13,6 +13,16 @@ internal static class ProblemMiddleware
 {
     public static async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
+        long? limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+        if (context.Request.ContentLength > limit)
+        {
+            // Refused before a byte of the body is read; a chunked body over the limit fails while it is read (below).
+            context.Response.StatusCode = 413;
+            await context.Response.WriteAsJsonAsync(new ProblemDetails { Status = 413, Title = "Request body too large", Detail = $"request body: at most {limit:N0} bytes, found {context.Request.ContentLength:N0}", Instance = context.Request.Path },
+                ServerJson.Default.ProblemDetails, "application/problem+json").ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             await next().ConfigureAwait(false);

@@ -45,7 +45,7 @@ public sealed record SearchRerank : LodestarRerankFields
 /// <param name="Topic">The topic, when one was named.</param>
 /// <param name="NdcgCut10">nDCG@10 (trec_eval's ndcg_cut.10) of the first stage and, when reranked, of the final ranking; when qrels judge the topic.</param>
 public sealed record SearchResponse(string Index, string Query, string Mode, List<SearchHit> Hits, double TookMs, LodestarMeta? Rerank = null,
-    string? Topic = null, NdcgFigures? NdcgCut10 = null);
+    string? Topic = null, [property: System.Text.Json.Serialization.JsonPropertyName("ndcg_cut_10")] NdcgFigures? NdcgCut10 = null);
 
 /// <summary>nDCG@10 before and after the rerank.</summary>
 /// <param name="FirstStage">Of the first-stage ranking.</param>

@@ -186,7 +186,7 @@ async function showExperiment(name) {
     table.replaceChildren(
       el('thead', {}, el('tr', {}, el('th', { text: 'task' }), ...measures.map(m => el('th', { text: m })))),
       el('tbody', {}, ...x.tasks.map(t => el('tr', {}, el('td', { text: t.task }), ...measures.map(m => el('td', { text: fmt(t.measures[m], 4) }))))));
-    const key = measures.includes('ndcg_cut.10') ? 'ndcg_cut.10' : measures[0];
+    const key = measures.includes('ndcg_cut_10') ? 'ndcg_cut_10' : measures[0];
     $('experiment-chart').replaceChildren(barChart(x.tasks.map(t => [t.task, t.measures[key] ?? 0]), key));
     document.body.dataset.experiment = name;
   } catch (e) {
