@@ -132,6 +132,8 @@ public static class LodestarServer
         services.AddSingleton(rerankers);
         services.AddSingleton(new SearchService(options, indexes, rerankers, metrics));
         services.AddSingleton(new ExperimentCatalog(options.Experiments));
+        services.AddSingleton<Jobs.JobManager>();
+        services.AddHostedService(sp => sp.GetRequiredService<Jobs.JobManager>());
     }
 
     private static void Map(WebApplication app, ServerOptions options)
@@ -141,6 +143,7 @@ public static class LodestarServer
         RouteGroupBuilder llm = app.MapGroup("");
         llm.WithRequestTimeout(RerankTimeoutPolicy);
         RerankApi.Map(llm);
+        JobsApi.Map(app);
         app.MapMcp("/mcp").WithRequestTimeout(RerankTimeoutPolicy);
         app.MapOpenApi();
         app.MapScalarApiReference("/scalar");

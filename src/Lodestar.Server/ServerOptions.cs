@@ -32,7 +32,13 @@ public sealed record ServerOptions
     /// <summary>Required <c>Authorization: Bearer</c> token; null = open.</summary>
     public string? ApiKey { get; init; }
 
-    /// <summary>Disables anything that writes besides the judgment store (jobs).</summary>
+    /// <summary>Run files jobs may rerank, by name (<c>--run PATH=NAME</c>).</summary>
+    public IReadOnlyList<(string Name, string Path)> Runs { get; init; } = [];
+
+    /// <summary>Folder of the jobs' state and results; null = no jobs.</summary>
+    public string? JobsPath { get; init; }
+
+    /// <summary>Refuses jobs (403); search and rerank still write to the judgment store.</summary>
     public bool ReadOnly { get; init; }
 
     /// <summary>Topics the page offers (and that qrels judge).</summary>

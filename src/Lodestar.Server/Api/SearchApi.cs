@@ -21,7 +21,7 @@ internal static class SearchApi
         app.MapGet("/v1/info", (SearchService service, ExperimentCatalog experiments) => Results.Json(new InfoResponse(
                 [.. service.Indexes.All.Select(i => new IndexInfo(i.Name, i.Reader.DocumentCount, i.Reader.Header.Analyzer, i.Vectors is not null))],
                 [.. service.Rerankers.Names], (service.Rerankers.Default as Reranking.RetroStarMethod)?.Model,
-                [.. service.Topics.Select(t => new TopicInfo(t.Id, t.Text))], service.HasQrels, experiments.Names, options.ReadOnly), ServerJson.Default.InfoResponse))
+                [.. service.Topics.Select(t => new TopicInfo(t.Id, t.Text))], service.HasQrels, experiments.Names), ServerJson.Default.InfoResponse))
             .WithName("Info").WithTags("search").WithSummary("Loaded indexes, methods, topics and experiments").Produces<InfoResponse>();
         app.MapGet("/v1/experiments/{name}", (string name, ExperimentCatalog experiments) => Results.Json(experiments.Load(name), ServerJson.Default.ExperimentView))
             .WithName("GetExperiment").WithTags("experiments").WithSummary("An experiment's measures and step figures per task")

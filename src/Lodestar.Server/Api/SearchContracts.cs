@@ -79,8 +79,7 @@ public sealed record DocumentResponse(string Index, string Id, string Text, int 
 /// <param name="Topics">Loaded topics (id and text), for the page's picker.</param>
 /// <param name="Qrels">Whether qrels are loaded.</param>
 /// <param name="Experiments">Experiment names.</param>
-/// <param name="ReadOnly">Whether jobs are disabled.</param>
-public sealed record InfoResponse(List<IndexInfo> Indexes, List<string> Methods, string? Model, List<TopicInfo> Topics, bool Qrels, List<string> Experiments, bool ReadOnly);
+public sealed record InfoResponse(List<IndexInfo> Indexes, List<string> Methods, string? Model, List<TopicInfo> Topics, bool Qrels, List<string> Experiments);
 
 /// <summary>An index's summary.</summary>
 /// <param name="Name">Its name.</param>

@@ -17,4 +17,7 @@ namespace Lodestar.Server.Api;
 [JsonSerializable(typeof(InfoResponse))]
 [JsonSerializable(typeof(ExperimentView))]
 [JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(Jobs.JobSpec))]
+[JsonSerializable(typeof(Jobs.JobRecord))]
+[JsonSerializable(typeof(List<Jobs.JobRecord>))]
 public sealed partial class ServerJson : JsonSerializerContext;
