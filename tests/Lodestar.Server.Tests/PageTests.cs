@@ -139,6 +139,14 @@ public sealed class PageTests(ServerFixture f) : IClassFixture<ServerFixture>
         Assert.Equal("cranfield", cells[0]);
         Assert.Contains(double.Parse(ndcg, System.Globalization.CultureInfo.InvariantCulture).ToString("F4", System.Globalization.CultureInfo.InvariantCulture), cells);
         Assert.Equal(1, await page.Locator("#experiment-chart svg rect").CountAsync());
+        // The comparison: one column per experiment, each its own eval.tsv's nDCG@10.
+        Assert.Equal(["task", .. experiments.Select(x => x.Name)], await page.Locator("#experiment-compare thead th").AllInnerTextsAsync());
+        string[] compared = [.. await page.Locator("#experiment-compare tbody td").AllInnerTextsAsync()];
+        string[] expected = ["cranfield", .. experiments.Select(x => double.Parse(File.ReadAllLines(Path.Combine(x.Path, "cranfield", "eval.tsv"))
+            .First(l => l.StartsWith("ndcg_cut_10", StringComparison.Ordinal)).Split('\t')[1], System.Globalization.CultureInfo.InvariantCulture)
+            .ToString("F4", System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.Equal(expected, compared);
+        Assert.Equal(experiments[1].Name, await page.InnerTextAsync("#experiment-compare thead th.selected"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(docs, "serve-experiments.png") });
 
         Assert.Empty(errors);

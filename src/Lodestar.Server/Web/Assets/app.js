@@ -188,10 +188,22 @@ async function showExperiment(name) {
       el('tbody', {}, ...x.tasks.map(t => el('tr', {}, el('td', { text: t.task }), ...measures.map(m => el('td', { text: fmt(t.measures[m], 4) }))))));
     const key = measures.includes('ndcg_cut_10') ? 'ndcg_cut_10' : measures[0];
     $('experiment-chart').replaceChildren(barChart(x.tasks.map(t => [t.task, t.measures[key] ?? 0]), key));
+    await compareExperiments(name, key);
     document.body.dataset.experiment = name;
   } catch (e) {
     $('experiment-table').replaceChildren(el('caption', { class: 'problem', text: e.message }));
   }
+}
+
+// Every experiment side by side on one measure, per task; the selected one is marked.
+async function compareExperiments(selected, key) {
+  const all = await Promise.all(info.experiments.map(n => api('/v1/experiments/' + encodeURIComponent(n))));
+  const tasks = [...new Set(all.flatMap(x => x.tasks.map(t => t.task)))].sort();
+  const value = (x, task) => x.tasks.find(t => t.task === task)?.measures[key];
+  $('experiment-compare').replaceChildren(
+    el('caption', { text: `${key} per task, every experiment` }),
+    el('thead', {}, el('tr', {}, el('th', { text: 'task' }), ...all.map(x => el('th', { class: x.name === selected ? 'selected' : '', text: x.name })))),
+    el('tbody', {}, ...tasks.map(task => el('tr', {}, el('td', { text: task }), ...all.map(x => el('td', { class: x.name === selected ? 'selected' : '', text: fmt(value(x, task), 4) }))))));
 }
 
 function barChart(rows, label) {
