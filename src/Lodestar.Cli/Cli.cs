@@ -27,6 +27,8 @@ public static class Cli
             ModelsCommand.Create(context),
             DataCommand.Create(context),
             QuickstartCommand.Create(context),
+            ServeCommand.Create(context),
+            ServeCommand.CreateMcp(context),
         };
 
         ParseResult parse = root.Parse(args);

@@ -32,6 +32,11 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
     {
     }
 
+    /// <summary>Called once per pair when its samples are known (stored and new, in sample order; the first K, or with
+    /// re-sampling the first K parsed, are integrated): topic id, document id, samples. Lets a caller show each
+    /// sample's reasoning and score. Called from worker threads.</summary>
+    public Action<string, string, IReadOnlyList<Judgment>>? PairScored { get; init; }
+
     /// <summary>Progress: pairs done and in all, unparseable samples and failed requests so far, tokens generated.</summary>
     public readonly record struct Progress(int Done, int Total, long Unparseable, int Failures, long TokensOut);
 
@@ -79,6 +84,8 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
                     {
                         failures.AddOrUpdate(failure, 1, (_, n) => n + 1);
                     }
+
+                    PairScored?.Invoke(pair.Topic.Id, pair.Doc, pair.Samples);
 
                     progress?.Report(new Progress(Interlocked.Increment(ref done), pairs.Count, Interlocked.Read(ref unparseableNew),
                         failures.Values.Sum(), Interlocked.Read(ref tokensOut)));

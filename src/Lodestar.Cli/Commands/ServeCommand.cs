@@ -1,0 +1,142 @@
+using System.CommandLine;
+using Lodestar.Llm.Embedding;
+using Lodestar.Llm.Engine;
+using Lodestar.Llm.Rerank;
+using Lodestar.Server;
+using Lodestar.Server.Mcp;
+using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.AI;
+
+namespace Lodestar.Cli.Commands;
+
+/// <summary><c>lodestar serve</c>: the HTTP service (rerank APIs, search, MCP, page); and <c>lodestar mcp --stdio</c>.</summary>
+internal static class ServeCommand
+{
+    /// <summary>The options both commands share: what to load and which LLM to use.</summary>
+    private sealed class Shared
+    {
+        public Option<string[]> Index { get; } = new("--index") { Description = "An index to serve, PATH or PATH=NAME (NAME defaults to the folder's name); repeatable.", Required = true, AllowMultipleArgumentsPerToken = false };
+        public Option<string?> Endpoint { get; } = new("--endpoint") { Description = "LLM server for reranking, e.g. http://127.0.0.1:30000 (or --gguf; neither = search only)." };
+        public Option<string?> Model { get; } = new("--model") { Description = "Model name on the LLM server." };
+        public Option<string?> Gguf { get; } = new("--gguf") { Description = "Rerank with the embedded engine: a .gguf path or hf:OWNER/REPO/FILE.gguf." };
+        public Option<string?> LlmKey { get; } = new("--llm-api-key") { Description = "Bearer token for the LLM server (or LODESTAR_API_KEY)." };
+        public Option<int> InFlight { get; } = new("--in-flight") { Description = "LLM requests in flight; 0 = the server's own concurrency where it says, else 64.", DefaultValueFactory = _ => 0 };
+        public Option<int> Samples { get; } = new("--samples") { Description = "Default K, samples per pair (a request may set its own).", DefaultValueFactory = _ => 1 };
+        public Option<string> Task { get; } = new("--task") { Description = "Default relevance definition: a BRIGHT task or 'custom' (the generic one).", DefaultValueFactory = _ => "custom" };
+        public Option<string?> Store { get; } = new("--store") { Description = "Judgment store (SQLite); default lodestar-serve.judgments.db in the current folder." };
+        public Option<string?> Topics { get; } = new("--topics") { Description = "Topics the page offers (BEIR queries.jsonl, BRIGHT examples, id<TAB>text)." };
+        public Option<string?> Qrels { get; } = new("--qrels") { Description = "Qrels: per-query nDCG@10 and each hit's judged relevance on the page." };
+        public Option<string[]> Experiment { get; } = new("--experiment") { Description = "An experiment folder of `bright run` to show, PATH or PATH=NAME; repeatable." };
+        public Option<int> ContextSize { get; } = new("--context") { Description = "Embedded context in tokens.", DefaultValueFactory = _ => 8192 };
+        public Option<string?> EmbedModel { get; } = new("--embed-model") { Description = "Embedding model for dense/hybrid search: a GGUF, or the model on --embed-endpoint." };
+        public Bm25Options Bm25 { get; } = new();
+        public EmbedderOptions Embedder { get; } = new();
+
+        public void AddTo(Command c)
+        {
+            foreach (Option o in new Option[] { Index, Endpoint, Model, Gguf, LlmKey, InFlight, Samples, Task, Store, Topics, Qrels, Experiment, ContextSize, EmbedModel })
+            {
+                c.Options.Add(o);
+            }
+
+            Bm25.AddTo(c);
+            Embedder.AddTo(c, withModel: false);
+        }
+
+        public ServerOptions Read(ParseResult parse, CliContext context)
+        {
+            IChatClient? chat = parse.GetValue(Endpoint) is null && parse.GetValue(Gguf) is null ? null
+                : RerankCommand.OpenClient(context, parse.GetValue(Endpoint), parse.GetValue(Model), parse.GetValue(LlmKey), parse.GetValue(InFlight), 600, 4,
+                    parse.GetValue(Gguf), Embedder.LlamaLibValue(parse), new LlamaChatOptions(ChatFormat.Auto, parse.GetValue(ContextSize)));
+            string task = parse.GetValue(Task)!;
+            RelevanceDefinition definition = task == "custom" ? RelevanceDefinition.Default
+                : RelevanceDefinition.Bright.TryGetValue(task, out RelevanceDefinition? d) ? d
+                : throw new ArgumentException($"unknown --task '{task}', expected 'custom' or one of: {string.Join(", ", RelevanceDefinition.Bright.Keys)}");
+            EmbeddingProfile profile = Embedder.ReadProfile(parse);
+            IEmbedder? embedder = parse.GetValue(EmbedModel) is string m ? Embedder.Open(parse, context, profile, m) : null;
+            return new ServerOptions
+            {
+                Indexes = [.. (parse.GetValue(Index) ?? []).Select(Named)],
+                Experiments = [.. (parse.GetValue(Experiment) ?? []).Select(Named)],
+                Bm25 = Bm25.Read(parse),
+                Chat = chat,
+                StorePath = chat is null ? null : parse.GetValue(Store) ?? "lodestar-serve.judgments.db",
+                Rerank = new RerankOptions { Samples = parse.GetValue(Samples), Definition = definition },
+                Embedder = embedder,
+                Profile = profile,
+                TopicsPath = parse.GetValue(Topics),
+                QrelsPath = parse.GetValue(Qrels),
+            };
+        }
+    }
+
+    /// <summary>Splits <c>PATH=NAME</c>; a bare PATH is named after its folder.</summary>
+    internal static (string Name, string Path) Named(string spec)
+    {
+        int eq = spec.LastIndexOf('=');
+        string path = eq > 0 ? spec[..eq] : spec;
+        string name = eq > 0 ? spec[(eq + 1)..] : System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path)));
+        return (name, path);
+    }
+
+    public static Command Create(CliContext context)
+    {
+        var shared = new Shared();
+        var port = new Option<int>("--port") { Description = "TCP port (0 picks a free one).", DefaultValueFactory = _ => 8080 };
+        var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0 for all).", DefaultValueFactory = _ => "127.0.0.1" };
+        var apiKeyFile = new Option<string?>("--api-key-file") { Description = "File whose first line is the API key clients must send as 'Authorization: Bearer KEY'." };
+        var readOnly = new Option<bool>("--read-only") { Description = "Refuse jobs (403); search and rerank still work." };
+        var runs = new Option<string[]>("--run") { Description = "A run file jobs may rerank, PATH or PATH=NAME; repeatable (its topics must be in --topics)." };
+        var jobs = new Option<string?>("--jobs") { Description = "Folder for jobs' state and results (POST /v1/jobs); unfinished jobs resume at start-up." };
+        var perClient = new Option<int>("--max-concurrent-per-client") { Description = "Requests one client address may have in progress; more get 429.", DefaultValueFactory = _ => 64 };
+        var maxDocs = new Option<int>("--max-documents") { Description = "Most documents in one rerank request.", DefaultValueFactory = _ => 1000 };
+        var command = new Command("serve", "Serve search and Retro* reranking over HTTP: Cohere /v1/rerank and /v2/rerank, TEI /rerank, /v1/search, MCP at /mcp, OpenAPI at /openapi/v1.json (reference at /scalar), /metrics, and a web page at /.")
+        {
+            port, host, apiKeyFile, readOnly, runs, jobs, perClient, maxDocs,
+        };
+        shared.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            ServerOptions options = shared.Read(parse, context) with
+            {
+                Urls = [$"http://{parse.GetValue(host)}:{parse.GetValue(port)}"],
+                ApiKey = parse.GetValue(apiKeyFile) is string f ? ReadKey(f) : null,
+                ReadOnly = parse.GetValue(readOnly),
+                Runs = [.. (parse.GetValue(runs) ?? []).Select(Named)],
+                JobsPath = parse.GetValue(jobs),
+                Limits = new ServerLimits { MaxConcurrentPerClient = parse.GetValue(perClient), MaxDocuments = parse.GetValue(maxDocs) },
+            };
+            await using WebApplication app = LodestarServer.Build(options);
+            await app.StartAsync(ct).ConfigureAwait(false);
+            context.Error.WriteLine($"lodestar serve: {string.Join(", ", options.Indexes.Select(i => i.Name))} on {string.Join(", ", app.Urls)} " +
+                $"({(options.Chat is null ? "search only" : "reranking with " + options.Chat.GetService<Llm.Client.ChatEndpoint>()?.Model)}{(options.ApiKey is null ? "" : ", API key required")}); Ctrl+C stops");
+            await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+            options.Chat?.Dispose();
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command CreateMcp(CliContext context)
+    {
+        var shared = new Shared();
+        var stdio = new Option<bool>("--stdio") { Description = "Speak MCP over standard input and output (the only transport here; `serve` offers it over HTTP at /mcp).", Required = true };
+        var command = new Command("mcp", "Run the MCP tools (search, rerank, get_document, explain) for a local agent over stdio.") { stdio };
+        shared.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            ServerOptions options = shared.Read(parse, context);
+            await McpStdio.RunAsync(options, ct).ConfigureAwait(false);
+            options.Chat?.Dispose();
+            return 0;
+        });
+        return command;
+    }
+
+    private static string ReadKey(string path)
+    {
+        string key = File.ReadLines(path).FirstOrDefault()?.Trim() ?? "";
+        return key.Length > 0 ? key : throw new ArgumentException($"{path}: expected the API key on the first line, found an empty line");
+    }
+}
