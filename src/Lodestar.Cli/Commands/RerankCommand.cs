@@ -29,6 +29,14 @@ internal static class RerankCommand
         var llamaLib = new Option<string?>("--llama-lib") { Description = "Folder with libllama/libggml (default: tools/llama, LODESTAR_LLAMA_LIB)." };
         var chatFormat = new Option<ChatFormat>("--chat-format") { Description = "Embedded chat template: auto, chatml, llama3 or gguf.", DefaultValueFactory = _ => ChatFormat.Auto };
         var contextSize = new Option<int>("--context") { Description = "Embedded context in tokens (prompt + K answers).", DefaultValueFactory = _ => 8192 };
+        var threads = new Option<int>("--threads") { Description = "Embedded engine: CPU threads (0: all cores).", DefaultValueFactory = _ => 0 };
+        threads.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError("--threads must be 0 (all cores) or more");
+            }
+        });
         var maxNew = new Option<int>("--max-new-tokens") { Description = "Tokens an answer may have.", DefaultValueFactory = _ => 4096 };
         var apiKey = new Option<string?>("--api-key") { Description = "Bearer token (or set LODESTAR_API_KEY)." };
         var task = new Option<string>("--task") { Description = "A BRIGHT task (its relevance definition) or 'custom'.", DefaultValueFactory = _ => "custom" };
@@ -51,7 +59,7 @@ internal static class RerankCommand
         var output = new Option<string>("--output", "-o") { Description = "Reranked run: .json for BRIGHT JSON, else TREC.", Required = true };
         var command = new Command("rerank", "Rerank a run with Retro* on an OpenAI-compatible server or the embedded engine; resumable.")
         {
-            index, topics, run, endpoint, model, gguf, llamaLib, chatFormat, contextSize, maxNew, apiKey, task, queryType, docType, definition, top, samples, inFlight, resample, timeout, retries, maxChars, maxTokens,
+            index, topics, run, endpoint, model, gguf, llamaLib, chatFormat, contextSize, threads, maxNew, apiKey, task, queryType, docType, definition, top, samples, inFlight, resample, timeout, retries, maxChars, maxTokens,
             onFailure, integration, cascade, fuse, storePath, output,
         };
         command.SetAction(parse =>
@@ -67,7 +75,7 @@ internal static class RerankCommand
             using IndexReader reader = IndexReader.Open(parse.GetValue(index)!);
             using IChatClient client = OpenClient(context, parse.GetValue(endpoint), parse.GetValue(model), parse.GetValue(apiKey), parse.GetValue(inFlight),
                 parse.GetValue(timeout), parse.GetValue(retries), parse.GetValue(gguf), parse.GetValue(llamaLib),
-                new LlamaChatOptions(parse.GetValue(chatFormat), parse.GetValue(contextSize)));
+                new LlamaChatOptions(parse.GetValue(chatFormat), parse.GetValue(contextSize), Threads: parse.GetValue(threads)));
             using var store = new JudgmentStore(parse.GetValue(storePath) ?? outPath + ".judgments.db");
             var options = new RerankOptions
             {
@@ -118,7 +126,12 @@ internal static class RerankCommand
             string path = ModelCache.Resolve(gguf);
             LlamaModel loaded = LlamaModel.Load(path, llamaLib);
             var client = new LlamaChatClient(loaded, embedded, ownsModel: true);
-            context.Error.WriteLine($"embedded llama.cpp {LlamaLibrary.Version}: {loaded.Description}, chat format {client.Format}, from {LlamaLibrary.LoadedFrom}");
+            context.Error.WriteLine($"embedded llama.cpp {LlamaLibrary.Version}: {loaded.Description}, chat format {client.Format}, " +
+                $"context {client.ContextSize} tokens, {client.Threads} threads, from {LlamaLibrary.LoadedFrom}");
+            if (client.ContextCapped)
+            {
+                context.Error.WriteLine($"note: --context {embedded.ContextSize} is more than the model was trained with; using its {client.ContextSize} tokens");
+            }
             return client;
         }
 

@@ -101,6 +101,40 @@ internal static unsafe partial class Native
     [LibraryImport(Ggml)]
     internal static partial nuint ggml_backend_reg_count();
 
+    [LibraryImport(Ggml, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint ggml_backend_reg_by_name(string name);
+
+    [LibraryImport(Ggml, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint ggml_backend_reg_get_proc_address(nint reg, string name);
+
+    /// <summary><c>struct ggml_threadpool_params</c>: a CPU mask of <c>GGML_MAX_N_THREADS</c> (512) flags, then the
+    /// thread count, priority, polling level, strict placement and paused flags; 528 bytes.</summary>
+    [StructLayout(LayoutKind.Sequential, Size = 528)]
+    internal struct ThreadpoolParams
+    {
+        internal const int NThreads = 512, Priority = 516, Poll = 520, StrictCpu = 524, Paused = 525;
+
+        private long _first;
+
+        /// <summary>What <c>ggml_threadpool_params_init(p, threads)</c> writes: default affinity, normal priority,
+        /// polling level 50, no strict placement, running.</summary>
+        internal static ThreadpoolParams Default(int threads, uint poll = 50)
+        {
+            var p = default(ThreadpoolParams);
+            byte* b = (byte*)&p;
+            *(int*)(b + NThreads) = threads;
+            *(int*)(b + Priority) = 0;
+            *(uint*)(b + Poll) = poll;
+            return p;
+        }
+    }
+
+    [LibraryImport(Llama)]
+    internal static partial void llama_attach_threadpool(nint context, nint threadpool, nint threadpoolBatch);
+
+    [LibraryImport(Llama)]
+    internal static partial void llama_detach_threadpool(nint context);
+
     [LibraryImport(Llama)]
     internal static partial byte* llama_version();
 
@@ -224,6 +258,13 @@ internal static unsafe partial class Native
 
     [LibraryImport(Llama)]
     internal static partial void llama_memory_clear(nint memory, [MarshalAs(UnmanagedType.U1)] bool data);
+
+    [LibraryImport(Llama)]
+    [return: MarshalAs(UnmanagedType.U1)]
+    internal static partial bool llama_memory_seq_rm(nint memory, int seqId, int p0, int p1);
+
+    [LibraryImport(Llama)]
+    internal static partial void llama_memory_seq_cp(nint memory, int seqSrc, int seqDst, int p0, int p1);
 
     [LibraryImport(Llama)]
     internal static partial float* llama_get_embeddings_seq(nint context, int seqId);
