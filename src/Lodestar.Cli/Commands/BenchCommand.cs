@@ -43,7 +43,7 @@ internal static class BenchCommand
         };
         bm25.SetAction(parse => Run(context, parse.GetValue(corpus)!, parse.GetValue(shortQueries)!, parse.GetValue(longQueries)!,
             parse.GetValue(work)!, parse.GetValue(python)!, parse.GetValue(peers)!, parse.GetValue(passes), parse.GetValue(markdown), parse.GetValue(indexPasses)));
-        return new Command("bench", "End-to-end benchmarks against peers installed on this machine.") { bm25, DenseBench.Create(context) };
+        return new Command("bench", "End-to-end benchmarks against peers installed on this machine.") { bm25, DenseBench.Create(context), EngineBench.Create(context) };
     }
 
     private static int Run(CliContext context, string corpus, string shortQ, string longQ, string work, string python, string peers, int passes, string? markdown, int indexPasses)

@@ -26,6 +26,9 @@ internal sealed class EmbedderOptions
     /// <summary>The embedded engine's CPU threads.</summary>
     public Option<int> Threads { get; }
 
+    /// <summary>Layers on the GPU.</summary>
+    public Option<string?> GpuLayers { get; } = GpuLayersOption.Create();
+
     /// <summary>The <c>--gguf</c> option; absent where the command names the model another way (<c>index --dense</c>).</summary>
     public Option<string?> Gguf { get; } = new("--gguf") { Description = "Embed with the embedded engine: a .gguf path or hf:OWNER/REPO/FILE.gguf in the model cache." };
 
@@ -45,7 +48,7 @@ internal sealed class EmbedderOptions
 
     public void AddTo(Command command, bool withModel = true)
     {
-        foreach (Option o in (withModel ? new Option[] { Gguf, Endpoint, Model } : [Endpoint]).Concat([LlamaLib, Threads, Profile, Instruction, Pooling, BatchTokens]))
+        foreach (Option o in (withModel ? new Option[] { Gguf, Endpoint, Model } : [Endpoint]).Concat([LlamaLib, Threads, GpuLayers, Profile, Instruction, Pooling, BatchTokens]))
         {
             command.Options.Add(o);
         }
@@ -80,7 +83,9 @@ internal sealed class EmbedderOptions
             return new OpenAiEmbedder(new OpenAiClient(new EndpointOptions { BaseUrl = new Uri(endpoint), Model = name, MaxInFlight = 8 }), profile.Normalize);
         }
 
-        LlamaModel loaded = LlamaModel.Load(ModelCache.Resolve(gguf!), parse.GetValue(LlamaLib));
+        int? layers = GpuLayersOption.Value(parse, GpuLayers);
+        LlamaModel loaded = LlamaModel.Load(ModelCache.Resolve(gguf!), parse.GetValue(LlamaLib), layers);
+        GpuLayersOption.Report(context, layers);
         var embedder = new LlamaEmbedder(loaded, profile.Pooling, profile.Normalize, parse.GetValue(BatchTokens), threads: parse.GetValue(Threads));
         context.Error.WriteLine($"embedded llama.cpp {LlamaLibrary.Version}: {loaded.Description}, {loaded.EmbeddingSize} dimensions, " +
             $"{profile.Pooling.ToString().ToLowerInvariant()} pooling, {embedder.Threads} threads");

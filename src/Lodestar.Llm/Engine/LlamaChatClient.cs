@@ -86,7 +86,8 @@ public sealed class LlamaChatClient : IChatClient, ITokenCounter
                 answers.AddRange(got);
             }
 
-            return new ChatResponse([.. answers.Select(a => new ChatMessage(ChatRole.Assistant, a.Text))])
+            return new ChatResponse([.. answers.Select((a, j) => new ChatMessage(ChatRole.Assistant, a.Text)
+                { AdditionalProperties = SampleFacts.Of(sampling.Seed + j, a.Tokens, estimated: false) })])
             {
                 ModelId = ModelName,
                 FinishReason = answers.Any(a => a.FinishReason == "length") ? ChatFinishReason.Length : ChatFinishReason.Stop,

@@ -18,11 +18,30 @@ internal static unsafe partial class Native
     internal const string Llama = "llama";
     internal const string Ggml = "ggml";
 
-    /// <summary><c>struct llama_model_params</c>: 80 bytes in 0.5.0; Lodestar keeps the defaults.</summary>
+    /// <summary><c>struct llama_model_params</c>: 80 bytes in 0.5.0; Lodestar keeps the defaults but for
+    /// <c>n_gpu_layers</c> (offset 16, after the <c>devices</c> and <c>tensor_buft_overrides</c> pointers).</summary>
     [StructLayout(LayoutKind.Sequential, Size = 80)]
     internal struct ModelParams
     {
+        internal const int NGpuLayers = 0x10;
+
         private long _first;
+
+        internal int GetInt(int offset)
+        {
+            fixed (long* p = &_first)
+            {
+                return *(int*)((byte*)p + offset);
+            }
+        }
+
+        internal void SetInt(int offset, int value)
+        {
+            fixed (long* p = &_first)
+            {
+                *(int*)((byte*)p + offset) = value;
+            }
+        }
     }
 
     /// <summary><c>struct llama_context_params</c>: 160 bytes in 0.5.0, written through the offsets below.</summary>
@@ -103,6 +122,19 @@ internal static unsafe partial class Native
 
     [LibraryImport(Ggml, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint ggml_backend_reg_by_name(string name);
+
+    [LibraryImport(Ggml)]
+    internal static partial nuint ggml_backend_dev_count();
+
+    [LibraryImport(Ggml)]
+    internal static partial nint ggml_backend_dev_get(nuint index);
+
+    /// <summary><c>enum ggml_backend_dev_type</c>: 0 CPU, 1 GPU, 2 integrated GPU, 3 accelerator.</summary>
+    [LibraryImport(Ggml)]
+    internal static partial int ggml_backend_dev_type(nint device);
+
+    [LibraryImport(Ggml)]
+    internal static partial byte* ggml_backend_dev_description(nint device);
 
     [LibraryImport(Ggml, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint ggml_backend_reg_get_proc_address(nint reg, string name);
