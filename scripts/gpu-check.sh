@@ -6,7 +6,7 @@
 # (npm @node-llama-cpp/linux-x64-cuda@3.22.1, the release of the CPU build), checks that its libraries resolve,
 # runs the engine tests against it (LODESTAR_LLAMA_LIB), then the throughput benchmark with every layer on the GPU.
 # CPU half (always; this is what CI runs): the same throughput benchmark with the CPU build and --gpu-layers 0.
-# Both tables are printed at the end. GGUF defaults to the tiny random-weight model in ../shared; pass a realistic
+# GPU_CHECK_THREADS sets the CPU half's threads (default: all cores). Both tables are printed at the end. GGUF defaults to the tiny random-weight model in ../shared; pass a realistic
 # one from bench/engine/make_random_gguf.py for meaningful figures.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,7 +38,7 @@ if [ "$gpu" = 1 ]; then
   LODESTAR_LLAMA_LIB="$repo/$cuda" "${lodestar[@]}" "${bench[@]}" --gpu-layers all --markdown "$out/gpu.md"
 fi
 LODESTAR_LLAMA_LIB="$repo/tools/llama/node_modules/@node-llama-cpp/linux-x64/bins/linux-x64" \
-  "${lodestar[@]}" "${bench[@]}" --gpu-layers 0 --threads "$(nproc)" --markdown "$out/cpu.md"
+  "${lodestar[@]}" "${bench[@]}" --gpu-layers 0 --threads "${GPU_CHECK_THREADS:-$(nproc)}" --markdown "$out/cpu.md"
 
 echo
 if [ "$gpu" = 1 ]; then echo "== GPU =="; cat "$out/gpu.md"; echo; else echo "== GPU: none here (or --cpu-only) =="; echo; fi
