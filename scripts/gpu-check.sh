@@ -20,8 +20,8 @@ mkdir -p "$out"
 bash scripts/setup-llama.sh
 dotnet build src/Lodestar.Cli -c Release --nologo -v quiet >/dev/null
 lodestar=(dotnet src/Lodestar.Cli/bin/Release/net10.0/lodestar.dll)
-# a short run: 8 rerank requests of 16 new tokens, 32 texts embedded, 2 passes, the engine alone
-bench=(bench engine --gguf "$model" --peers none --pairs 8 --max-tokens 16 --texts 32 --passes 2)
+# a short run: 8 rerank requests of 16 new tokens, 16 texts embedded, 2 passes, the engine alone
+bench=(bench engine --gguf "$model" --peers none --pairs 8 --max-tokens 16 --texts 16 --passes 2)
 
 gpu=0
 if [ "$cpu_only" = 0 ] && command -v nvidia-smi >/dev/null && nvidia-smi -L 2>/dev/null | grep -q GPU; then gpu=1; fi
