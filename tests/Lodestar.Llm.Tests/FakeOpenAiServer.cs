@@ -33,6 +33,11 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
 
     private int _embeddingRequests;
 
+    private int _tokenizeRequests;
+
+    /// <summary>Requests to <c>/tokenize</c> so far.</summary>
+    public int TokenizeRequests => _tokenizeRequests;
+
     /// <summary>The fake server's (unnormalized) embedding of a text: counts of a, e, i, o and its length.</summary>
     public static float[] EmbeddingOf(string text) => [.. "aeio".Select(c => (float)text.Count(x => x == c)), text.Length];
 
@@ -70,11 +75,18 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
         });
         if (tokenize)
         {
-            // vLLM's dialect; one token per whitespace-separated word.
+            // vLLM's dialect (a body without `prompt` fails validation with 400); one token per whitespace-separated word.
             app.MapPost("/tokenize", async ctx =>
             {
                 var body = Json(await new StreamReader(ctx.Request.Body).ReadToEndAsync());
-                string prompt = body.GetProperty("prompt").GetString()!;
+                Interlocked.Increment(ref server._tokenizeRequests);
+                if (!body.TryGetProperty("prompt", out JsonElement p))
+                {
+                    await Status(ctx, 400, "{\"detail\":[{\"loc\":[\"body\",\"prompt\"],\"msg\":\"Field required\"}]}");
+                    return;
+                }
+
+                string prompt = p.GetString()!;
                 await ctx.Response.WriteAsJsonAsync(new { count = prompt.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length });
             });
         }

@@ -10,7 +10,7 @@ internal static class EmbedCommand
     {
         var corpus = new Argument<string>("corpus") { Description = "Corpus JSONL (BEIR, BRIGHT or Pyserini), plain or .gz." };
         var output = new Option<string>("--output", "-o") { Description = "Vector index directory to create.", Required = true };
-        var options = new DenseBuildOptions();
+        var options = new DenseBuildOptions("--threads");
         var command = new Command("embed", "Embed a corpus into a flat vector index (float32 + int8); a stopped run resumes after its last finished chunk.") { corpus, output };
         options.AddTo(command);
         command.SetAction(parse =>
@@ -23,9 +23,9 @@ internal static class EmbedCommand
 }
 
 /// <summary>The options of a dense build, shared by <c>embed</c> and <c>index --dense</c>.</summary>
-internal sealed class DenseBuildOptions
+internal sealed class DenseBuildOptions(string threadsName = "--llama-threads")
 {
-    public EmbedderOptions Embedder { get; } = new();
+    public EmbedderOptions Embedder { get; } = new(threadsName);
 
     public Option<bool> Int8 { get; } = new("--int8") { Description = "Also store int8 vectors (4x less to scan; rescored in float32).", DefaultValueFactory = _ => true };
 

@@ -9,6 +9,26 @@ namespace Lodestar.Cli.Commands;
 /// <summary>The embedding-model options shared by <c>embed</c>, <c>index --dense</c> and <c>search --mode dense|hybrid</c>.</summary>
 internal sealed class EmbedderOptions
 {
+    /// <summary>Creates the options; <paramref name="threadsName"/> names the embedded engine's thread option
+    /// (<c>--threads</c> where the command has no other, else <c>--llama-threads</c>).</summary>
+    public EmbedderOptions(string threadsName = "--llama-threads")
+    {
+        Threads = new(threadsName) { Description = "Embedded engine: CPU threads (0: all cores).", DefaultValueFactory = _ => 0 };
+        Threads.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError($"{threadsName} must be 0 (all cores) or more");
+            }
+        });
+    }
+
+    /// <summary>The embedded engine's CPU threads.</summary>
+    public Option<int> Threads { get; }
+
+    /// <summary>Layers on the GPU.</summary>
+    public Option<string?> GpuLayers { get; } = GpuLayersOption.Create();
+
     /// <summary>The <c>--gguf</c> option; absent where the command names the model another way (<c>index --dense</c>).</summary>
     public Option<string?> Gguf { get; } = new("--gguf") { Description = "Embed with the embedded engine: a .gguf path or hf:OWNER/REPO/FILE.gguf in the model cache." };
 
@@ -28,7 +48,7 @@ internal sealed class EmbedderOptions
 
     public void AddTo(Command command, bool withModel = true)
     {
-        foreach (Option o in (withModel ? new Option[] { Gguf, Endpoint, Model } : [Endpoint]).Concat([LlamaLib, Profile, Instruction, Pooling, BatchTokens]))
+        foreach (Option o in (withModel ? new Option[] { Gguf, Endpoint, Model } : [Endpoint]).Concat([LlamaLib, Threads, GpuLayers, Profile, Instruction, Pooling, BatchTokens]))
         {
             command.Options.Add(o);
         }
@@ -63,9 +83,13 @@ internal sealed class EmbedderOptions
             return new OpenAiEmbedder(new OpenAiClient(new EndpointOptions { BaseUrl = new Uri(endpoint), Model = name, MaxInFlight = 8 }), profile.Normalize);
         }
 
-        LlamaModel loaded = LlamaModel.Load(ModelCache.Resolve(gguf!), parse.GetValue(LlamaLib));
-        context.Error.WriteLine($"embedded llama.cpp {LlamaLibrary.Version}: {loaded.Description}, {loaded.EmbeddingSize} dimensions, {profile.Pooling.ToString().ToLowerInvariant()} pooling");
-        return new OwningEmbedder(new LlamaEmbedder(loaded, profile.Pooling, profile.Normalize, parse.GetValue(BatchTokens)), loaded);
+        int? layers = GpuLayersOption.Value(parse, GpuLayers);
+        LlamaModel loaded = LlamaModel.Load(ModelCache.Resolve(gguf!), parse.GetValue(LlamaLib), layers);
+        GpuLayersOption.Report(context, layers);
+        var embedder = new LlamaEmbedder(loaded, profile.Pooling, profile.Normalize, parse.GetValue(BatchTokens), threads: parse.GetValue(Threads));
+        context.Error.WriteLine($"embedded llama.cpp {LlamaLibrary.Version}: {loaded.Description}, {loaded.EmbeddingSize} dimensions, " +
+            $"{profile.Pooling.ToString().ToLowerInvariant()} pooling, {embedder.Threads} threads");
+        return new OwningEmbedder(embedder, loaded);
     }
 
     /// <summary>An embedded embedder that also frees its model.</summary>

@@ -29,6 +29,15 @@ internal static class RerankCommand
         var llamaLib = new Option<string?>("--llama-lib") { Description = "Folder with libllama/libggml (default: tools/llama, LODESTAR_LLAMA_LIB)." };
         var chatFormat = new Option<ChatFormat>("--chat-format") { Description = "Embedded chat template: auto, chatml, llama3 or gguf.", DefaultValueFactory = _ => ChatFormat.Auto };
         var contextSize = new Option<int>("--context") { Description = "Embedded context in tokens (prompt + K answers).", DefaultValueFactory = _ => 8192 };
+        var threads = new Option<int>("--threads") { Description = "Embedded engine: CPU threads (0: all cores).", DefaultValueFactory = _ => 0 };
+        threads.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError("--threads must be 0 (all cores) or more");
+            }
+        });
+        Option<string?> gpuLayers = GpuLayersOption.Create();
         var maxNew = new Option<int>("--max-new-tokens") { Description = "Tokens an answer may have.", DefaultValueFactory = _ => 4096 };
         var apiKey = new Option<string?>("--api-key") { Description = "Bearer token (or set LODESTAR_API_KEY)." };
         var task = new Option<string>("--task") { Description = "A BRIGHT task (its relevance definition) or 'custom'.", DefaultValueFactory = _ => "custom" };
@@ -51,7 +60,7 @@ internal static class RerankCommand
         var output = new Option<string>("--output", "-o") { Description = "Reranked run: .json for BRIGHT JSON, else TREC.", Required = true };
         var command = new Command("rerank", "Rerank a run with Retro* on an OpenAI-compatible server or the embedded engine; resumable.")
         {
-            index, topics, run, endpoint, model, gguf, llamaLib, chatFormat, contextSize, maxNew, apiKey, task, queryType, docType, definition, top, samples, inFlight, resample, timeout, retries, maxChars, maxTokens,
+            index, topics, run, endpoint, model, gguf, llamaLib, chatFormat, contextSize, threads, gpuLayers, maxNew, apiKey, task, queryType, docType, definition, top, samples, inFlight, resample, timeout, retries, maxChars, maxTokens,
             onFailure, integration, cascade, fuse, storePath, output,
         };
         command.SetAction(parse =>
@@ -67,7 +76,7 @@ internal static class RerankCommand
             using IndexReader reader = IndexReader.Open(parse.GetValue(index)!);
             using IChatClient client = OpenClient(context, parse.GetValue(endpoint), parse.GetValue(model), parse.GetValue(apiKey), parse.GetValue(inFlight),
                 parse.GetValue(timeout), parse.GetValue(retries), parse.GetValue(gguf), parse.GetValue(llamaLib),
-                new LlamaChatOptions(parse.GetValue(chatFormat), parse.GetValue(contextSize)));
+                new LlamaChatOptions(parse.GetValue(chatFormat), parse.GetValue(contextSize), Threads: parse.GetValue(threads)), GpuLayersOption.Value(parse, gpuLayers));
             using var store = new JudgmentStore(parse.GetValue(storePath) ?? outPath + ".judgments.db");
             var options = new RerankOptions
             {
@@ -95,7 +104,8 @@ internal static class RerankCommand
                 $"reranked {s.Pairs:N0} pairs of {s.Topics} topics in {s.Seconds:F1} s ({s.PairsPerSecond:N1} pairs/s): {s.Requested:N0} samples asked, " +
                 $"{s.Reused:N0} from the store; {s.Unparseable} unparseable, {s.Clamped} clamped, {s.Truncated} truncated prompts, " +
                 $"failures {(s.Failures.Count == 0 ? "none" : string.Join(", ", s.Failures.Select(f => $"{f.Key} {f.Value}")))}; " +
-                $"{s.Unscored} pairs unscored (kept at first-stage rank); tokens in {s.TokensIn:N0}, out {s.TokensOut:N0}");
+                $"{s.Unscored} pairs unscored (kept at first-stage rank); tokens in {s.TokensIn:N0}, out {s.TokensOut:N0}" +
+                (s.EstimatedTokenSamples > 0 ? $" (estimated for {s.EstimatedTokenSamples:N0} samples: the server counted only part of an n > 1 request)" : ""));
             }
 
             context.Error.WriteLine($"wrote {outPath}");
@@ -106,7 +116,7 @@ internal static class RerankCommand
 
     /// <summary>The chat client: a server (<c>--endpoint</c>, <c>--model</c>) or the embedded engine (<c>--gguf</c>).</summary>
     internal static IChatClient OpenClient(CliContext context, string? endpoint, string? model, string? apiKey, int inFlight, int timeout, int retries,
-        string? gguf, string? llamaLib, LlamaChatOptions embedded)
+        string? gguf, string? llamaLib, LlamaChatOptions embedded, int? gpuLayers = null)
     {
         if ((endpoint is null) == (gguf is null))
         {
@@ -116,9 +126,15 @@ internal static class RerankCommand
         if (gguf is not null)
         {
             string path = ModelCache.Resolve(gguf);
-            LlamaModel loaded = LlamaModel.Load(path, llamaLib);
+            LlamaModel loaded = LlamaModel.Load(path, llamaLib, gpuLayers);
+            GpuLayersOption.Report(context, gpuLayers);
             var client = new LlamaChatClient(loaded, embedded, ownsModel: true);
-            context.Error.WriteLine($"embedded llama.cpp {LlamaLibrary.Version}: {loaded.Description}, chat format {client.Format}, from {LlamaLibrary.LoadedFrom}");
+            context.Error.WriteLine($"embedded llama.cpp {LlamaLibrary.Version}: {loaded.Description}, chat format {client.Format}, " +
+                $"context {client.ContextSize} tokens, {client.Threads} threads, from {LlamaLibrary.LoadedFrom}");
+            if (client.ContextCapped)
+            {
+                context.Error.WriteLine($"note: --context {embedded.ContextSize} is more than the model was trained with; using its {client.ContextSize} tokens");
+            }
             return client;
         }
 

@@ -34,12 +34,24 @@ public sealed record ChatRequest
 /// <summary>One sampled answer.</summary>
 /// <param name="Text">The message content.</param>
 /// <param name="FinishReason"><c>stop</c>, <c>length</c> (cut by max tokens), or what the server said.</param>
-public sealed record ChatChoice(string Text, string? FinishReason);
+public sealed record ChatChoice(string Text, string? FinishReason)
+{
+    /// <summary>The seed the server drew this sample with: the request's seed plus the choice's index where the
+    /// server is known to do that for <c>n</c> &gt; 1 (llama.cpp, vLLM), else the request's seed as sent.</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>Tokens generated for this sample.</summary>
+    public long Tokens { get; init; }
+
+    /// <summary>Whether <see cref="Tokens"/> is an estimate: the server reported no count for this sample (only a
+    /// total over the samples, or only the first sample's), so it was apportioned by characters.</summary>
+    public bool TokensEstimated { get; init; }
+}
 
 /// <summary>A completed request.</summary>
 /// <param name="Choices">The samples, in the server's order.</param>
 /// <param name="PromptTokens">Tokens in, as the server counted them.</param>
-/// <param name="CompletionTokens">Tokens out.</param>
+/// <param name="CompletionTokens">Tokens out, over all choices (see <see cref="ChatChoice.TokensEstimated"/>).</param>
 /// <param name="Attempts">Attempts made, retries included.</param>
 /// <param name="Latency">Wall time of the successful attempt.</param>
 public sealed record ChatResult(IReadOnlyList<ChatChoice> Choices, long PromptTokens, long CompletionTokens, int Attempts, TimeSpan Latency);

@@ -29,7 +29,7 @@ public sealed class OpenAiChatClient(OpenAiClient client) : IChatClient, ITokenC
             ChatTemplateKwargs = kwargs as IReadOnlyDictionary<string, object>,
         };
         ChatResult result = await client.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
-        return new ChatResponse([.. result.Choices.Select(c => new ChatMessage(ChatRole.Assistant, c.Text))])
+        return new ChatResponse([.. result.Choices.Select(c => new ChatMessage(ChatRole.Assistant, c.Text) { AdditionalProperties = SampleFacts.Of(c.Seed, c.Tokens, c.TokensEstimated) })])
         {
             ModelId = client.Options.Model,
             FinishReason = result.Choices[0].FinishReason switch

@@ -70,7 +70,7 @@ public sealed class OpenAiClient : IDisposable
             attempts++;
             var clock = Stopwatch.StartNew();
             string json = await SendAsync(HttpMethod.Post, "v1/chat/completions", body, ct).ConfigureAwait(false);
-            (List<ChatChoice> choices, long inTokens, long outTokens) = ParseCompletion(json);
+            (List<ChatChoice> choices, long inTokens, long outTokens) = ParseCompletion(json, request.Seed);
             return new ChatResult(choices, inTokens, outTokens, attempts, clock.Elapsed);
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -120,19 +120,24 @@ public sealed class OpenAiClient : IDisposable
         }
     }
 
-    /// <summary>The number of tokens of <paramref name="text"/> by the server's <c>/tokenize</c> endpoint (vLLM and
-    /// SGLang take <c>prompt</c>, llama.cpp <c>content</c>), or null when the server has none.</summary>
+    private volatile string? _tokenizeField; // the /tokenize dialect once found: "content" (llama.cpp) or "prompt" (vLLM, SGLang)
+
+    /// <summary>The number of tokens of <paramref name="text"/> by the server's <c>/tokenize</c> endpoint, or null
+    /// when the server has none. llama.cpp reads <c>content</c>, vLLM and SGLang <c>prompt</c>; llama.cpp answers a
+    /// field it does not read with an empty list, so an empty list for non-empty text means "the other dialect",
+    /// and from both dialects it is an error, never 0 tokens. The dialect found is kept for later calls.</summary>
+    /// <exception cref="LlmException">Both dialects answered no tokens for non-empty text (<see cref="LlmFailure.Malformed"/>).</exception>
     public async Task<int?> CountTokensAsync(string text, CancellationToken cancellationToken = default)
     {
-        foreach (string field in new[] { "prompt", "content" })
+        string[] fields = _tokenizeField is { } known ? [known] : ["content", "prompt"];
+        string? empty = null;
+        foreach (string field in fields)
         {
             byte[] body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["model"] = _options.Model, [field] = text });
+            string json;
             try
             {
-                string json = await SendAsync(HttpMethod.Post, "tokenize", body, cancellationToken).ConfigureAwait(false);
-                using JsonDocument doc = JsonDocument.Parse(json);
-                JsonElement root = doc.RootElement;
-                return root.TryGetProperty("count", out JsonElement count) ? count.GetInt32() : root.GetProperty("tokens").GetArrayLength();
+                json = await SendAsync(HttpMethod.Post, "tokenize", body, cancellationToken).ConfigureAwait(false);
             }
             catch (LlmException e) when (e.Status is 404 or 405 or 501)
             {
@@ -142,10 +147,32 @@ public sealed class OpenAiClient : IDisposable
             {
                 continue; // the other dialect
             }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+
+            int count;
+            try
             {
-                return null;
+                using JsonDocument doc = JsonDocument.Parse(json);
+                JsonElement root = doc.RootElement;
+                count = root.TryGetProperty("count", out JsonElement c) ? c.GetInt32() : root.GetProperty("tokens").GetArrayLength();
             }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                throw new LlmException(LlmFailure.Malformed, new Uri(_options.BaseUrl, "tokenize"), _options.Model, 200, json, e);
+            }
+
+            if (count > 0 || text.Length == 0)
+            {
+                _tokenizeField = field;
+                return count;
+            }
+
+            empty = json;
+        }
+
+        if (empty is not null)
+        {
+            throw new LlmException(LlmFailure.Malformed, new Uri(_options.BaseUrl, "tokenize"), _options.Model, 200,
+                $"no tokens for {text.Length} characters of text (sent as `content` and as `prompt`): {empty}");
         }
 
         return null;
@@ -214,7 +241,7 @@ public sealed class OpenAiClient : IDisposable
         }
     }
 
-    private (List<ChatChoice>, long, long) ParseCompletion(string json)
+    private (List<ChatChoice>, long, long) ParseCompletion(string json, long? seed)
     {
         try
         {
@@ -240,12 +267,66 @@ public sealed class OpenAiClient : IDisposable
                 outTokens = usage.TryGetProperty("completion_tokens", out JsonElement o) ? o.GetInt64() : 0;
             }
 
-            return (choices, inTokens, outTokens);
+            return PerChoice(choices, inTokens, outTokens, seed, ServerDialects.Of(root));
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw Fail(LlmFailure.Malformed, 200, json, e);
         }
+    }
+
+    /// <summary>
+    /// What the server did per choice. llama-server runs <c>n</c> &gt; 1 as one task per choice, choice <c>j</c> with
+    /// seed <c>seed + j</c>, and its merged answer carries the first choice's usage only; vLLM also seeds choice
+    /// <c>j</c> with <c>seed + j</c> and counts all choices in its usage; other servers are taken to count all
+    /// choices, with the seed as sent. A count the server did not give per choice is apportioned by characters and
+    /// marked as an estimate.
+    /// </summary>
+    private static (List<ChatChoice>, long, long) PerChoice(List<ChatChoice> choices, long inTokens, long outTokens, long? seed, ServerDialect dialect)
+    {
+        int n = choices.Count;
+        bool seedPlusIndex = dialect is ServerDialect.LlamaCpp or ServerDialect.Vllm;
+        var result = new List<ChatChoice>(n);
+        if (n == 1)
+        {
+            result.Add(choices[0] with { Seed = seed, Tokens = outTokens });
+            return (result, inTokens, outTokens);
+        }
+
+        long[] tokens = new long[n];
+        if (dialect == ServerDialect.LlamaCpp)
+        {
+            // usage is the first choice's; the others at its tokens per character
+            tokens[0] = outTokens;
+            double perChar = choices[0].Text.Length > 0 ? (double)outTokens / choices[0].Text.Length : 0.25;
+            for (int j = 1; j < n; j++)
+            {
+                tokens[j] = (long)Math.Round(choices[j].Text.Length * perChar);
+            }
+        }
+        else
+        {
+            long chars = choices.Sum(c => (long)c.Text.Length);
+            long left = outTokens;
+            for (int j = 0; j < n; j++)
+            {
+                tokens[j] = j == n - 1 ? left : chars > 0 ? (long)Math.Round((double)outTokens * choices[j].Text.Length / chars) : outTokens / n;
+                tokens[j] = Math.Clamp(tokens[j], 0, left);
+                left -= tokens[j];
+            }
+        }
+
+        for (int j = 0; j < n; j++)
+        {
+            result.Add(choices[j] with
+            {
+                Seed = seed is long s && seedPlusIndex ? s + j : seed,
+                Tokens = tokens[j],
+                TokensEstimated = dialect != ServerDialect.LlamaCpp || j > 0,
+            });
+        }
+
+        return (result, inTokens, tokens.Sum());
     }
 
     private byte[] Serialize(ChatRequest r)
@@ -268,12 +349,12 @@ public sealed class OpenAiClient : IDisposable
             w.WriteNumber("n", r.N);
             if (r.Temperature is double t)
             {
-                w.WriteNumber("temperature", t);
+                w.WriteNumber("temperature", Shortest(t));
             }
 
             if (r.TopP is double p)
             {
-                w.WriteNumber("top_p", p);
+                w.WriteNumber("top_p", Shortest(p));
             }
 
             if (r.TopK is int k)
@@ -313,6 +394,13 @@ public sealed class OpenAiClient : IDisposable
 
         return buffer.ToArray();
     }
+
+    /// <summary>A value that came from a <c>float</c> (Microsoft.Extensions.AI's options are floats) as the float's
+    /// shortest decimal form: 0.6f is sent as <c>0.6</c>, not <c>0.6000000238418579</c>.</summary>
+    internal static double Shortest(double value) =>
+        (double)(float)value == value && float.IsFinite((float)value)
+            ? double.Parse(((float)value).ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)
+            : value;
 
     private LlmException Fail(LlmFailure kind, int? status, string body, Exception? inner = null) =>
         new(kind, new Uri(_options.BaseUrl, "v1/chat/completions"), _options.Model, status, body, inner);

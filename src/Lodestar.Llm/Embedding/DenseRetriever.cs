@@ -22,7 +22,7 @@ public static class DenseRetriever
         {
             float[][] vectors = await embedder.EmbedAsync([.. batch.Select(t => queries.Query(t.Text))], cancellationToken).ConfigureAwait(false);
             int extra = batch.Max(t => t.ExcludedIds.Count);
-            (int Row, float Score)[][] found = precision == Precision.Float32 ? index.SearchMany(vectors, k + extra) : [.. vectors.Select(v => index.Search(v, k + extra, precision))];
+            (int Row, float Score)[][] found = precision == Precision.Float32 ? index.SearchMany(vectors, k + extra) : index.SearchManyInt8(vectors, k + extra);
             for (int i = 0; i < batch.Length; i++)
             {
                 var excluded = new HashSet<string>(batch[i].ExcludedIds, StringComparer.Ordinal);

@@ -10,8 +10,10 @@ public enum ChatFormat
     /// rendering of the stored template; ChatML when the file has none.</summary>
     Auto,
 
-    /// <summary><c>&lt;|im_start|&gt;role\ncontent&lt;|im_end|&gt;\n</c> (Qwen, Qwen3). With thinking off, the
-    /// assistant turn opens with an empty think block, as Qwen3's template does for <c>enable_thinking=false</c>.</summary>
+    /// <summary><c>&lt;|im_start|&gt;role\ncontent&lt;|im_end|&gt;\n</c> (Qwen, Qwen3). With thinking off, and only
+    /// when the GGUF's own template knows think blocks (Qwen3's does), the assistant turn opens with an empty think
+    /// block, as that template does for <c>enable_thinking=false</c>; a GGUF without one gets plain ChatML, the same
+    /// prompt as llama-server's <c>chatml</c>.</summary>
     ChatMl,
 
     /// <summary><c>&lt;|start_header_id|&gt;role&lt;|end_header_id|&gt;\n\ncontent&lt;|eot_id|&gt;</c> after
@@ -37,7 +39,8 @@ public static class ChatTemplates
     /// <param name="format">The format (resolve <see cref="ChatFormat.Auto"/> first).</param>
     /// <param name="model">The model, for <see cref="ChatFormat.Gguf"/>.</param>
     /// <param name="messages">(role, content) pairs.</param>
-    /// <param name="enableThinking">False opens the assistant turn with an empty think block (ChatML only).</param>
+    /// <param name="enableThinking">False opens the assistant turn with an empty think block (ChatML, for a model whose
+    /// stored template has think blocks).</param>
     public static string Render(ChatFormat format, LlamaModel model, IReadOnlyList<(string Role, string Content)> messages, bool enableThinking = true)
     {
         var text = new StringBuilder();
@@ -51,7 +54,7 @@ public static class ChatTemplates
                 }
 
                 text.Append("<|im_start|>assistant\n");
-                if (!enableThinking)
+                if (!enableThinking && model.ChatTemplate?.Contains("<think>", StringComparison.Ordinal) == true)
                 {
                     text.Append("<think>\n\n</think>\n\n");
                 }

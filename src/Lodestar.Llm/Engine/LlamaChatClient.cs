@@ -33,8 +33,22 @@ public sealed class LlamaChatClient : IChatClient, ITokenCounter
         _model = model;
         _ownsModel = ownsModel;
         _format = ChatTemplates.Resolve(options.Format, model);
-        _generator = new LlamaGenerator(model, Math.Min(options.ContextSize, Math.Max(model.TrainContext, 512)), options.MaxSequences, options.Threads);
+        int context = Math.Min(options.ContextSize, Math.Max(model.TrainContext, 512));
+        ContextCapped = context < options.ContextSize;
+        _generator = new LlamaGenerator(model, context, options.MaxSequences, options.Threads);
     }
+
+    /// <summary>KV cells in the context: the requested size, capped to the model's trained context.</summary>
+    public int ContextSize => _generator.ContextSize;
+
+    /// <summary>Whether the requested context was more than the model's trained context, and was cut to it.</summary>
+    public bool ContextCapped { get; }
+
+    /// <summary>The CPU threads decoding uses.</summary>
+    public int Threads => _generator.Threads;
+
+    /// <summary>The generator (its counters say how much of the prompts was decoded and how much reused).</summary>
+    public LlamaGenerator Generator => _generator;
 
     /// <summary>The model.</summary>
     public LlamaModel Model => _model;
@@ -72,7 +86,8 @@ public sealed class LlamaChatClient : IChatClient, ITokenCounter
                 answers.AddRange(got);
             }
 
-            return new ChatResponse([.. answers.Select(a => new ChatMessage(ChatRole.Assistant, a.Text))])
+            return new ChatResponse([.. answers.Select((a, j) => new ChatMessage(ChatRole.Assistant, a.Text)
+                { AdditionalProperties = SampleFacts.Of(sampling.Seed + j, a.Tokens, estimated: false) })])
             {
                 ModelId = ModelName,
                 FinishReason = answers.Any(a => a.FinishReason == "length") ? ChatFinishReason.Length : ChatFinishReason.Stop,

@@ -8,6 +8,7 @@ internal sealed unsafe class LlamaContext : IDisposable
 {
     private nint _context;
     private Native.Batch _batch;
+    private LlamaThreadpool? _threadpool;
 
     internal LlamaContext(LlamaModel model, uint contextSize, uint batchSize, uint sequences, int threads, bool embeddings, int pooling)
     {
@@ -42,7 +43,15 @@ internal sealed unsafe class LlamaContext : IDisposable
         }
 
         _batch = Native.llama_batch_init((int)batchSize, 0, (int)sequences);
+        _threadpool = LlamaThreadpool.Create(threads);
+        if (_threadpool is not null)
+        {
+            Native.llama_attach_threadpool(_context, _threadpool.Handle, _threadpool.Handle);
+        }
     }
+
+    /// <summary>Whether a persistent threadpool is attached (see <see cref="LlamaThreadpool"/>).</summary>
+    internal bool HasThreadpool => _threadpool is not null;
 
     internal LlamaModel Model { get; }
 
@@ -102,7 +111,14 @@ internal sealed unsafe class LlamaContext : IDisposable
                 _batch = default;
             }
 
+            if (_threadpool is not null)
+            {
+                Native.llama_detach_threadpool(context);
+            }
+
             Native.llama_free(context);
+            _threadpool?.Dispose();
+            _threadpool = null;
         }
     }
 }

@@ -30,7 +30,11 @@ public sealed class LlamaEmbedder : IEmbedder
         _normalize = normalize;
         _encoder = Native.llama_model_has_encoder(model.Handle);
         Pooling = pooling;
+        Threads = t;
     }
+
+    /// <summary>The CPU threads it uses.</summary>
+    public int Threads { get; }
 
     /// <inheritdoc />
     public string Model => Path.GetFileName(_context.Model.Path);

@@ -23,11 +23,15 @@ public sealed record Generated(string Text, string FinishReason, int Tokens);
 /// each step decodes one token of every unfinished sequence in one batch. Each sequence has its own sampler chain
 /// (top-k → top-p → temperature → seeded draw), so a fixed seed gives the same answers.
 /// </summary>
-/// <remarks>One request at a time (a lock); the context holds <c>prompt + n × max tokens</c>.</remarks>
+/// <remarks>One request at a time (a lock); the context holds <c>prompt + n × max tokens</c>. The KV state of the
+/// previous request's prompt is kept, and a request decodes only what follows the prefix it shares with it (the
+/// template and query of a reranking run), as llama-server's prompt cache does. The decode threads are a persistent
+/// ggml threadpool.</remarks>
 public sealed class LlamaGenerator : IDisposable
 {
     private readonly LlamaContext _context;
     private readonly Lock _gate = new();
+    private int[] _cached = [];
 
     /// <summary>Creates a generation context.</summary>
     /// <param name="model">The model.</param>
@@ -37,6 +41,7 @@ public sealed class LlamaGenerator : IDisposable
     public LlamaGenerator(LlamaModel model, int contextSize = 4096, int maxSequences = 8, int threads = 0)
     {
         int t = threads > 0 ? threads : Environment.ProcessorCount;
+        Threads = t;
         _context = new LlamaContext(model, (uint)contextSize, (uint)Math.Min(contextSize, 512), (uint)maxSequences, t, embeddings: false, pooling: -1);
     }
 
@@ -48,6 +53,18 @@ public sealed class LlamaGenerator : IDisposable
 
     /// <summary>Samples per request at most.</summary>
     public int MaxSequences => (int)_context.Sequences;
+
+    /// <summary>The CPU threads decoding uses.</summary>
+    public int Threads { get; }
+
+    /// <summary>Whether a persistent ggml threadpool is attached (see <see cref="LlamaThreadpool"/>).</summary>
+    internal bool HasThreadpool => _context.HasThreadpool;
+
+    /// <summary>Prompt tokens decoded so far, over all requests.</summary>
+    public long PromptTokensDecoded { get; private set; }
+
+    /// <summary>Prompt tokens whose KV state was kept from the previous request instead of decoded again.</summary>
+    public long PromptTokensReused { get; private set; }
 
     /// <summary>Generates <paramref name="n"/> samples continuing <paramref name="prompt"/>.</summary>
     /// <exception cref="LlamaException">The prompt does not fit, or llama.cpp failed.</exception>
@@ -66,9 +83,10 @@ public sealed class LlamaGenerator : IDisposable
         lock (_gate)
         {
             var clock = Stopwatch.StartNew();
-            _context.Clear();
+            int reuse = Reuse(prompt, n);
+            _cached = [];
             int budget = Math.Min(sampling.MaxTokens, (ContextSize - prompt.Length) / n);
-            for (int start = 0; start < prompt.Length; start += (int)_context.BatchSize)
+            for (int start = reuse; start < prompt.Length; start += (int)_context.BatchSize)
             {
                 _context.ResetBatch();
                 int end = Math.Min(prompt.Length, start + (int)_context.BatchSize);
@@ -80,6 +98,9 @@ public sealed class LlamaGenerator : IDisposable
                 _context.Decode();
             }
 
+            _cached = prompt.ToArray();
+            PromptTokensReused += reuse;
+            PromptTokensDecoded += prompt.Length - reuse;
             var samplers = new nint[n];
             var bytes = new List<byte>[n];
             var finish = new string?[n];
@@ -166,6 +187,40 @@ public sealed class LlamaGenerator : IDisposable
 
             return (samples, clock.Elapsed);
         }
+    }
+
+    /// <summary>
+    /// Keeps the KV state of the longest prefix this prompt shares with the previous request's (as llama-server's
+    /// prompt cache does): sequence 0 still holds that prompt, so everything after the shared prefix is removed
+    /// (the other sequences entirely), and the prefix is shared with sequences 1..n-1 (in the unified cache a copy
+    /// only tags the cells). At least the last prompt token is decoded again, for its logits. Returns the tokens
+    /// kept; 0 after clearing the cache.
+    /// </summary>
+    private int Reuse(int[] prompt, int n)
+    {
+        int common = prompt.AsSpan().CommonPrefixLength(_cached);
+        int reuse = Math.Min(common, prompt.Length - 1);
+        nint memory = Native.llama_get_memory(_context.Handle);
+        if (reuse > 0)
+        {
+            for (int s = 1; s < MaxSequences; s++)
+            {
+                Native.llama_memory_seq_rm(memory, s, -1, -1);
+            }
+
+            if (Native.llama_memory_seq_rm(memory, 0, reuse, -1))
+            {
+                for (int s = 1; s < n; s++)
+                {
+                    Native.llama_memory_seq_cp(memory, 0, s, -1, -1);
+                }
+
+                return reuse;
+            }
+        }
+
+        _context.Clear();
+        return 0;
     }
 
     private static int? StopAt(List<byte> bytes, IReadOnlyList<string> stop)

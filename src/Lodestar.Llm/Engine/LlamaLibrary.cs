@@ -20,10 +20,14 @@ public static class LlamaLibrary
     /// <summary>The npm package that ships the libraries.</summary>
     public const string Package = "@node-llama-cpp/linux-x64@3.22.1";
 
+    /// <summary>The npm package that ships the CUDA build of the same release (loaded first when an NVIDIA GPU is present).</summary>
+    public const string CudaPackage = "@node-llama-cpp/linux-x64-cuda@3.22.1";
+
     /// <summary>The llama.cpp release whose C API and struct layouts Lodestar binds.</summary>
     public const string ApiVersion = "0.5.";
 
     private const string PackageBins = "node_modules/@node-llama-cpp/linux-x64/bins/linux-x64";
+    private const string CudaPackageDir = "node_modules/@node-llama-cpp/linux-x64-cuda/bins";
     private static readonly Lock Gate = new();
     private static string? _loadedFrom;
     private static nint _llama, _ggml;
@@ -104,6 +108,11 @@ public static class LlamaLibrary
             for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
             {
                 string candidate = Path.Combine(dir.FullName, "tools", "llama", PackageBins);
+                if (GpuPresent && CudaBins(Path.Combine(dir.FullName, "tools", "llama")) is string cuda)
+                {
+                    yield return cuda;
+                }
+
                 if (Directory.Exists(candidate))
                 {
                     yield return candidate;
@@ -114,6 +123,33 @@ public static class LlamaLibrary
 
         string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         yield return Path.Combine(home, ".cache", "lodestar", "llama", PackageBins);
+    }
+
+    /// <summary>Whether this machine has an NVIDIA GPU with its driver loaded.</summary>
+    public static bool GpuPresent => File.Exists("/proc/driver/nvidia/version");
+
+    /// <summary>The folder of the CUDA package's libraries under an install root (<c>tools/llama</c>), if installed.</summary>
+    private static string? CudaBins(string root)
+    {
+        string bins = Path.Combine(root, CudaPackageDir);
+        return Directory.Exists(bins) ? Directory.EnumerateDirectories(bins).Order(StringComparer.Ordinal).FirstOrDefault(d => LibraryIn(d, "libllama") is not null) : null;
+    }
+
+    /// <summary>The GPU devices the loaded backends offer (empty with the CPU build, or when the CUDA build found no
+    /// usable GPU).</summary>
+    public static unsafe IReadOnlyList<string> GpuDevices()
+    {
+        var devices = new List<string>();
+        for (nuint i = 0; i < Native.ggml_backend_dev_count(); i++)
+        {
+            nint dev = Native.ggml_backend_dev_get(i);
+            if (Native.ggml_backend_dev_type(dev) is 1 or 2)
+            {
+                devices.Add(Marshal.PtrToStringUTF8((nint)Native.ggml_backend_dev_description(dev)) ?? "GPU");
+            }
+        }
+
+        return devices;
     }
 
     private static string? LibraryIn(string folder, string stem)
@@ -151,7 +187,8 @@ public static class LlamaLibrary
         Native.ContextParams defaults = Native.llama_context_default_params();
         if (defaults.GetUInt(Native.ContextParams.NCtx) != 512 || defaults.GetUInt(Native.ContextParams.NBatch) != 2048
             || defaults.GetUInt(Native.ContextParams.NSeqMax) != 1 || defaults.GetUInt(Native.ContextParams.PoolingType) != uint.MaxValue
-            || defaults.GetBool(Native.ContextParams.Embeddings) || !defaults.GetBool(Native.ContextParams.OffloadKqv))
+            || defaults.GetBool(Native.ContextParams.Embeddings) || !defaults.GetBool(Native.ContextParams.OffloadKqv)
+            || Native.llama_model_default_params().GetInt(Native.ModelParams.NGpuLayers) != -1)
         {
             throw new LlamaException($"{folder}: llama_context_params does not have the layout of llama.cpp {ApiVersion}x; use {Package}");
         }

@@ -42,7 +42,17 @@ public sealed unsafe class LlamaModel : IDisposable
     /// <param name="libraryPath">Where llama.cpp is, or null to search (see <see cref="LlamaLibrary"/>).</param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="LlamaException">llama.cpp refused the file; the message carries its log.</exception>
-    public static LlamaModel Load(string path, string? libraryPath = null)
+    public static LlamaModel Load(string path, string? libraryPath = null) => Load(path, libraryPath, gpuLayers: null);
+
+    /// <summary>Loads a GGUF file, offloading <paramref name="gpuLayers"/> layers to the GPU where the loaded
+    /// library has one (the CUDA build, <see cref="LlamaLibrary.CudaPackage"/>).</summary>
+    /// <param name="path">The .gguf file.</param>
+    /// <param name="libraryPath">Where llama.cpp is, or null to search (see <see cref="LlamaLibrary"/>).</param>
+    /// <param name="gpuLayers">Layers on the GPU: a negative number for all, 0 for none, null for llama.cpp's default
+    /// (all). The CPU build has no GPU and ignores it.</param>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="LlamaException">llama.cpp refused the file; the message carries its log.</exception>
+    public static LlamaModel Load(string path, string? libraryPath, int? gpuLayers)
     {
         if (!File.Exists(path))
         {
@@ -51,7 +61,13 @@ public sealed unsafe class LlamaModel : IDisposable
 
         LlamaLibrary.Load(libraryPath);
         LlamaLibrary.TakeLog();
-        nint model = Native.llama_model_load_from_file(System.IO.Path.GetFullPath(path), Native.llama_model_default_params());
+        Native.ModelParams parameters = Native.llama_model_default_params();
+        if (gpuLayers is int layers)
+        {
+            parameters.SetInt(Native.ModelParams.NGpuLayers, layers < 0 ? -1 : layers);
+        }
+
+        nint model = Native.llama_model_load_from_file(System.IO.Path.GetFullPath(path), parameters);
         if (model == 0)
         {
             string log = LlamaLibrary.TakeLog();

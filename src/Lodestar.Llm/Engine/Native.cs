@@ -18,11 +18,30 @@ internal static unsafe partial class Native
     internal const string Llama = "llama";
     internal const string Ggml = "ggml";
 
-    /// <summary><c>struct llama_model_params</c>: 80 bytes in 0.5.0; Lodestar keeps the defaults.</summary>
+    /// <summary><c>struct llama_model_params</c>: 80 bytes in 0.5.0; Lodestar keeps the defaults but for
+    /// <c>n_gpu_layers</c> (offset 16, after the <c>devices</c> and <c>tensor_buft_overrides</c> pointers).</summary>
     [StructLayout(LayoutKind.Sequential, Size = 80)]
     internal struct ModelParams
     {
+        internal const int NGpuLayers = 0x10;
+
         private long _first;
+
+        internal int GetInt(int offset)
+        {
+            fixed (long* p = &_first)
+            {
+                return *(int*)((byte*)p + offset);
+            }
+        }
+
+        internal void SetInt(int offset, int value)
+        {
+            fixed (long* p = &_first)
+            {
+                *(int*)((byte*)p + offset) = value;
+            }
+        }
     }
 
     /// <summary><c>struct llama_context_params</c>: 160 bytes in 0.5.0, written through the offsets below.</summary>
@@ -100,6 +119,53 @@ internal static unsafe partial class Native
 
     [LibraryImport(Ggml)]
     internal static partial nuint ggml_backend_reg_count();
+
+    [LibraryImport(Ggml, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint ggml_backend_reg_by_name(string name);
+
+    [LibraryImport(Ggml)]
+    internal static partial nuint ggml_backend_dev_count();
+
+    [LibraryImport(Ggml)]
+    internal static partial nint ggml_backend_dev_get(nuint index);
+
+    /// <summary><c>enum ggml_backend_dev_type</c>: 0 CPU, 1 GPU, 2 integrated GPU, 3 accelerator.</summary>
+    [LibraryImport(Ggml)]
+    internal static partial int ggml_backend_dev_type(nint device);
+
+    [LibraryImport(Ggml)]
+    internal static partial byte* ggml_backend_dev_description(nint device);
+
+    [LibraryImport(Ggml, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint ggml_backend_reg_get_proc_address(nint reg, string name);
+
+    /// <summary><c>struct ggml_threadpool_params</c>: a CPU mask of <c>GGML_MAX_N_THREADS</c> (512) flags, then the
+    /// thread count, priority, polling level, strict placement and paused flags; 528 bytes.</summary>
+    [StructLayout(LayoutKind.Sequential, Size = 528)]
+    internal struct ThreadpoolParams
+    {
+        internal const int NThreads = 512, Priority = 516, Poll = 520, StrictCpu = 524, Paused = 525;
+
+        private long _first;
+
+        /// <summary>What <c>ggml_threadpool_params_init(p, threads)</c> writes: default affinity, normal priority,
+        /// polling level 50, no strict placement, running.</summary>
+        internal static ThreadpoolParams Default(int threads, uint poll = 50)
+        {
+            var p = default(ThreadpoolParams);
+            byte* b = (byte*)&p;
+            *(int*)(b + NThreads) = threads;
+            *(int*)(b + Priority) = 0;
+            *(uint*)(b + Poll) = poll;
+            return p;
+        }
+    }
+
+    [LibraryImport(Llama)]
+    internal static partial void llama_attach_threadpool(nint context, nint threadpool, nint threadpoolBatch);
+
+    [LibraryImport(Llama)]
+    internal static partial void llama_detach_threadpool(nint context);
 
     [LibraryImport(Llama)]
     internal static partial byte* llama_version();
@@ -224,6 +290,13 @@ internal static unsafe partial class Native
 
     [LibraryImport(Llama)]
     internal static partial void llama_memory_clear(nint memory, [MarshalAs(UnmanagedType.U1)] bool data);
+
+    [LibraryImport(Llama)]
+    [return: MarshalAs(UnmanagedType.U1)]
+    internal static partial bool llama_memory_seq_rm(nint memory, int seqId, int p0, int p1);
+
+    [LibraryImport(Llama)]
+    internal static partial void llama_memory_seq_cp(nint memory, int seqSrc, int seqDst, int p0, int p1);
 
     [LibraryImport(Llama)]
     internal static partial float* llama_get_embeddings_seq(nint context, int seqId);

@@ -69,4 +69,9 @@ public sealed record RerankSummary(int Topics, int Pairs, long Requested, long R
 {
     /// <summary>Pairs per second.</summary>
     public double PairsPerSecond => Pairs / Math.Max(Seconds, 1e-9);
+
+    /// <summary>Samples whose tokens-out count is an estimate: the server reported none for them (llama-server gives
+    /// only the first of <c>n</c> choices' usage; vLLM and SGLang one total), so <see cref="TokensOut"/> includes an
+    /// apportioned share for them.</summary>
+    public long EstimatedTokenSamples { get; init; }
 }

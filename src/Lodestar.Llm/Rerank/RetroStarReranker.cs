@@ -100,7 +100,8 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
         await Task.WhenAll(running).ConfigureAwait(false);
         (Run run, int unscored, long unparseable, long clamped) = Assemble(topics, firstStage, pairs);
         var summary = new RerankSummary(pairs.Select(p => p.Topic.Id).Distinct().Count(), pairs.Count, requested, reused, unparseable, clamped,
-            truncated, new Dictionary<string, int>(failures), unscored, tokensIn, tokensOut, clock.Elapsed.TotalSeconds);
+            truncated, new Dictionary<string, int>(failures), unscored, tokensIn, tokensOut, clock.Elapsed.TotalSeconds)
+        { EstimatedTokenSamples = EstimatedTokenSamples };
         return (run, summary);
     }
 
@@ -216,8 +217,14 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
             var samples = response.Messages.Take(missing).Select((c, j) =>
             {
                 ParsedScore parsedScore = ScoreParser.Parse(c.Text);
+                (long? sampleSeed, long? sampleTokens, bool estimated) = SampleFacts.Read(c);
+                if (estimated)
+                {
+                    Interlocked.Increment(ref _estimatedTokenSamples);
+                }
+
                 return new Judgment(pair.Key, first + j, pair.Topic.Id, pair.Doc, _endpoint.Model, _endpoint.Endpoint, promptSha,
-                    parameters, seed, c.Text, parsedScore.Score, parsedScore.Outcome.ToString(), cut, promptTokens, perSample, latency);
+                    parameters, sampleSeed ?? seed, c.Text, parsedScore.Score, parsedScore.Outcome.ToString(), cut, promptTokens, sampleTokens ?? perSample, latency);
             }).ToList();
             store.Add(samples);
             have.AddRange(samples);
@@ -227,6 +234,12 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
             bad += samples.Count(x => x.Score is null);
         }
     }
+
+    private long _estimatedTokenSamples;
+
+    /// <summary>Samples stored so far whose tokens-out count is an estimate (the server gave none for them; see
+    /// <see cref="SampleFacts"/>).</summary>
+    public long EstimatedTokenSamples => Interlocked.Read(ref _estimatedTokenSamples);
 
     private const int NoTokenizer = 0;
 

@@ -74,6 +74,22 @@ public sealed class DenseTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Int8_many_queries_in_one_pass_equal_int8_one_by_one(int threads)
+    {
+        float[][] docs = RandomUnitVectors(12_000, 96, 17);
+        float[][] queries = RandomUnitVectors(11, 96, 18);
+        using VectorIndex index = VectorIndex.Open(Build(docs, int8: true));
+        (int Row, float Score)[][] many = index.SearchManyInt8(queries, 20, rescore: 5, threads: threads);
+        Assert.Equal(queries.Length, many.Length);
+        for (int j = 0; j < queries.Length; j++)
+        {
+            Assert.Equal(index.Search(queries[j], 20, Precision.Int8, rescore: 5, threads: threads), many[j]);
+        }
+    }
+
     [Fact]
     public void Int8_with_rescoring_reaches_recall_at_10_of_at_least_0_99()
     {
