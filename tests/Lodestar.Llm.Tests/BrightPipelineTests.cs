@@ -158,7 +158,61 @@ public sealed class BrightPipelineTests : IAsyncLifetime
         List<BrightPart> parts = await BrightDataset.PullAsync(downloader, ["biology"], ["examples"], "main", offline: true, other);
         Assert.Equal(103, parts[0].Rows);
         HubException e = await Assert.ThrowsAsync<HubException>(() => BrightDataset.PullAsync(downloader, ["pony"], ["examples"], "main", offline: true, other));
-        Assert.Contains("no parquet files for task 'pony' in config 'examples' in the cache (offline)", e.Message);
+        Assert.Contains($"no parquet files for task 'pony' in config 'examples' in the cache {Path.Combine(_root, "hf", "hub", "datasets--xlangai--BRIGHT", "snapshots")} (offline)", e.Message);
+        Assert.Contains("HF_ENDPOINT", e.Message);
+    }
+
+    [Fact]
+    public async Task BRIGHT_on_disk_as_parquet_shards_or_as_JSONL_needs_no_hub()
+    {
+        await _hub.DisposeAsync();
+        _hub = await FakeHub.StartAsync(); // serves nothing: any hub request would fail
+        string shards = Path.Combine(_root, "copy", "nested", "bright");
+        foreach (string file in Directory.EnumerateFiles(Path.Combine(Repo.Root, "tests", "fixtures", "parquet", "bright-hub"), "*.parquet", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(shards, Path.GetFileName(Path.GetDirectoryName(file))!, Path.GetFileName(file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        BrightRunOptions FromDisk(string data) => new()
+        {
+            Tasks = ["biology"], Data = data, Offline = true, Recorded = new() { ["data"] = data, ["long"] = "false" },
+        };
+        using var downloader = new HubDownloader();
+        List<StepOutcome> outcomes = await new BrightPipeline(Path.Combine(_root, "exp-parquet"), FromDisk(Path.Combine(_root, "copy")), downloader).RunAsync();
+        Assert.Equal(["pull", "index", "search", "eval"], outcomes.Select(o => o.Step));
+        Assert.Equal(572, outcomes[0].Figures["documents"]);
+        Assert.Equal(103, outcomes[0].Figures["topics"]);
+        string manifest = File.ReadAllText(Path.Combine(_root, "exp-parquet", "manifest.json"));
+        Assert.Contains("local:" + Path.Combine(_root, "copy"), manifest);
+
+        // The converted JSONL alone, one file plain and one gzipped, gives the same evaluation.
+        string jsonl = Path.Combine(_root, "jsonl");
+        Directory.CreateDirectory(Path.Combine(jsonl, "biology"));
+        File.Copy(Path.Combine(_root, "copy", "biology", "documents.jsonl.gz"), Path.Combine(jsonl, "biology", "documents.jsonl.gz"));
+        using (var gz = new System.IO.Compression.GZipStream(File.OpenRead(Path.Combine(_root, "copy", "biology", "examples.jsonl.gz")), System.IO.Compression.CompressionMode.Decompress))
+        using (FileStream plain = File.Create(Path.Combine(jsonl, "biology", "examples.jsonl")))
+        {
+            gz.CopyTo(plain);
+        }
+
+        List<StepOutcome> again = await new BrightPipeline(Path.Combine(_root, "exp-jsonl"), FromDisk(jsonl), downloader).RunAsync();
+        Assert.Equal(572, again[0].Figures["documents"]);
+        Assert.Equal(File.ReadAllText(Path.Combine(_root, "exp-parquet", "biology", "eval.tsv")), File.ReadAllText(Path.Combine(_root, "exp-jsonl", "biology", "eval.tsv")));
+    }
+
+    [Fact]
+    public async Task A_run_that_fails_before_writing_anything_leaves_no_experiment_folder()
+    {
+        string experiment = Path.Combine(_root, "exp-failed");
+        string empty = Path.Combine(_root, "empty");
+        Directory.CreateDirectory(empty);
+        using var downloader = new HubDownloader();
+        var options = new BrightRunOptions { Tasks = ["pony"], Data = empty, Offline = true, Recorded = new() };
+        HubException e = await Assert.ThrowsAsync<HubException>(() => new BrightPipeline(experiment, options, downloader).RunAsync());
+        Assert.Contains("(offline)", e.Message);
+        Assert.False(Directory.Exists(experiment), "the failed run left its experiment folder");
     }
 
     private sealed class SyncProgress(Action<StepOutcome> report) : IProgress<StepOutcome>

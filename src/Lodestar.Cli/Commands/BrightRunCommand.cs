@@ -29,7 +29,7 @@ internal static class BrightRunCommand
         var k = new Option<int>("--k") { Description = "Hits per topic.", DefaultValueFactory = _ => 1000 };
         var revision = new Option<string>("--revision") { Description = "Dataset revision (branch, tag or commit).", DefaultValueFactory = _ => "main" };
         var offline = new Option<bool>("--offline") { Description = "Use only the hub cache." };
-        var data = new Option<string>("--data") { Description = "Folder for the converted dataset.", DefaultValueFactory = _ => BrightDataset.DefaultFolder };
+        var data = new Option<string>("--data") { Description = "BRIGHT on disk (TASK/CONFIG.jsonl[.gz], or the hub's parquet shards CONFIG/TASK-*.parquet anywhere below it); else where the hub's files are converted to.", DefaultValueFactory = _ => BrightDataset.DefaultFolder };
         var experiment = new Option<string>("--experiment", "-o") { Description = "Experiment folder (created, or resumed).", Required = true };
         var force = new Option<string[]>("--force") { Description = "Redo a step even if finished: pull, index, dense, search, rerank, eval (repeatable).", AllowMultipleArgumentsPerToken = true };
         var fusion = new Option<FusionMethod>("--fusion") { Description = "Hybrid: rrf, minmax or zscore.", DefaultValueFactory = _ => FusionMethod.Rrf };

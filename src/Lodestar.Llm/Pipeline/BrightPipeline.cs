@@ -42,7 +42,8 @@ public sealed record BrightRunOptions
     /// <summary>Use only the hub cache.</summary>
     public bool Offline { get; init; }
 
-    /// <summary>Where the dataset is converted to (<see cref="BrightDataset.DefaultFolder"/>).</summary>
+    /// <summary>BRIGHT on disk (<see cref="BrightLocal"/>: converted JSONL, or parquet shards anywhere below), else where
+    /// the hub's files are converted to (<see cref="BrightDataset.DefaultFolder"/>).</summary>
     public required string Data { get; init; }
 
     /// <summary>BM25 settings.</summary>
@@ -115,6 +116,21 @@ public sealed class BrightPipeline(string experiment, BrightRunOptions options, 
             throw new ArgumentException($"--retriever {options.Retriever} needs an embedding model (--gguf or --embed-endpoint)");
         }
 
+        // A run that fails before it has written anything leaves no experiment folder behind.
+        bool created = !Directory.Exists(experiment);
+        try
+        {
+            return await RunTasksAsync(progress, status, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (created && Directory.Exists(experiment) && !Directory.EnumerateFiles(experiment, "*", SearchOption.AllDirectories).Any())
+        {
+            Directory.Delete(experiment, recursive: true);
+            throw;
+        }
+    }
+
+    private async Task<List<StepOutcome>> RunTasksAsync(IProgress<StepOutcome>? progress, IProgress<string>? status, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(experiment);
         _manifest = ExperimentManifest.Load(experiment);
         foreach ((string k, string v) in options.Recorded)
@@ -128,17 +144,25 @@ public sealed class BrightPipeline(string experiment, BrightRunOptions options, 
             string dir = Path.Combine(experiment, task);
             Directory.CreateDirectory(dir);
             string docsConfig = options.Long ? "long_documents" : "documents";
-            string queries = Path.Combine(options.Data, task, $"{options.Queries}.jsonl.gz");
-            string examples = Path.Combine(options.Data, task, "examples.jsonl.gz");
-            string documents = Path.Combine(options.Data, task, $"{docsConfig}.jsonl.gz");
-
             string[] configs = [.. new[] { "examples", options.Queries, docsConfig }.Distinct()];
-            await Step(task, "pull", $"{BrightDataset.Repository}@{options.Revision}:{string.Join(',', configs)}", [], [queries, examples, documents], async () =>
+
+            // BRIGHT already on disk (converted JSONL, or parquet shards anywhere in the data folder) needs no hub; a
+            // folder that `data pull` filled (it has dataset.json) keeps following the hub's revision.
+            bool local = !File.Exists(Path.Combine(options.Data, "dataset.json")) && BrightLocal.Prepare(options.Data, task, configs, status).Count == 0;
+            string queries = BrightLocal.File(options.Data, task, options.Queries);
+            string examples = BrightLocal.File(options.Data, task, "examples");
+            string documents = BrightLocal.File(options.Data, task, docsConfig);
+            string source = local ? $"local:{Path.GetFullPath(options.Data)}" : $"{BrightDataset.Repository}@{options.Revision}";
+            await Step(task, "pull", $"{source}:{string.Join(',', configs)}", [], [queries, examples, documents], async () =>
             {
-                await BrightDataset.PullAsync(downloader, [task], configs, options.Revision, options.Offline, options.Data, status, null, cancellationToken).ConfigureAwait(false);
-                _manifest.Dataset["repository"] = BrightDataset.Repository;
-                _manifest.Dataset["revision"] = options.Revision;
-                _manifest.Dataset["commit"] = BrightDataset.RecordedCommit(options.Data) ?? options.Revision;
+                if (!local)
+                {
+                    await BrightDataset.PullAsync(downloader, [task], configs, options.Revision, options.Offline, options.Data, status, null, cancellationToken).ConfigureAwait(false);
+                }
+
+                _manifest.Dataset["repository"] = local ? source : BrightDataset.Repository;
+                _manifest.Dataset["revision"] = local ? "" : options.Revision;
+                _manifest.Dataset["commit"] = local ? "" : BrightDataset.RecordedCommit(options.Data) ?? options.Revision;
                 return new() { ["documents"] = CountLines(documents), ["topics"] = CountLines(queries) };
             }, outcomes, progress, cancellationToken).ConfigureAwait(false);
 

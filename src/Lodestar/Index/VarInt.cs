@@ -61,27 +61,4 @@ internal static class VarInt
 
         return value;
     }
-
-    /// <summary>As <see cref="Read"/>, for untrusted input (Parquet, Thrift, snappy): a value that runs past the data
-    /// or past 64 bits is a <see cref="FormatException"/>, not an index error.</summary>
-    public static ulong ReadChecked(ReadOnlySpan<byte> data, ref int pos)
-    {
-        ulong value = 0;
-        for (int shift = 0; shift < 64; shift += 7)
-        {
-            if (pos >= data.Length)
-            {
-                throw new FormatException("a varint runs past the end of the data");
-            }
-
-            byte b = data[pos++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return value;
-            }
-        }
-
-        throw new FormatException("a varint is longer than 64 bits");
-    }
 }

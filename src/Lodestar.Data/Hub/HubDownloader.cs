@@ -109,7 +109,7 @@ public sealed class HubDownloader(HttpClient? http = null) : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw new HubException($"{url}: cannot connect: {e.Message}", e);
+                throw new HubException($"{url}: cannot connect: {e.Message}; set HF_ENDPOINT to use a mirror of the hub", e);
             }
         }
 
@@ -135,7 +135,7 @@ public sealed class HubDownloader(HttpClient? http = null) : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new HubException($"{url}: cannot connect: {e.Message}", e);
+            throw new HubException($"{url}: cannot connect: {e.Message}; set HF_ENDPOINT to use a mirror of the hub", e);
         }
 
         try
@@ -201,7 +201,7 @@ public sealed class HubDownloader(HttpClient? http = null) : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new HubException($"{url}: cannot connect: {e.Message}", e);
+            throw new HubException($"{url}: cannot connect: {e.Message}; set HF_ENDPOINT to use a mirror of the hub", e);
         }
 
         using (response)

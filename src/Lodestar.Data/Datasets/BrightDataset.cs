@@ -61,8 +61,9 @@ public static class BrightDataset
                     .OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
                 if (shards.Count == 0)
                 {
-                    throw new HubException($"{Repository}@{revision}: no parquet files for task '{task}' in config '{config}'" +
-                        (offline ? " in the cache (offline)" : $"; the hub lists: {string.Join(", ", listing.Select(f => f.Path).Take(20))}"));
+                    throw new HubException($"{Repository}@{revision}: no parquet files for task '{task}' in config '{config}'" + (offline
+                        ? $" in the cache {Path.Combine(HubCache.RepoFolder(folder), "snapshots")} (offline); run without --offline to download them from {HubCache.Endpoint} (set HF_ENDPOINT to use a mirror), or give --data DIR with BRIGHT on disk"
+                        : $"; the hub {HubCache.Endpoint} lists: {string.Join(", ", listing.Select(f => f.Path).Take(20))}"));
                 }
 
                 var local = new List<string>();
