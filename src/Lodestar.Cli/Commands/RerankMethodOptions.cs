@@ -4,6 +4,7 @@ using Lodestar.Llm.Judgments;
 using Lodestar.Llm.Rerank;
 using Lodestar.Model;
 using Lodestar.Rerank.Listwise;
+using Lodestar.Rerank.Setwise;
 using Lodestar.Rerank.Thinking;
 using Microsoft.Extensions.AI;
 
@@ -16,11 +17,13 @@ namespace Lodestar.Cli.Commands;
 /// </summary>
 internal sealed class RerankMethodOptions
 {
-    private readonly Option<string> _method = new("--method") { Description = "retro-star (pointwise, default) or listwise (RankGPT sliding windows).", DefaultValueFactory = _ => "retro-star" };
+    private readonly Option<string> _method = new("--method") { Description = "retro-star (pointwise, default), listwise (RankGPT sliding windows) or setwise (heap of sets, top --setwise-k).", DefaultValueFactory = _ => "retro-star" };
     private readonly Option<int> _window = new("--window") { Description = "Listwise: candidates per window.", DefaultValueFactory = _ => 20 };
     private readonly Option<int> _stride = new("--stride") { Description = "Listwise: how far each window moves up.", DefaultValueFactory = _ => 10 };
     private readonly Option<int> _passes = new("--passes") { Description = "Listwise: sweeps from the bottom of --top to its head.", DefaultValueFactory = _ => 1 };
     private readonly Option<ListwisePromptStyle> _prompt = new("--prompt") { Description = "Listwise prompt: rankgpt (chat models) or reasonrank (reasoning models, <think> then <answer>).", DefaultValueFactory = _ => ListwisePromptStyle.RankGpt };
+    private readonly Option<int> _setwiseK = new("--setwise-k") { Description = "Setwise: hits sorted to the head by the heap.", DefaultValueFactory = _ => 10 };
+    private readonly Option<int> _children = new("--children") { Description = "Setwise: children per heap node (each comparison shows children + 1 passages).", DefaultValueFactory = _ => 3 };
     private readonly Option<int> _maxWords = new("--max-words") { Description = "Listwise: words of each document shown (RankGPT: 300).", DefaultValueFactory = _ => 300 };
     private readonly Option<string?> _thinking = new("--thinking") { Description = "on, off or budget:N: chat_template_kwargs.enable_thinking (and thinking_budget); a budget adds N to --max-new-tokens and to --context." };
     private readonly Option<double?> _temperature = new("--temperature") { Description = "Sampling temperature (Retro*: 0.6, the authors'; listwise: 0, RankGPT's)." };
@@ -31,7 +34,7 @@ internal sealed class RerankMethodOptions
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { _method, _window, _stride, _passes, _prompt, _maxWords, _thinking, _temperature, _topP, _topK, _seed })
+        foreach (Option o in new Option[] { _method, _window, _stride, _passes, _prompt, _setwiseK, _children, _maxWords, _thinking, _temperature, _topP, _topK, _seed })
         {
             command.Options.Add(o);
         }
@@ -42,8 +45,8 @@ internal sealed class RerankMethodOptions
     public bool IsRetroStar(ParseResult parse) => parse.GetValue(_method) switch
     {
         "retro-star" => true,
-        "listwise" => false,
-        var m => throw new ArgumentException($"unknown --method '{m}', expected retro-star or listwise"),
+        "listwise" or "setwise" => false,
+        var m => throw new ArgumentException($"unknown --method '{m}', expected retro-star, listwise or setwise"),
     };
 
     /// <summary>The context length to request of the embedded engine: <paramref name="context"/> plus any thinking budget.</summary>
@@ -88,6 +91,11 @@ internal sealed class RerankMethodOptions
             },
         };
         var chat = new StoredChat(client, store);
+        if (parse.GetValue(_method) == "setwise")
+        {
+            return RunSetwise(parse, context, chat, topics, firstStage, textOf, top, options.Sampling with { MaxTokens = thinking.MaxTokens(Math.Min(maxNewTokens, 256)) }, outPath);
+        }
+
         (Run reranked, ListwiseSummary s) = context.WithProgress("listwise", "topics", (Action<double, double, string?> report) =>
             new ListwiseReranker(chat, options).RerankAsync(topics, firstStage, textOf,
                 new Progress<ListwiseReranker.Progress>(p => report(p.Done, p.Total, $"listwise: {p.Windows} windows, {p.FailedWindows} failed")))
@@ -99,5 +107,20 @@ internal sealed class RerankMethodOptions
             $"{(s.Failures.Count == 0 ? "none" : string.Join(", ", s.Failures.Select(f => $"{f.Key} {f.Value}")))}; tokens in {s.TokensIn:N0}, out {s.TokensOut:N0}");
         context.Error.WriteLine($"wrote {outPath}");
         return s.Windows > 0 && s.FailedWindows == s.Windows ? 1 : 0;
+    }
+
+    private int RunSetwise(ParseResult parse, CliContext context, StoredChat chat, IReadOnlyList<Topic> topics, Run firstStage,
+        Func<string, string?> textOf, int top, LlmSampling sampling, string outPath)
+    {
+        var options = new SetwiseOptions
+        {
+            Top = top, K = parse.GetValue(_setwiseK), Children = parse.GetValue(_children), MaxWordsPerDocument = parse.GetValue(_maxWords), Sampling = sampling,
+        };
+        (Run reranked, SetwiseSummary s) = new SetwiseReranker(chat, options).RerankAsync(topics, firstStage, textOf).GetAwaiter().GetResult();
+        SearchCommand.WriteRun(outPath, reranked);
+        context.Error.WriteLine($"setwise: {s.Topics} topics, {s.Comparisons} comparisons in {s.Seconds:F1} s: {s.Requested:N0} answers asked, {s.Reused:N0} from the store; " +
+            $"{s.Unparseable} unparseable and {s.Failed} failed comparisons (no swap)");
+        context.Error.WriteLine($"wrote {outPath}");
+        return s.Comparisons > 0 && s.Failed == s.Comparisons ? 1 : 0;
     }
 }
