@@ -12,7 +12,7 @@ namespace Lodestar.Llm.Tests.Rerank;
 /// <summary>
 /// Client overhead of listwise and Retro* reranking against an instant server (answers written at once, in-process
 /// Kestrel on 127.0.0.1): LLM calls per second the client side can feed, store commits included. Not a speed test of
-/// any model. The issue asks for 2,000 calls/s of capacity; measured on the shared 2-core machine (load ~8) it is
+/// any model. The issue asks for 2,000 calls/s of capacity; measured on the shared 2-core machine (load average 73) it is
 /// not met (listwise 164/s, Retro* 451/s; docs/reasoning.md), so the rates are printed, not asserted.
 /// </summary>
 public sealed class ClientOverheadBenchmark(ITestOutputHelper output) : IDisposable
