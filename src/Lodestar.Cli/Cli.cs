@@ -24,6 +24,7 @@ public static class Cli
             RerankCommand.CreateJudgments(context),
             EmbedCommand.Create(context),
             FuseCommand.Create(context),
+            RewriteCommand.Create(context),
             ModelsCommand.Create(context),
             DataCommand.Create(context),
             QuickstartCommand.Create(context),

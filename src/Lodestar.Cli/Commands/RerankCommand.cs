@@ -63,6 +63,8 @@ internal static class RerankCommand
             index, topics, run, endpoint, model, gguf, llamaLib, chatFormat, contextSize, threads, gpuLayers, maxNew, apiKey, task, queryType, docType, definition, top, samples, inFlight, resample, timeout, retries, maxChars, maxTokens,
             onFailure, integration, cascade, fuse, storePath, output,
         };
+        var methods = new RerankMethodOptions();
+        methods.AddTo(command);
         command.SetAction(parse =>
         {
             RelevanceDefinition d = parse.GetValue(task) == "custom"
@@ -76,7 +78,7 @@ internal static class RerankCommand
             using IndexReader reader = IndexReader.Open(parse.GetValue(index)!);
             using IChatClient client = OpenClient(context, parse.GetValue(endpoint), parse.GetValue(model), parse.GetValue(apiKey), parse.GetValue(inFlight),
                 parse.GetValue(timeout), parse.GetValue(retries), parse.GetValue(gguf), parse.GetValue(llamaLib),
-                new LlamaChatOptions(parse.GetValue(chatFormat), parse.GetValue(contextSize), Threads: parse.GetValue(threads)), GpuLayersOption.Value(parse, gpuLayers));
+                new LlamaChatOptions(parse.GetValue(chatFormat), methods.Context(parse, parse.GetValue(contextSize)), Threads: parse.GetValue(threads)), GpuLayersOption.Value(parse, gpuLayers));
             using var store = new JudgmentStore(parse.GetValue(storePath) ?? outPath + ".judgments.db");
             var options = new RerankOptions
             {
@@ -89,9 +91,16 @@ internal static class RerankCommand
                 FirstStageWeight = ParseFuse(parse.GetValue(fuse)),
                 MaxTokens = parse.GetValue(maxNew),
             };
+            options = methods.ApplyTo(parse, options);
             List<(int Top, int Samples)> stages = parse.GetValue(cascade) is string c ? ParseCascade(c) : [(parse.GetValue(top), parse.GetValue(samples))];
             List<Topic> list = TopicReader.Read(parse.GetValue(topics)!);
             Run firstStage = EvalInputs.ReadRun(parse.GetValue(run)!);
+            if (!methods.IsRetroStar(parse))
+            {
+                return methods.RunListwise(parse, context, client, store, list, firstStage, id => reader.TryGetDoc(id, out int doc) ? reader.GetText(doc) : null,
+                    parse.GetValue(top), parse.GetValue(maxNew), outPath);
+            }
+
             var clock = System.Diagnostics.Stopwatch.StartNew();
             (Run reranked, List<RerankSummary> summaries) = context.WithProgress("reranking", "pairs", (Action<double, double, string?> report) =>
                 RetroStarReranker.CascadeAsync(client, store, options, stages, list, firstStage, id => reader.TryGetDoc(id, out int doc) ? reader.GetText(doc) : null,

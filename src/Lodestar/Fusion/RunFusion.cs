@@ -2,21 +2,6 @@ using Lodestar.Model;
 
 namespace Lodestar.Fusion;
 
-/// <summary>How runs are combined.</summary>
-public enum FusionMethod
-{
-    /// <summary>Reciprocal rank fusion: <c>Σ w / (k + rank)</c>, rank from 1 (Cormack et al. 2009; k = 60).</summary>
-    Rrf,
-
-    /// <summary>Per query and run, <c>(s − min) / (max − min)</c> (1 when all equal), then <c>Σ w·s'</c>
-    /// (BGE-Reasoner's hybrid recipe). A document missing from a run adds 0.</summary>
-    MinMax,
-
-    /// <summary>Per query and run, <c>(s − mean) / std</c> (population std; 0 when it is 0), then <c>Σ w·z</c>.
-    /// A document missing from a run adds that run's lowest z.</summary>
-    ZScore,
-}
-
 /// <summary>Fuses runs topic by topic; the result keeps the best <c>depth</c> hits, ties by doc id ascending.</summary>
 public static class RunFusion
 {
@@ -26,9 +11,25 @@ public static class RunFusion
     /// <param name="depth">Hits kept per topic.</param>
     /// <param name="rrfK">RRF's k.</param>
     /// <param name="name">The fused run's tag.</param>
-    public static Run Fuse(IReadOnlyList<(Run Run, double Weight)> runs, FusionMethod method, int depth = 1000, int rrfK = 60, string name = "fused")
+    public static Run Fuse(IReadOnlyList<(Run Run, double Weight)> runs, FusionMethod method, int depth = 1000, int rrfK = 60, string name = "fused") =>
+        Fuse(runs, new FusionOptions { Method = method, Depth = depth, RrfK = rrfK, Name = name });
+
+    /// <summary>Fuses <paramref name="runs"/> with their weights as <paramref name="options"/> say.</summary>
+    /// <param name="runs">(run, weight) pairs; a method that reads no weights ignores them.</param>
+    /// <param name="options">Method, normalisation, depth, RRF's k and the fused run's tag.</param>
+    /// <exception cref="ArgumentException">A normalisation the method does not take.</exception>
+    public static Run Fuse(IReadOnlyList<(Run Run, double Weight)> runs, FusionOptions options)
     {
-        var fused = new Run(name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Depth, 1);
+        options.EffectiveNormalization();
+        if (options.Method is not (FusionMethod.MinMax or FusionMethod.ZScore))
+        {
+            return FuseByTopic(runs, options);
+        }
+
+        FusionMethod method = options.Method;
+        int depth = options.Depth;
+        var fused = new Run(options.Name);
         foreach (string topic in runs.SelectMany(r => r.Run.TopicIds).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             var scores = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -36,7 +37,7 @@ public static class RunFusion
             foreach ((Run run, double weight) in runs)
             {
                 IReadOnlyList<Hit> hits = run.Contains(topic) ? run[topic] : [];
-                contributions.Add((Normalize(hits, method, rrfK, out double missing), missing, weight));
+                contributions.Add((Normalize(hits, method, out double missing), missing, weight));
                 foreach (Hit h in hits)
                 {
                     scores.TryAdd(h.DocId, 0);
@@ -60,7 +61,27 @@ public static class RunFusion
         return fused;
     }
 
-    private static Dictionary<string, double> Normalize(IReadOnlyList<Hit> hits, FusionMethod method, int rrfK, out double missing)
+    private static Run FuseByTopic(IReadOnlyList<(Run Run, double Weight)> runs, FusionOptions options)
+    {
+        var fused = new Run(options.Name);
+        foreach (string topic in runs.SelectMany(r => r.Run.TopicIds).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            var lists = runs.Select(r => ((IReadOnlyList<Hit>)InRankOrder(r.Run.Contains(topic) ? r.Run[topic] : []), r.Weight)).ToList();
+            Dictionary<string, double> scores = TopicFusion.Fuse(lists, options);
+            fused.Set(topic, [.. scores.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(options.Depth).Select(p => new Hit(p.Key, p.Value))]);
+        }
+
+        return fused;
+    }
+
+    /// <summary>Hits by score descending, ties by doc id ascending, a document listed twice kept once (its best).</summary>
+    internal static List<Hit> InRankOrder(IReadOnlyList<Hit> hits)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return [.. hits.OrderByDescending(h => h.Score).ThenBy(h => h.DocId, StringComparer.Ordinal).Where(h => seen.Add(h.DocId))];
+    }
+
+    private static Dictionary<string, double> Normalize(IReadOnlyList<Hit> hits, FusionMethod method, out double missing)
     {
         var result = new Dictionary<string, double>(hits.Count, StringComparer.Ordinal);
         missing = 0;
@@ -71,14 +92,6 @@ public static class RunFusion
 
         switch (method)
         {
-            case FusionMethod.Rrf:
-                int rank = 0;
-                foreach (Hit h in hits.OrderByDescending(h => h.Score).ThenBy(h => h.DocId, StringComparer.Ordinal))
-                {
-                    result[h.DocId] = 1.0 / (rrfK + ++rank);
-                }
-
-                break;
             case FusionMethod.MinMax:
                 double min = hits.Min(h => h.Score), span = hits.Max(h => h.Score) - min;
                 foreach (Hit h in hits)
