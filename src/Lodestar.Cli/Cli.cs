@@ -27,6 +27,7 @@ public static class Cli
             ModelsCommand.Create(context),
             DataCommand.Create(context),
             QuickstartCommand.Create(context),
+            SynthCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);
