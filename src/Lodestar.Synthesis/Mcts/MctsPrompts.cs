@@ -92,7 +92,7 @@ public static partial class MctsPrompts
 
     private static string Cut(string text, int chars) => text.Length <= chars ? text : text[..chars] + "…";
 
-    [GeneratedRegex(@"^(?i:\**step\s*\d*\**\s*[:.]\s*)")]
+    [GeneratedRegex(@"^\**(?i:step)\s*\d*\s*\**\s*[:.]\s*\**\s*")]
     private static partial Regex StepPrefix();
 
     [GeneratedRegex(@"(?im)^\s*\**query\**\s*:\s*(.+)$")]
