@@ -153,4 +153,27 @@ public sealed class MctsTests : IAsyncLifetime
         Assert.Equal(["bayes", "fermat"], negatives.Skip(1).Order());
         Assert.Contains("mined 2", err);
     }
+
+    [Fact]
+    public void BudgetTokens_StopsCleanly_AndARerunFinishesWithoutAskingTwice()
+    {
+        string problems = Path.Combine(_dir, "problems.jsonl");
+        string output = Path.Combine(_dir, "budget");
+        string[] args = ["synth", "mcts", "--problems", problems, "--index", _index, "--endpoint", _server.Url.ToString(), "--model", "policy",
+            "--in-flight", "1", "--parallel", "1", "--rollouts", "6", "--max-depth", "2", "--top", "3", "-o", output];
+        int before = _server.Requests;
+        // The root expansion starts its thought, query and completion calls at once (each under budget); the
+        // reflections after the query find 100 prompt + 20 completion tokens per answer spent, and stop.
+        var (code, _, err) = Paths.Cli([.. args, "--budget-tokens", "100"]);
+        Assert.True(code == 0, err);
+        Assert.Contains("mcts: 0/2 problems searched", err);
+        Assert.Contains("stopped at the token budget of 100", err);
+        Assert.Equal(3, _server.Requests - before);
+        Assert.Empty(File.ReadAllLines(Path.Combine(output, "trees.jsonl")));
+
+        (code, _, err) = Paths.Cli(args);
+        Assert.True(code == 0, err);
+        Assert.Equal(16, _server.Requests - before);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_out, "trees.jsonl")), File.ReadAllBytes(Path.Combine(output, "trees.jsonl")));
+    }
 }

@@ -64,7 +64,11 @@ internal static class SynthCommand
     {
         var problems = new Option<string>("--problems") { Description = "Problems JSONL: id, problem, answer (answer_type, solution, theorem optional).", Required = true };
         var index = new Option<string>("--index") { Description = "Lodestar index of the documents (theorems) to retrieve from.", Required = true };
-        var retrieverName = new Option<string>("--retriever") { Description = "bm25 (dense and hybrid: see docs/synthesis.md).", DefaultValueFactory = _ => "bm25" };
+        var retrieverName = new Option<string>("--retriever") { Description = "bm25, dense or hybrid (RRF of both); dense and hybrid need --embed-endpoint and --embed-model.", DefaultValueFactory = _ => "bm25" };
+        var denseIndex = new Option<string?>("--dense-index") { Description = "Vector index for dense/hybrid (default: INDEX/dense)." };
+        var embedEndpoint = new Option<string?>("--embed-endpoint") { Description = "OpenAI-compatible /v1/embeddings server for dense/hybrid queries." };
+        var embedModel = new Option<string?>("--embed-model") { Description = "Embedding model name on that server (the vector index's model)." };
+        var profileName = new Option<string>("--profile") { Description = "Embedding profile: plain, rader, e5 or bge.", DefaultValueFactory = _ => "plain" };
         var rollouts = new Option<int>("--rollouts") { Description = "Rollouts per problem.", DefaultValueFactory = _ => 16 };
         var depth = new Option<int>("--max-depth") { Description = "Deepest node.", DefaultValueFactory = _ => 6 };
         var exploration = new Option<double>("--exploration") { Description = "UCT exploration constant c.", DefaultValueFactory = _ => 2 };
@@ -80,14 +84,15 @@ internal static class SynthCommand
         var model = new SynthModelOptions();
         var command = new Command("mcts", "Solve problems with retrieval-augmented MCTS (rStar as RaDeR configures it) and keep (query, positive, hard negatives) from correct paths; resumable.")
         {
-            problems, index, retrieverName, rollouts, depth, exploration, thoughts, top, docChars, tolerance, judge, parallel, limit, every, output,
+            problems, index, retrieverName, denseIndex, embedEndpoint, embedModel, profileName, rollouts, depth, exploration, thoughts, top, docChars, tolerance, judge, parallel, limit, every, output,
         };
         model.AddTo(command);
         command.SetAction(parse =>
         {
-            if (parse.GetValue(retrieverName) != "bm25")
+            string mode = parse.GetValue(retrieverName)!;
+            if (mode is not ("bm25" or "dense" or "hybrid"))
             {
-                throw new ArgumentException($"--retriever {parse.GetValue(retrieverName)}: only bm25 is available for synth mcts so far");
+                throw new ArgumentException($"unknown --retriever '{mode}', expected bm25, dense or hybrid");
             }
 
             string outDir = parse.GetValue(output)!;
@@ -98,7 +103,21 @@ internal static class SynthCommand
             }
 
             using IndexReader reader = IndexReader.Open(parse.GetValue(index)!);
-            var retriever = new Bm25DocumentRetriever(reader);
+            IDocumentRetriever retriever = new Bm25DocumentRetriever(reader);
+            using Dense.VectorIndex? vectors = mode == "bm25" ? null : Dense.VectorIndex.Open(parse.GetValue(denseIndex) ?? Path.Combine(parse.GetValue(index)!, "dense"));
+            using Llm.Embedding.IEmbedder? embedder = mode == "bm25" ? null : new Llm.Embedding.OpenAiEmbedder(new Llm.Client.OpenAiClient(new Llm.Client.EndpointOptions
+            {
+                BaseUrl = new Uri(parse.GetValue(embedEndpoint) ?? throw new ArgumentException($"--retriever {mode} needs --embed-endpoint URL --embed-model NAME")),
+                Model = parse.GetValue(embedModel) ?? throw new ArgumentException("--embed-endpoint needs --embed-model NAME"),
+                MaxInFlight = 8,
+            }));
+            if (vectors is not null)
+            {
+                Llm.Embedding.EmbeddingProfile profile = Llm.Embedding.EmbeddingProfile.BuiltIn.TryGetValue(parse.GetValue(profileName)!, out var p) ? p
+                    : throw new ArgumentException($"unknown --profile '{parse.GetValue(profileName)}', expected one of: {string.Join(", ", Llm.Embedding.EmbeddingProfile.BuiltIn.Keys)}");
+                retriever = new DenseDocumentRetriever(vectors, embedder!, profile, retriever, mode == "hybrid");
+            }
+
             (var client, var store, SynthChat chat) = model.Open(parse, context, Path.Combine(outDir, "synth.db"));
             using (client)
             using (store)
