@@ -30,8 +30,11 @@ public class MctsOverheadBenchmarks
     private string _dir = "";
     private int _op;
     private long _calls;
-    private readonly List<Problem> _problems = [.. Enumerable.Range(0, 8).Select(i =>
-        new Problem($"b{i}", $"Problem {i}: what pressure acts on a flat plate at Mach {i + 2} in a boundary layer?", "1", AnswerType.Integer, null, null))];
+    private TimeSpan _cpu;
+
+    /// <summary>Problems searched at once (one operation searches this many problems).</summary>
+    [Params(8, 32)]
+    public int Problems { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -72,7 +75,11 @@ public class MctsOverheadBenchmarks
         using var store = new JudgmentStore(storePath);
         var chat = new SynthChat(new StoredChat(client, store), new LlmSampling { Temperature = 0.8, TopK = 40, TopP = 0.95, Seed = 42 });
         var search = new MctsSearch(chat, new Bm25DocumentRetriever(_index!), new MctsOptions());
-        Parallel.ForEachAsync(_problems, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (p, ct) => await search.SearchAsync(p, ct)).GetAwaiter().GetResult();
+        List<Problem> problems = [.. Enumerable.Range(0, Problems).Select(i =>
+            new Problem($"b{i}", $"Problem {i}: what pressure acts on a flat plate at Mach {i + 2} in a boundary layer?", "1", AnswerType.Integer, null, null))];
+        TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        Parallel.ForEachAsync(problems, new ParallelOptions { MaxDegreeOfParallelism = Problems }, async (p, ct) => await search.SearchAsync(p, ct)).GetAwaiter().GetResult();
+        _cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         _calls = chat.Calls;
         return chat.Calls;
     }
@@ -80,7 +87,7 @@ public class MctsOverheadBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        Console.WriteLine($"// synth mcts: {_calls} calls per operation");
+        Console.WriteLine($"// synth mcts: {Problems} problems, {_calls} calls per operation, last operation {_cpu.TotalMilliseconds / _calls:F3} ms CPU per call (client + in-process server)");
         _server?.StopAsync().GetAwaiter().GetResult();
         _index?.Dispose();
         Directory.Delete(_dir, true);
@@ -89,7 +96,7 @@ public class MctsOverheadBenchmarks
     /// <summary>A quick measurement without BenchmarkDotNet: (calls, seconds) of one operation after one warm-up.</summary>
     public static (long Calls, double Seconds) Measure()
     {
-        var b = new MctsOverheadBenchmarks();
+        var b = new MctsOverheadBenchmarks { Problems = 8 };
         b.Setup();
         try
         {
