@@ -44,6 +44,12 @@ public sealed partial class NegativeMiner(IDocumentRetriever bm25, IDocumentRetr
         {
             List<string> positives = SynthFolder.Ids(q, "positives");
             List<string> negatives = SynthFolder.Ids(q, "negatives");
+            foreach (string id in positives.Concat(negatives).Where(id => !documents.ContainsKey(id)))
+            {
+                // Export needs every named document's text; a folder made by hand may lack some.
+                documents[id] = bm25.TextOf(id) ?? "";
+            }
+
             var positiveTexts = new HashSet<string>(positives.Select(p => Canonical(documents.GetValueOrDefault(p) ?? bm25.TextOf(p) ?? "")), StringComparer.Ordinal);
             string text = q["query"]!.GetValue<string>();
             var pool = new List<string>();
