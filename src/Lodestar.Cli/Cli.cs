@@ -30,6 +30,7 @@ public static class Cli
             QuickstartCommand.Create(context),
             ServeCommand.Create(context),
             ServeCommand.CreateMcp(context),
+            SynthCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);
