@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -34,9 +35,9 @@ internal static class BenchCommand
         var work = new Option<string>("--work") { Description = "Scratch directory.", DefaultValueFactory = _ => "out/bench/work" };
         var python = new Option<string>("--python") { Description = "Python with python3-xapian.", DefaultValueFactory = _ => "/usr/bin/python3" };
         var peers = new Option<string>("--peers-script") { Description = "The peers' script.", DefaultValueFactory = _ => "bench/peers/bm25_peers.py" };
-        var passes = new Option<int>("--passes") { Description = "Timed search passes (the fastest counts).", DefaultValueFactory = _ => 3 };
+        var passes = new Option<int>("--passes") { Description = "Timed search passes (the fastest counts).", DefaultValueFactory = _ => 3 }.Range(1, 1000);
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown to this file." };
-        var indexPasses = new Option<int>("--index-passes") { Description = "Index builds per system, taken round-robin over the systems (the fastest counts; the VM is noisy).", DefaultValueFactory = _ => 3 };
+        var indexPasses = new Option<int>("--index-passes") { Description = "Index builds per system, taken round-robin over the systems (the fastest counts; the VM is noisy).", DefaultValueFactory = _ => 3 }.Range(1, 1000);
         var bm25 = new Command("bm25", "Benchmark BM25 indexing and search against Xapian and SQLite FTS5 on the same tokens.")
         {
             corpus, shortQueries, longQueries, work, python, peers, passes, markdown, indexPasses,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using Lodestar.Llm.Client;
 using Lodestar.Llm.Embedding;
 using Lodestar.Llm.Engine;
@@ -24,7 +25,7 @@ internal sealed class EmbedderOptions
 
     public Option<Pooling?> Pooling { get; } = new("--pooling") { Description = "Embedded pooling: mean, cls or last (default: the profile's)." };
 
-    public Option<int> BatchTokens { get; } = new("--batch-tokens") { Description = "Embedded engine: tokens per batch, also the longest text (longer ones are cut).", DefaultValueFactory = _ => 2048 };
+    public Option<int> BatchTokens { get; } = new Option<int>("--batch-tokens") { Description = "Embedded engine: tokens per batch, also the longest text (longer ones are cut).", DefaultValueFactory = _ => 2048 }.Range(16, 1_048_576);
 
     public void AddTo(Command command, bool withModel = true)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using Lodestar.Cli.Report;
 using Lodestar.Eval;
 using Lodestar.Model;
@@ -18,13 +19,13 @@ internal static class EvalCommand
         var measure = new Option<string[]>("-m", "--measure") { Description = "trec_eval measure, repeatable: map, ndcg_cut.10, P.5,10, recall.100, all_trec; display names such as nDCG@10 work too." };
         var perTopic = new Option<bool>("-q") { Description = "Also print per-topic values." };
         var complete = new Option<bool>("-c") { Description = "Average over every qrels topic; topics missing from the run score 0." };
-        var maxDocs = new Option<int>("-M") { Description = "Evaluate only the first M documents per topic.", DefaultValueFactory = _ => int.MaxValue };
-        var level = new Option<int>("-l") { Description = "Minimum grade that counts as relevant.", DefaultValueFactory = _ => 1 };
+        var maxDocs = new Option<int>("-M") { Description = "Evaluate only the first M documents per topic.", DefaultValueFactory = _ => int.MaxValue }.AtLeast(1);
+        var level = new Option<int>("-l") { Description = "Minimum grade that counts as relevant.", DefaultValueFactory = _ => 1 }.Range(0, 1_000_000);
         var format = new Option<string>("--format") { Description = "text, trec_eval (trec_eval's exact lines), markdown, csv or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "trec_eval", "markdown", "csv", "json");
         var compare = new Option<bool>("--compare") { Description = "Paired t-test and randomization test of each run against the first, Holm-corrected, with win/tie/loss." };
-        var permutations = new Option<int>("--permutations") { Description = "Randomization test permutations.", DefaultValueFactory = _ => 100_000 };
-        var seed = new Option<int>("--seed") { Description = "Randomization test seed.", DefaultValueFactory = _ => 42 };
+        var permutations = new Option<int>("--permutations") { Description = "Randomization test permutations.", DefaultValueFactory = _ => 100_000 }.Range(1, 100_000_000);
+        var seed = new Option<int>("--seed") { Description = "Randomization test seed.", DefaultValueFactory = _ => 42 }.AtLeast(0);
         var longDocs = new Option<bool>("--long") { Description = "BRIGHT examples: judge with gold_ids_long." };
         var html = new Option<string?>("--html") { Description = "Also write an HTML report with charts (works offline)." };
         var runName = new Option<string?>("--run-name") { Description = "Run tag to print (default: the TREC run's tag, or the file name for BRIGHT JSON); one run only." };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using System.Globalization;
 using Lodestar.Fusion;
 using Lodestar.Model;
@@ -10,12 +11,20 @@ internal static class FuseCommand
 {
     public static Command Create(CliContext context)
     {
-        var runs = new Argument<string[]>("runs") { Description = "Runs to fuse, each RUN or RUN:WEIGHT (weight 1 by default); TREC or BRIGHT JSON.", Arity = new ArgumentArity(2, 64) };
+        var runs = new Argument<string[]>("runs") { Description = "Runs to fuse, each RUN or RUN:WEIGHT (weight 1 by default); TREC or BRIGHT JSON.", Arity = new ArgumentArity(1, 64) };
         var method = new Option<FusionMethod>("--method") { Description = "rrf (k = 60), minmax (per-query min-max weighted sum) or zscore.", DefaultValueFactory = _ => FusionMethod.Rrf };
-        var k = new Option<int>("--k") { Description = "Hits kept per topic.", DefaultValueFactory = _ => 1000 };
-        var rrfK = new Option<int>("--rrf-k") { Description = "RRF's k.", DefaultValueFactory = _ => 60 };
+        var k = new Option<int>("--k") { Description = "Hits kept per topic.", DefaultValueFactory = _ => 1000 }.Range(1, 10_000_000);
+        var rrfK = new Option<int>("--rrf-k") { Description = "RRF's k.", DefaultValueFactory = _ => 60 }.Range(0, 1_000_000);
         var output = new Option<string>("--output", "-o") { Description = "Fused run: .json for BRIGHT JSON, else TREC.", Required = true };
         var command = new Command("fuse", "Fuse runs: reciprocal rank fusion, min-max or z-score weighted sums.") { runs, method, k, rrfK, output };
+        command.Validators.Add(result =>
+        {
+            int given = result.GetResult(runs)?.Tokens.Count ?? 0;
+            if (given == 1)
+            {
+                result.AddError($"fuse needs at least two runs to fuse, found one ({result.GetResult(runs)!.Tokens[0].Value})");
+            }
+        });
         command.SetAction(parse =>
         {
             var inputs = parse.GetValue(runs)!.Select(ParseSpec).Select(s => (EvalInputs.ReadRun(s.Path), s.Weight)).ToList();

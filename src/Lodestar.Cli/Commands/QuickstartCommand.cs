@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using System.Diagnostics;
 using Lodestar.Dense;
 using Lodestar.Hub;
@@ -18,7 +19,7 @@ internal static class QuickstartCommand
         var data = new Option<string?>("--data") { Description = "Cranfield in BEIR layout (default: data/cranfield of this repository)." };
         var output = new Option<string>("--output", "-o") { Description = "Where the index, runs and report go.", DefaultValueFactory = _ => "out/quickstart" };
         var gguf = new Option<string?>("--gguf") { Description = "GGUF model for the dense and rerank stages (default: the first .gguf in the model cache)." };
-        var rerankTopics = new Option<int>("--rerank-topics") { Description = "Topics reranked by the embedded model (it is slow on a CPU).", DefaultValueFactory = _ => 10 };
+        var rerankTopics = new Option<int>("--rerank-topics") { Description = "Topics reranked by the embedded model (it is slow on a CPU).", DefaultValueFactory = _ => 10 }.Range(1, 1000);
         var command = new Command("quickstart", "Index, search, rerank and evaluate Cranfield end to end; prints the table and writes an HTML report.")
         {
             data, output, gguf, rerankTopics,
