@@ -36,7 +36,7 @@ internal static class BrightRunCommand
         var fusion = new Option<FusionMethod>("--fusion") { Description = "Hybrid: rrf, minmax or zscore.", DefaultValueFactory = _ => FusionMethod.Rrf };
         var weights = new Option<string>("--weights") { Description = "Hybrid: BM25,DENSE weights.", DefaultValueFactory = _ => "1,1" };
         var rerank = new Option<string?>("--rerank") { Description = "retro-star to rerank the first stage." };
-        var endpoint = new Option<string?>("--endpoint") { Description = "Reranker server base URL (or --rerank-gguf)." };
+        var endpoint = new Option<string?>("--endpoint") { Description = "Reranker server base URL (or --rerank-gguf)." }.Url();
         var model = new Option<string?>("--model") { Description = "Reranker model name on the server." };
         var rerankGguf = new Option<string?>("--rerank-gguf") { Description = "Rerank with the embedded engine: a .gguf or hf:… reference." };
         var cascade = new Option<string>("--cascade") { Description = "Rerank stages TOP@K.", DefaultValueFactory = _ => "100@1" };

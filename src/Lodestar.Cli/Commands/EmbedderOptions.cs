@@ -13,7 +13,7 @@ internal sealed class EmbedderOptions
     /// <summary>The <c>--gguf</c> option; absent where the command names the model another way (<c>index --dense</c>).</summary>
     public Option<string?> Gguf { get; } = new("--gguf") { Description = "Embed with the embedded engine: a .gguf path or hf:OWNER/REPO/FILE.gguf in the model cache." };
 
-    public Option<string?> Endpoint { get; } = new("--embed-endpoint") { Description = "Embed with an OpenAI-compatible /v1/embeddings server (vLLM, SGLang, TEI, Ollama, llama.cpp)." };
+    public Option<string?> Endpoint { get; } = new Option<string?>("--embed-endpoint") { Description = "Embed with an OpenAI-compatible /v1/embeddings server (vLLM, SGLang, TEI, Ollama, llama.cpp)." }.Url();
 
     public Option<string?> Model { get; } = new("--embed-model") { Description = "Model name on the embedding server." };
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lodestar.Cli.Options;
 using System.Globalization;
+using Lodestar.Formats;
 using Lodestar.Fusion;
 using Lodestar.Model;
 
@@ -27,6 +28,7 @@ internal static class FuseCommand
         });
         command.SetAction(parse =>
         {
+            AtomicFile.CheckTarget(parse.GetValue(output)!);
             var inputs = parse.GetValue(runs)!.Select(ParseSpec).Select(s => (EvalInputs.ReadRun(s.Path), s.Weight)).ToList();
             Run fused = RunFusion.Fuse(inputs, parse.GetValue(method), parse.GetValue(k), parse.GetValue(rrfK), $"fused-{parse.GetValue(method).ToString().ToLowerInvariant()}");
             string path = parse.GetValue(output)!;

@@ -24,7 +24,7 @@ internal static class RerankCommand
         var index = new Option<string>("--index") { Description = "Index holding the documents' text.", Required = true };
         var topics = new Option<string>("--topics") { Description = "Topics (BRIGHT examples give excluded ids).", Required = true };
         var run = new Option<string>("--run") { Description = "First-stage run (TREC or BRIGHT JSON).", Required = true };
-        var endpoint = new Option<string?>("--endpoint") { Description = "Server base URL, e.g. http://127.0.0.1:30000 (or use --gguf)." };
+        var endpoint = new Option<string?>("--endpoint") { Description = "Server base URL, e.g. http://127.0.0.1:30000 (or use --gguf)." }.Url();
         var model = new Option<string?>("--model") { Description = "Model name on the server." };
         var gguf = new Option<string?>("--gguf") { Description = "Run the model embedded (llama.cpp): a .gguf path or hf:OWNER/REPO/FILE.gguf in the model cache." };
         var llamaLib = new Option<string?>("--llama-lib") { Description = "Folder with libllama/libggml (default: tools/llama, LODESTAR_LLAMA_LIB)." };

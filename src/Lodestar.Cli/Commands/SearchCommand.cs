@@ -48,6 +48,7 @@ internal static class SearchCommand
         command.SetAction(parse =>
         {
             Bm25Parameters parameters = bm25.Read(parse);
+            AtomicFile.CheckTarget(parse.GetValue(output)!);
             List<Topic> list = TopicReader.Read(parse.GetValue(topics)!);
             string root = parse.GetValue(index)!;
             RetrievalMode m = parse.GetValue(mode);

@@ -38,6 +38,14 @@ public static class OptionRules
         return option;
     }
 
+    /// <summary>Accepts an absolute http:// or https:// URL, such as <c>http://127.0.0.1:30000</c>.</summary>
+    public static TOption Url<TOption>(this TOption option)
+        where TOption : Option
+    {
+        option.Validators.Add(result => CheckUrl(result, option.Name));
+        return option;
+    }
+
     /// <summary>Whether <paramref name="option"/> has a range check (numeric options must).</summary>
     internal static bool HasRange(Option option) => option.Validators.Count > 0;
 
@@ -55,6 +63,17 @@ public static class OptionRules
             string range = max.Equals(MaxOf<T>()) ? $"at least {Format(min)}" : $"between {Format(min)} and {Format(max)}";
             result.AddError($"{name} must be {range}, found {token.Value}");
             return;
+        }
+    }
+
+    private static void CheckUrl(OptionResult result, string name)
+    {
+        foreach (Token token in result.Tokens)
+        {
+            if (!Uri.TryCreate(token.Value, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                result.AddError($"{name} expects an http:// or https:// URL such as http://127.0.0.1:30000, found '{token.Value}'");
+            }
         }
     }
 

@@ -28,6 +28,11 @@ public static class IndexWriter
     {
         var clock = Stopwatch.StartNew();
         output = Path.GetFullPath(output);
+        if (File.Exists(output))
+        {
+            ThrowHelper.Input(output, 0, 0, "expected a new index folder, found a file");
+        }
+
         if (Directory.Exists(output) && !options.Overwrite)
         {
             ThrowHelper.Input(output, 0, 0, "expected a new index directory, found an existing one (use --overwrite to replace it)");
