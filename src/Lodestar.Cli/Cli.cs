@@ -55,7 +55,8 @@ public static class Cli
                 return code;
             }
 
-            return parse.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false });
+            // InvokeAsync: only the asynchronous pipeline turns Ctrl-C into cancellation of the action's token.
+            return parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false }).GetAwaiter().GetResult();
         }
         catch (InputException e)
         {

@@ -24,7 +24,8 @@ internal static class IndexCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(corpus)!;
-            IndexBuildSummary summary = context.WithProgress("indexing", "docs", report =>
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            IndexBuildSummary summary = context.WithProgress("indexing", "MB", (Action<double, double, string?> report) =>
                 IndexWriter.Build(path, parse.GetValue(output)!, new IndexBuildOptions
                 {
                     Analyzer = parse.GetValue(analyzer)!,
@@ -32,7 +33,9 @@ internal static class IndexCommand
                     MemoryBudgetBytes = (long)parse.GetValue(memory) << 20,
                     EmptyDocuments = parse.GetValue(empty),
                     Overwrite = parse.GetValue(overwrite),
-                    Progress = new Progress<IndexProgress>(p => report(p.BytesRead, p.TotalBytes)),
+                    // The bar counts megabytes of the corpus (its size is known up front); documents and their rate go in the text.
+                    Progress = new Progress<IndexProgress>(p => report(p.BytesRead / 1e6, p.TotalBytes / 1e6,
+                        $"indexing: {p.Documents:N0} docs, {p.Documents / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0} docs/s")),
                 }));
             context.Error.WriteLine(
                 $"indexed {summary.Documents:N0} documents, {summary.Tokens:N0} terms ({summary.Terms:N0} distinct) in {summary.Seconds:F1} s " +

@@ -19,6 +19,14 @@ public static class OptionRules
         return option;
     }
 
+    /// <summary>Accepts <paramref name="min"/> ≤ value ≤ <paramref name="max"/> when the option is given.</summary>
+    public static Option<int?> Range(this Option<int?> option, int min, int max)
+    {
+        option.Validators.Add(result => Check(result, option.Name, min, max,
+            static s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : null));
+        return option;
+    }
+
     /// <summary>Accepts value ≥ <paramref name="min"/>.</summary>
     public static Option<int> AtLeast(this Option<int> option, int min) => option.Range(min, int.MaxValue);
 

@@ -192,5 +192,9 @@ public sealed partial class JudgmentStore : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        ReleaseAll();
+        _connection.Dispose();
+    }
 }
