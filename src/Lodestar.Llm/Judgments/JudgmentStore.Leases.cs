@@ -123,7 +123,7 @@ public sealed partial class JudgmentStore
         {
             _heartbeat?.Dispose();
             _heartbeat = null;
-            if (!_claimsReady)
+            if (!_claimsReady || _connection.State != System.Data.ConnectionState.Open)
             {
                 return;
             }
