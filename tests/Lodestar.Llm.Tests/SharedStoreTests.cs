@@ -103,7 +103,7 @@ public sealed class SharedStoreTests : IDisposable
     public void Claim_IsExclusive_UntilReleasedOrExpired()
     {
         string path = Path.Combine(_dir, "claims.db");
-        using var a = new JudgmentStore(path) { Lease = TimeSpan.FromMilliseconds(300) };
+        using var a = new JudgmentStore(path) { Lease = TimeSpan.FromMinutes(1) };
         using var b = new JudgmentStore(path) { Lease = TimeSpan.FromMinutes(1) };
         Assert.True(a.TryClaim("k1"));
         Assert.False(b.TryClaim("k1"));
@@ -114,7 +114,7 @@ public sealed class SharedStoreTests : IDisposable
         b.Release("k1");
 
         a.Dispose(); // stops a's heartbeat and drops its claims
-        using var c = new JudgmentStore(path) { Lease = TimeSpan.FromMilliseconds(200) };
+        using var c = new JudgmentStore(path) { Lease = TimeSpan.FromMinutes(1) };
         Assert.True(c.TryClaim("k2"));
         Assert.False(b.TryClaim("k2"));
         Assert.Equal(0, b.ClaimsTakenOver);
@@ -124,30 +124,28 @@ public sealed class SharedStoreTests : IDisposable
     public void ExpiredClaim_OfADeadOwner_IsTakenOver_AndCounted()
     {
         string path = Path.Combine(_dir, "expired.db");
-        using (var dead = new JudgmentStore(path) { Lease = TimeSpan.FromMilliseconds(150) })
-        {
-            Assert.True(dead.TryClaim("k"));
-            // Simulate a kill: the claim stays in the table (no Release, no Dispose clean-up), and no heartbeat renews it.
-            using var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
-            raw.Open();
-            using var copy = raw.CreateCommand();
-            copy.CommandText = "CREATE TABLE kept AS SELECT * FROM claims";
-            copy.ExecuteNonQuery();
-        }
-
-        using (var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
-        {
-            raw.Open();
-            using var restore = raw.CreateCommand();
-            restore.CommandText = "INSERT INTO claims SELECT * FROM kept";
-            restore.ExecuteNonQuery();
-        }
-
         using var alive = new JudgmentStore(path);
+        Assert.True(alive.TryClaim("setup")); // creates the claims table
+        alive.Release("setup");
+        double now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        // A killed process's claim: nobody renews it. Still valid for a minute, then expired a second ago.
+        SetClaim(path, "k", "dead-host:1:x", now + 60);
         Assert.False(alive.TryClaim("k"));
-        Thread.Sleep(300);
+        SetClaim(path, "k", "dead-host:1:x", now - 1);
         Assert.True(alive.TryClaim("k"));
         Assert.Equal(1, alive.ClaimsTakenOver);
+    }
+
+    private static void SetClaim(string path, string key, string owner, double expires)
+    {
+        using var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        raw.Open();
+        using var cmd = raw.CreateCommand();
+        cmd.CommandText = "INSERT OR REPLACE INTO claims (key, owner, expires) VALUES ($k, $o, $e)";
+        cmd.Parameters.AddWithValue("$k", key);
+        cmd.Parameters.AddWithValue("$o", owner);
+        cmd.Parameters.AddWithValue("$e", expires);
+        cmd.ExecuteNonQuery();
     }
 
     private static int TakenOver(string log)

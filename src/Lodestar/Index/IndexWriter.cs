@@ -39,6 +39,7 @@ public static class IndexWriter
         }
 
         _ = Analyzer.Create(options.Analyzer); // fail early on an unknown name
+        StaleBuilds.Clean(output); // folders of builds that were killed
         string temp = $"{output}.tmp-{Environment.ProcessId}";
         if (Directory.Exists(temp))
         {
