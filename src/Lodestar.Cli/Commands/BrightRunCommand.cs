@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using System.Globalization;
 using System.Reflection;
 using Lodestar.Cli.Report;
@@ -26,7 +27,7 @@ internal static class BrightRunCommand
         retriever.AcceptOnlyFromAmong("bm25", "dense", "hybrid");
         var queries = new Option<string>("--queries") { Description = "original, or a reasoning-query config such as gpt4_reason.", DefaultValueFactory = _ => "original" };
         var longDocs = new Option<bool>("--long") { Description = "Long documents, judged with gold_ids_long." };
-        var k = new Option<int>("--k") { Description = "Hits per topic.", DefaultValueFactory = _ => 1000 };
+        var k = new Option<int>("--k") { Description = "Hits per topic.", DefaultValueFactory = _ => 1000 }.Range(1, 10_000_000);
         var revision = new Option<string>("--revision") { Description = "Dataset revision (branch, tag or commit).", DefaultValueFactory = _ => "main" };
         var offline = new Option<bool>("--offline") { Description = "Use only the hub cache." };
         var data = new Option<string>("--data") { Description = "BRIGHT on disk (TASK/CONFIG.jsonl[.gz], or the hub's parquet shards CONFIG/TASK-*.parquet anywhere below it); else where the hub's files are converted to.", DefaultValueFactory = _ => BrightDataset.DefaultFolder };
@@ -35,12 +36,12 @@ internal static class BrightRunCommand
         var fusion = new Option<FusionMethod>("--fusion") { Description = "Hybrid: rrf, minmax or zscore.", DefaultValueFactory = _ => FusionMethod.Rrf };
         var weights = new Option<string>("--weights") { Description = "Hybrid: BM25,DENSE weights.", DefaultValueFactory = _ => "1,1" };
         var rerank = new Option<string?>("--rerank") { Description = "retro-star to rerank the first stage." };
-        var endpoint = new Option<string?>("--endpoint") { Description = "Reranker server base URL (or --rerank-gguf)." };
+        var endpoint = new Option<string?>("--endpoint") { Description = "Reranker server base URL (or --rerank-gguf)." }.Url();
         var model = new Option<string?>("--model") { Description = "Reranker model name on the server." };
         var rerankGguf = new Option<string?>("--rerank-gguf") { Description = "Rerank with the embedded engine: a .gguf or hf:… reference." };
         var cascade = new Option<string>("--cascade") { Description = "Rerank stages TOP@K.", DefaultValueFactory = _ => "100@1" };
-        var maxNew = new Option<int>("--max-new-tokens") { Description = "Tokens a reranker answer may have.", DefaultValueFactory = _ => 4096 };
-        var inFlight = new Option<int>("--in-flight") { Description = "Reranker requests in flight; 0 = discover.", DefaultValueFactory = _ => 0 };
+        var maxNew = new Option<int>("--max-new-tokens") { Description = "Tokens a reranker answer may have.", DefaultValueFactory = _ => 4096 }.Range(1, 1_048_576);
+        var inFlight = new Option<int>("--in-flight") { Description = "Reranker requests in flight; 0 = discover.", DefaultValueFactory = _ => 0 }.Range(0, 4096);
         var bm25 = new Bm25Options();
         var embedder = new EmbedderOptions();
         var command = new Command("run", "Run BRIGHT end to end (pull, index, search, rerank, evaluate) in a resumable experiment folder.")

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using Lodestar.Datasets;
 using Lodestar.Hub;
 
@@ -36,7 +37,7 @@ internal static class DataCommand
         });
 
         var names = new Argument<string[]>("datasets") { Description = "BEIR dataset names, such as scifact nfcorpus.", Arity = ArgumentArity.OneOrMore };
-        var baseUrl = new Option<string>("--base-url") { Description = "Where the zips are.", DefaultValueFactory = _ => BeirDataset.DefaultBaseUrl };
+        var baseUrl = new Option<string>("--base-url") { Description = "Where the zips are.", DefaultValueFactory = _ => BeirDataset.DefaultBaseUrl }.Url();
         var beirOut = new Option<string>("--output", "-o") { Description = "Folder for NAME/.", DefaultValueFactory = _ => Path.Combine(Path.GetDirectoryName(BrightDataset.DefaultFolder)!, "beir") };
         var beir = new Command("beir", "Download BEIR datasets (their zip archives, resumable) and unpack them.") { names, baseUrl, beirOut };
         beir.SetAction(parse =>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
@@ -26,11 +27,11 @@ internal static class DenseBench
 {
     public static Command Create(CliContext context)
     {
-        var count = new Option<int>("--count") { Description = "Vectors.", DefaultValueFactory = _ => 1_000_000 };
-        var dim = new Option<int>("--dim") { Description = "Dimensions.", DefaultValueFactory = _ => 384 };
-        var queries = new Option<int>("--queries") { Description = "Queries timed.", DefaultValueFactory = _ => 20 };
-        var k = new Option<int>("--k") { Description = "Hits per query.", DefaultValueFactory = _ => 10 };
-        var passes = new Option<int>("--passes") { Description = "Timed passes (the fastest counts).", DefaultValueFactory = _ => 3 };
+        var count = new Option<int>("--count") { Description = "Vectors.", DefaultValueFactory = _ => 1_000_000 }.Range(1, 100_000_000);
+        var dim = new Option<int>("--dim") { Description = "Dimensions.", DefaultValueFactory = _ => 384 }.Range(1, 65_536);
+        var queries = new Option<int>("--queries") { Description = "Queries timed.", DefaultValueFactory = _ => 20 }.Range(1, 100_000);
+        var k = new Option<int>("--k") { Description = "Hits per query.", DefaultValueFactory = _ => 10 }.Range(1, 100_000);
+        var passes = new Option<int>("--passes") { Description = "Timed passes (the fastest counts).", DefaultValueFactory = _ => 3 }.Range(1, 1000);
         var work = new Option<string>("--work") { Description = "Scratch directory (the index is kept and reused).", DefaultValueFactory = _ => "out/bench/dense" };
         var python = new Option<string>("--python") { Description = "Python with python3-faiss.", DefaultValueFactory = _ => "/usr/bin/python3" };
         var peers = new Option<string>("--peers-script") { Description = "The faiss script.", DefaultValueFactory = _ => "bench/peers/faiss_flat.py" };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using Lodestar.Llm.Embedding;
 
 namespace Lodestar.Cli.Commands;
@@ -29,7 +30,7 @@ internal sealed class DenseBuildOptions(string threadsName = "--llama-threads")
 
     public Option<bool> Int8 { get; } = new("--int8") { Description = "Also store int8 vectors (4x less to scan; rescored in float32).", DefaultValueFactory = _ => true };
 
-    public Option<int> Chunk { get; } = new("--chunk") { Description = "Documents per checkpointed chunk.", DefaultValueFactory = _ => 1024 };
+    public Option<int> Chunk { get; } = new Option<int>("--chunk") { Description = "Documents per checkpointed chunk.", DefaultValueFactory = _ => 1024 }.Range(1, 1_000_000);
 
     public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "Replace an existing index at the output path." };
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using Lodestar.Llm.Client;
 using Lodestar.Llm.Embedding;
 using Lodestar.Llm.Engine;
@@ -32,7 +33,7 @@ internal sealed class EmbedderOptions
     /// <summary>The <c>--gguf</c> option; absent where the command names the model another way (<c>index --dense</c>).</summary>
     public Option<string?> Gguf { get; } = new("--gguf") { Description = "Embed with the embedded engine: a .gguf path or hf:OWNER/REPO/FILE.gguf in the model cache." };
 
-    public Option<string?> Endpoint { get; } = new("--embed-endpoint") { Description = "Embed with an OpenAI-compatible /v1/embeddings server (vLLM, SGLang, TEI, Ollama, llama.cpp)." };
+    public Option<string?> Endpoint { get; } = new Option<string?>("--embed-endpoint") { Description = "Embed with an OpenAI-compatible /v1/embeddings server (vLLM, SGLang, TEI, Ollama, llama.cpp)." }.Url();
 
     public Option<string?> Model { get; } = new("--embed-model") { Description = "Model name on the embedding server." };
 
@@ -44,7 +45,7 @@ internal sealed class EmbedderOptions
 
     public Option<Pooling?> Pooling { get; } = new("--pooling") { Description = "Embedded pooling: mean, cls or last (default: the profile's)." };
 
-    public Option<int> BatchTokens { get; } = new("--batch-tokens") { Description = "Embedded engine: tokens per batch, also the longest text (longer ones are cut).", DefaultValueFactory = _ => 2048 };
+    public Option<int> BatchTokens { get; } = new Option<int>("--batch-tokens") { Description = "Embedded engine: tokens per batch, also the longest text (longer ones are cut).", DefaultValueFactory = _ => 2048 }.Range(16, 1_048_576);
 
     public void AddTo(Command command, bool withModel = true)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using Lodestar.Cli.Report;
 using Lodestar.Eval;
 using Lodestar.Formats;
@@ -20,8 +21,8 @@ internal static class EvalCommand
         var measure = new Option<string[]>("-m", "--measure") { Description = "trec_eval measure, repeatable: map, ndcg_cut.10, P.5,10, recall.100, utility.1,-1,0,0, ndcg.1=1,2=3, or official, all_trec, set; display names such as nDCG@10 and ir_measures' Judged@10, ERR@20, nERR@20, RBP(p=0.8) work too. As in trec_eval, the first parameter list given for a measure is used." };
         var perTopic = new Option<bool>("-q") { Description = "Also print per-topic values." };
         var complete = new Option<bool>("-c") { Description = "Average over every qrels topic; topics missing from the run score 0." };
-        var maxDocs = new Option<int>("-M") { Description = "Evaluate only the first M documents per topic.", DefaultValueFactory = _ => int.MaxValue };
-        var level = new Option<int>("-l") { Description = "Minimum grade that counts as relevant.", DefaultValueFactory = _ => 1 };
+        var maxDocs = new Option<int>("-M") { Description = "Evaluate only the first M documents per topic.", DefaultValueFactory = _ => int.MaxValue }.AtLeast(1);
+        var level = new Option<int>("-l") { Description = "Minimum grade that counts as relevant.", DefaultValueFactory = _ => 1 }.Range(0, 1_000_000);
         var relFormat = new Option<string>("-R") { Description = "Judgment file format, as trec_eval's -R: qrels, prefs (topic group subgroup docid level; for -m all_prefs), qrels_prefs (qrels read as preferences) or qrels_jg (second qrels field = judgment group; for -m qrels_jg).", DefaultValueFactory = _ => "qrels" };
         relFormat.AcceptOnlyFromAmong("qrels", "prefs", "qrels_prefs", "qrels_jg");
         var zscores = new Option<string?>("-Z") { Description = "trec_eval's -Z: a file of 'topic measure mean stddev' lines; values are printed as z-scores." };
@@ -29,8 +30,8 @@ internal static class EvalCommand
         var format = new Option<string>("--format") { Description = "text, trec_eval (trec_eval's exact lines), markdown, csv, json, or latex (a booktabs table for a paper: best values bold, with --compare superscript letters of the runs each value significantly beats, as ranx prints).", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "trec_eval", "markdown", "csv", "json", "latex");
         var compare = new Option<bool>("--compare") { Description = "Paired t-test and randomization test of each run against the first, Holm-corrected, with win/tie/loss; with --html or --format latex, every pair of runs is tested and the winners are marked." };
-        var permutations = new Option<int>("--permutations") { Description = "Randomization test permutations.", DefaultValueFactory = _ => 100_000 };
-        var seed = new Option<int>("--seed") { Description = "Randomization test seed.", DefaultValueFactory = _ => 42 };
+        var permutations = new Option<int>("--permutations") { Description = "Randomization test permutations.", DefaultValueFactory = _ => 100_000 }.Range(1, 100_000_000);
+        var seed = new Option<int>("--seed") { Description = "Randomization test seed.", DefaultValueFactory = _ => 42 }.AtLeast(0);
         var longDocs = new Option<bool>("--long") { Description = "BRIGHT examples: judge with gold_ids_long." };
         var html = new Option<string?>("--html") { Description = "Also write an HTML report with charts (works offline)." };
         var runName = new Option<string?>("--run-name") { Description = "Run tag to print (default: the TREC run's tag, or the file name for BRIGHT JSON); one run only." };

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Lodestar.Errors;
 using Lodestar.Index;
 using Lodestar.Search;
 
@@ -20,6 +21,12 @@ internal static class ExplainCommand
         {
             using IndexReader reader = IndexReader.Open(parse.GetValue(index)!);
             var searcher = new Searcher(reader, bm25.Read(parse));
+            if (!reader.TryGetDoc(parse.GetValue(doc)!, out _))
+            {
+                throw new InputException(new SourcePosition(parse.GetValue(index)!, 0, 0),
+                    $"expected the id of a document in the index, found {Quote(parse.GetValue(doc)!)}, which it does not hold");
+            }
+
             Explanation e = searcher.Explain(parse.GetValue(query)!, parse.GetValue(doc)!);
             TextWriter o = context.Out;
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"doc {e.DocId}  |d|={e.DocLength}  N={searcher.Scorer.N}  avgdl={searcher.Scorer.AvgDocLength:G9}  score={e.Score:G9}"));
@@ -38,4 +45,6 @@ internal static class ExplainCommand
         });
         return command;
     }
+
+    private static string Quote(string id) => $"'{(id.Length <= 80 ? id : id[..77] + "...")}'";
 }

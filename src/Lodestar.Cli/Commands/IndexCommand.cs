@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using Lodestar.Index;
 
 namespace Lodestar.Cli.Commands;
@@ -12,8 +13,8 @@ internal static class IndexCommand
         var output = new Option<string>("--output", "-o") { Description = "Index directory to create.", Required = true };
         var analyzer = new Option<string>("--analyzer") { Description = "english (Lucene EnglishAnalyzer) or pretokenized (the corpus' tokens as given).", DefaultValueFactory = _ => "english" };
         analyzer.AcceptOnlyFromAmong("english", "pretokenized");
-        var threads = new Option<int>("--threads") { Description = "Worker threads that parse and analyze; 0 = cores - 1 (the writer, which also helps when they fall behind, takes the last core).", DefaultValueFactory = _ => 0 };
-        var memory = new Option<int>("--memory") { Description = "Postings kept in memory before spilling a sorted run, in MiB.", DefaultValueFactory = _ => 512 };
+        var threads = new Option<int>("--threads") { Description = "Worker threads that parse and analyze; 0 = cores - 1 (the writer, which also helps when they fall behind, takes the last core).", DefaultValueFactory = _ => 0 }.Range(0, 1024);
+        var memory = new Option<int>("--memory") { Description = "Postings kept in memory before spilling a sorted run, in MiB.", DefaultValueFactory = _ => 512 }.Range(16, 1_048_576);
         var empty = new Option<EmptyDocumentPolicy>("--empty") { Description = "Documents with no terms: keep (count in N, as BRIGHT), skip, or error.", DefaultValueFactory = _ => EmptyDocumentPolicy.Keep };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing index at the output path." };
         var dense = new Option<string?>("--dense") { Description = "Also build a vector index in INDEX/dense with MODEL: a .gguf or hf:… (embedded), or the server's model with --embed-endpoint." };
@@ -24,7 +25,8 @@ internal static class IndexCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(corpus)!;
-            IndexBuildSummary summary = context.WithProgress("indexing", "docs", report =>
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            IndexBuildSummary summary = context.WithProgress("indexing", "MB", (Action<double, double, string?> report) =>
                 IndexWriter.Build(path, parse.GetValue(output)!, new IndexBuildOptions
                 {
                     Analyzer = parse.GetValue(analyzer)!,
@@ -32,7 +34,9 @@ internal static class IndexCommand
                     MemoryBudgetBytes = (long)parse.GetValue(memory) << 20,
                     EmptyDocuments = parse.GetValue(empty),
                     Overwrite = parse.GetValue(overwrite),
-                    Progress = new Progress<IndexProgress>(p => report(p.BytesRead, p.TotalBytes)),
+                    // The bar counts megabytes of the corpus (its size is known up front); documents and their rate go in the text.
+                    Progress = new Progress<IndexProgress>(p => report(p.BytesRead / 1e6, p.TotalBytes / 1e6,
+                        $"indexing: {p.Documents:N0} docs, {p.Documents / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0} docs/s")),
                 }));
             context.Error.WriteLine(
                 $"indexed {summary.Documents:N0} documents, {summary.Tokens:N0} terms ({summary.Terms:N0} distinct) in {summary.Seconds:F1} s " +

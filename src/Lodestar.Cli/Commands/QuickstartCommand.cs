@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using System.Diagnostics;
 using Lodestar.Dense;
 using Lodestar.Hub;
@@ -15,10 +16,10 @@ internal static class QuickstartCommand
 {
     public static Command Create(CliContext context)
     {
-        var data = new Option<string?>("--data") { Description = "Cranfield in BEIR layout (default: data/cranfield of this repository)." };
+        var data = new Option<string?>("--data") { Description = "Cranfield in BEIR layout (default: data/cranfield of this repository, else the copy shipped with the tool)." };
         var output = new Option<string>("--output", "-o") { Description = "Where the index, runs and report go.", DefaultValueFactory = _ => "out/quickstart" };
         var gguf = new Option<string?>("--gguf") { Description = "GGUF model for the dense and rerank stages (default: the first .gguf in the model cache)." };
-        var rerankTopics = new Option<int>("--rerank-topics") { Description = "Topics reranked by the embedded model (it is slow on a CPU).", DefaultValueFactory = _ => 10 };
+        var rerankTopics = new Option<int>("--rerank-topics") { Description = "Topics reranked by the embedded model (it is slow on a CPU).", DefaultValueFactory = _ => 10 }.Range(1, 1000);
         var command = new Command("quickstart", "Index, search, rerank and evaluate Cranfield end to end; prints the table and writes an HTML report.")
         {
             data, output, gguf, rerankTopics,
@@ -104,7 +105,8 @@ internal static class QuickstartCommand
         }
     }
 
-    private static string? FindCranfield()
+    /// <summary>data/cranfield of the repository around the current folder, else the copy shipped beside the tool.</summary>
+    internal static string? FindCranfield()
     {
         foreach (string start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
         {

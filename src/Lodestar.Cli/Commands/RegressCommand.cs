@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Errors;
 using System.Globalization;
 using System.Security.Cryptography;
 using Lodestar.Cli.Regressions;
@@ -28,6 +29,12 @@ internal static class RegressCommand
         command.SetAction(parse =>
         {
             string folder = parse.GetValue(dir)!;
+            if (!Directory.Exists(folder))
+            {
+                throw new InputException(new SourcePosition(folder, 0, 0),
+                    "expected the folder of regression YAML files, found no such folder (run from the repository, or give --dir)");
+            }
+
             var specs = Directory.GetFiles(folder, "*.yaml").Order(StringComparer.Ordinal).Select(RegressionSpec.Load).ToList();
             if (parse.GetValue(list))
             {

@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
+using Lodestar.Cli.Options;
 using System.Text.Json;
+using Lodestar.Errors;
 using Lodestar.Formats;
 using Lodestar.Index;
 using Lodestar.Llm.Client;
@@ -23,12 +26,12 @@ internal static class RerankCommand
         var index = new Option<string>("--index") { Description = "Index holding the documents' text.", Required = true };
         var topics = new Option<string>("--topics") { Description = "Topics (BRIGHT examples give excluded ids).", Required = true };
         var run = new Option<string>("--run") { Description = "First-stage run (TREC or BRIGHT JSON).", Required = true };
-        var endpoint = new Option<string?>("--endpoint") { Description = "Server base URL, e.g. http://127.0.0.1:30000 (or use --gguf)." };
+        var endpoint = new Option<string?>("--endpoint") { Description = "Server base URL, e.g. http://127.0.0.1:30000 (or use --gguf)." }.Url();
         var model = new Option<string?>("--model") { Description = "Model name on the server." };
         var gguf = new Option<string?>("--gguf") { Description = "Run the model embedded (llama.cpp): a .gguf path or hf:OWNER/REPO/FILE.gguf in the model cache." };
         var llamaLib = new Option<string?>("--llama-lib") { Description = "Folder with libllama/libggml (default: tools/llama, LODESTAR_LLAMA_LIB)." };
         var chatFormat = new Option<ChatFormat>("--chat-format") { Description = "Embedded chat template: auto, chatml, llama3 or gguf.", DefaultValueFactory = _ => ChatFormat.Auto };
-        var contextSize = new Option<int>("--context") { Description = "Embedded context in tokens (prompt + K answers).", DefaultValueFactory = _ => 8192 };
+        var contextSize = new Option<int>("--context") { Description = "Embedded context in tokens (prompt + K answers).", DefaultValueFactory = _ => 8192 }.Range(256, 1_048_576);
         var threads = new Option<int>("--threads") { Description = "Embedded engine: CPU threads (0: all cores).", DefaultValueFactory = _ => 0 };
         threads.Validators.Add(r =>
         {
@@ -38,35 +41,42 @@ internal static class RerankCommand
             }
         });
         Option<string?> gpuLayers = GpuLayersOption.Create();
-        var maxNew = new Option<int>("--max-new-tokens") { Description = "Tokens an answer may have.", DefaultValueFactory = _ => 4096 };
+        var maxNew = new Option<int>("--max-new-tokens") { Description = "Tokens an answer may have.", DefaultValueFactory = _ => 4096 }.Range(1, 1_048_576);
         var apiKey = new Option<string?>("--api-key") { Description = "Bearer token (or set LODESTAR_API_KEY)." };
         var task = new Option<string>("--task") { Description = "A BRIGHT task (its relevance definition) or 'custom'.", DefaultValueFactory = _ => "custom" };
         var queryType = new Option<string?>("--query-type") { Description = "Custom definition: query type." };
         var docType = new Option<string?>("--doc-type") { Description = "Custom definition: document type." };
         var definition = new Option<string?>("--definition") { Description = "Custom definition: the relevance definition." };
-        var top = new Option<int>("--top") { Description = "Hits reranked per topic.", DefaultValueFactory = _ => 100 };
-        var samples = new Option<int>("--samples") { Description = "K, samples per pair.", DefaultValueFactory = _ => 1 };
-        var inFlight = new Option<int>("--in-flight") { Description = "Requests in flight; 0 = the server's own concurrency where it says (SGLang, llama.cpp), else 64.", DefaultValueFactory = _ => 0 };
-        var resample = new Option<int>("--resample") { Description = "Extra samples a pair may draw to replace unparseable ones.", DefaultValueFactory = _ => 0 };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds per attempt.", DefaultValueFactory = _ => 600 };
-        var retries = new Option<int>("--retries") { Description = "Retries of a transient failure.", DefaultValueFactory = _ => 4 };
-        var maxTokens = new Option<int>("--max-prompt-tokens") { Description = "Prompt budget in tokens (context - max new tokens - 128), counted by the server's /tokenize; 0 = none.", DefaultValueFactory = _ => 0 };
-        var maxChars = new Option<int>("--max-prompt-chars") { Description = "Prompt budget in characters (document cut first, then query).", DefaultValueFactory = _ => 100_000 };
+        var top = new Option<int>("--top") { Description = "Hits reranked per topic.", DefaultValueFactory = _ => 100 }.Range(1, 100_000);
+        var samples = new Option<int>("--samples") { Description = "K, samples per pair.", DefaultValueFactory = _ => 1 }.Range(1, 1000);
+        var inFlight = new Option<int>("--in-flight") { Description = "Requests in flight; 0 = the server's own concurrency where it says (SGLang, llama.cpp), else 64.", DefaultValueFactory = _ => 0 }.Range(0, 4096);
+        var resample = new Option<int>("--resample") { Description = "Extra samples a pair may draw to replace unparseable ones.", DefaultValueFactory = _ => 0 }.Range(0, 1000);
+        var timeout = new Option<int>("--timeout") { Description = "Seconds per attempt.", DefaultValueFactory = _ => 600 }.Range(1, 86_400);
+        var retries = new Option<int>("--retries") { Description = "Retries of a transient failure.", DefaultValueFactory = _ => 4 }.Range(0, 100);
+        var maxTokens = new Option<int>("--max-prompt-tokens") { Description = "Prompt budget in tokens (context - max new tokens - 128), counted by the server's /tokenize; 0 = none.", DefaultValueFactory = _ => 0 }.Range(0, 10_000_000);
+        var maxChars = new Option<int>("--max-prompt-chars") { Description = "Prompt budget in characters (document cut first, then query).", DefaultValueFactory = _ => 100_000 }.Range(1000, 100_000_000);
         var onFailure = new Option<FailureRule>("--on-failure") { Description = "Unparseable samples: skip (default) or zero (the authors' rule).", DefaultValueFactory = _ => FailureRule.Skip };
         var integration = new Option<Integration>("--integration") { Description = "mean (paper), median or trimmedmean.", DefaultValueFactory = _ => Integration.Mean };
         var cascade = new Option<string?>("--cascade") { Description = "Stages TOP@K, e.g. 100@1,30@16 (overrides --top and --samples)." };
         var fuse = new Option<string?>("--fuse") { Description = "first-stage=W: final = (1-W)*score/100 + W*minmax(first-stage score)." };
         var storePath = new Option<string?>("--store") { Description = "Judgment store (SQLite); default OUTPUT.judgments.db." };
         var output = new Option<string>("--output", "-o") { Description = "Reranked run: .json for BRIGHT JSON, else TREC.", Required = true };
+        var maxFailures = new Option<int?>("--max-failures") { Description = "Requests that may fail for good (after retries) before the rerank stops with exit 1, the store kept (default: 5% of the pairs, at least 10)." }.Range(0, int.MaxValue);
         var command = new Command("rerank", "Rerank a run with Retro* on an OpenAI-compatible server or the embedded engine; resumable.")
         {
             index, topics, run, endpoint, model, gguf, llamaLib, chatFormat, contextSize, threads, gpuLayers, maxNew, apiKey, task, queryType, docType, definition, top, samples, inFlight, resample, timeout, retries, maxChars, maxTokens,
-            onFailure, integration, cascade, fuse, storePath, output,
+            onFailure, integration, cascade, fuse, storePath, output, maxFailures,
         };
         var methods = new RerankMethodOptions();
         methods.AddTo(command);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancel) =>
         {
+            // Ctrl-C (SIGINT) and SIGTERM stop the rerank cleanly: requests in flight are abandoned, answered samples
+            // stay in the store, and the resume command is printed. A second Ctrl-C kills the process as usual.
+            using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop(interrupt));
+            using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop(interrupt));
+            CancellationToken ct = interrupt.Token;
             RelevanceDefinition d = parse.GetValue(task) == "custom"
                 ? new RelevanceDefinition(
                     parse.GetValue(queryType) ?? RelevanceDefinition.Default.QueryType,
@@ -75,11 +85,7 @@ internal static class RerankCommand
                 : RelevanceDefinition.Bright.TryGetValue(parse.GetValue(task)!, out RelevanceDefinition? known) ? known
                 : throw new ArgumentException($"unknown task '{parse.GetValue(task)}', expected 'custom' or one of: {string.Join(", ", RelevanceDefinition.Bright.Keys)}");
             string outPath = parse.GetValue(output)!;
-            using IndexReader reader = IndexReader.Open(parse.GetValue(index)!);
-            using IChatClient client = OpenClient(context, parse.GetValue(endpoint), parse.GetValue(model), parse.GetValue(apiKey), parse.GetValue(inFlight),
-                parse.GetValue(timeout), parse.GetValue(retries), parse.GetValue(gguf), parse.GetValue(llamaLib),
-                new LlamaChatOptions(parse.GetValue(chatFormat), methods.Context(parse, parse.GetValue(contextSize)), Threads: parse.GetValue(threads)), GpuLayersOption.Value(parse, gpuLayers));
-            using var store = new JudgmentStore(parse.GetValue(storePath) ?? outPath + ".judgments.db");
+            List<(int Top, int Samples)> stages = parse.GetValue(cascade) is string c ? ParseCascade(c) : [(parse.GetValue(top), parse.GetValue(samples))];
             var options = new RerankOptions
             {
                 Definition = d,
@@ -90,11 +96,22 @@ internal static class RerankCommand
                 Integration = parse.GetValue(integration),
                 FirstStageWeight = ParseFuse(parse.GetValue(fuse)),
                 MaxTokens = parse.GetValue(maxNew),
+                MaxFailures = parse.GetValue(maxFailures),
             };
+
             options = methods.ApplyTo(parse, options);
-            List<(int Top, int Samples)> stages = parse.GetValue(cascade) is string c ? ParseCascade(c) : [(parse.GetValue(top), parse.GetValue(samples))];
+            // Every input is checked, and the server too, before the store is created or any pair is sent.
+            AtomicFile.CheckTarget(outPath);
             List<Topic> list = TopicReader.Read(parse.GetValue(topics)!);
             Run firstStage = EvalInputs.ReadRun(parse.GetValue(run)!);
+            CheckTopics(list, firstStage, parse.GetValue(topics)!, parse.GetValue(run)!);
+            using IndexReader reader = IndexReader.Open(parse.GetValue(index)!);
+            using IChatClient client = OpenClient(context, parse.GetValue(endpoint), parse.GetValue(model), parse.GetValue(apiKey), parse.GetValue(inFlight),
+                parse.GetValue(timeout), parse.GetValue(retries), parse.GetValue(gguf), parse.GetValue(llamaLib),
+                new LlamaChatOptions(parse.GetValue(chatFormat), methods.Context(parse, parse.GetValue(contextSize)), Threads: parse.GetValue(threads)), GpuLayersOption.Value(parse, gpuLayers), ct);
+            string storeFile = parse.GetValue(storePath) ?? outPath + ".judgments.db";
+            using var store = new JudgmentStore(storeFile);
+            string resume = $"the samples answered so far are kept in {storeFile}; resume with: lodestar {string.Join(' ', parse.Tokens.Select(t => Quote(t.Value)))}";
             if (!methods.IsRetroStar(parse))
             {
                 return methods.RunListwise(parse, context, client, store, list, firstStage, id => reader.TryGetDoc(id, out int doc) ? reader.GetText(doc) : null,
@@ -102,30 +119,79 @@ internal static class RerankCommand
             }
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            (Run reranked, List<RerankSummary> summaries) = context.WithProgress("reranking", "pairs", (Action<double, double, string?> report) =>
-                RetroStarReranker.CascadeAsync(client, store, options, stages, list, firstStage, id => reader.TryGetDoc(id, out int doc) ? reader.GetText(doc) : null,
-                    new Progress<RetroStarReranker.Progress>(p => report(p.Done, p.Total,
-                        $"reranking: {p.TokensOut / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0} tokens/s, {p.Unparseable} unparseable, {p.Failures} failed"))).GetAwaiter().GetResult());
-            SearchCommand.WriteRun(outPath, reranked);
+            Run reranked;
+            List<RerankSummary> summaries;
+            try
+            {
+                (reranked, summaries) = await context.WithProgressAsync("reranking", "pairs", report =>
+                    RetroStarReranker.CascadeAsync(client, store, options, stages, list, firstStage, id => reader.TryGetDoc(id, out int doc) ? reader.GetText(doc) : null,
+                        new Progress<RetroStarReranker.Progress>(p => report(p.Done, p.Total,
+                            $"reranking: {p.TokensOut / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):N0} tokens/s, {p.Unparseable} unparseable, {p.Failures} failed")), ct)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                context.Error.WriteLine($"lodestar: stopped; {resume}");
+                return 130;
+            }
+            catch (RerankAbortedException e)
+            {
+                context.Error.WriteLine($"lodestar: {e.Message}");
+                context.Error.WriteLine($"lodestar: {resume}");
+                return 1;
+            }
+
             foreach (RerankSummary s in summaries)
             {
                 context.Error.WriteLine(
                 $"reranked {s.Pairs:N0} pairs of {s.Topics} topics in {s.Seconds:F1} s ({s.PairsPerSecond:N1} pairs/s): {s.Requested:N0} samples asked, " +
                 $"{s.Reused:N0} from the store; {s.Unparseable} unparseable, {s.Clamped} clamped, {s.Truncated} truncated prompts, " +
                 $"failures {(s.Failures.Count == 0 ? "none" : string.Join(", ", s.Failures.Select(f => $"{f.Key} {f.Value}")))}; " +
+                $"retried {(s.Retries.Count == 0 ? "none" : string.Join(", ", s.Retries.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} {r.Value}")) + $" ({s.RetrySeconds:F1} s waiting)")}; " +
                 $"{s.Unscored} pairs unscored (kept at first-stage rank); tokens in {s.TokensIn:N0}, out {s.TokensOut:N0}" +
-                (s.EstimatedTokenSamples > 0 ? $" (estimated for {s.EstimatedTokenSamples:N0} samples: the server counted only part of an n > 1 request)" : ""));
+                (s.EstimatedTokenSamples > 0 ? $" (estimated for {s.EstimatedTokenSamples:N0} samples: the server counted only part of an n > 1 request)" : "") +
+                (s.ClaimsTakenOver > 0 ? $"; {s.ClaimsTakenOver} expired claims of other processes taken over" : ""));
             }
 
+            if (summaries.Count > 0 && summaries[^1] is { Pairs: > 0 } last && last.Unscored == last.Pairs)
+            {
+                context.Error.WriteLine($"lodestar: no pair got a score, so no reranked run was written; {resume}");
+                return 1;
+            }
+
+            SearchCommand.WriteRun(outPath, reranked);
             context.Error.WriteLine($"wrote {outPath}");
             return 0;
         });
         return command;
     }
 
+    private static Action<PosixSignalContext> Stop(CancellationTokenSource interrupt) => signal =>
+    {
+        if (!interrupt.IsCancellationRequested)
+        {
+            signal.Cancel = true;
+            interrupt.Cancel();
+        }
+    };
+
+    /// <summary>Refuses a run whose topics are missing from the topic file (they would be dropped from the output).</summary>
+    internal static void CheckTopics(List<Topic> topics, Run run, string topicsPath, string runPath)
+    {
+        var known = new HashSet<string>(topics.Select(t => t.Id), StringComparer.Ordinal);
+        List<string> missing = [.. run.TopicIds.Where(id => !known.Contains(id))];
+        if (missing.Count > 0)
+        {
+            throw new InputException(new SourcePosition(topicsPath, 0, 0),
+                $"expected every topic of {runPath}, found {missing.Count} of its {run.TopicIds.Count} topics missing: " +
+                $"{string.Join(", ", missing.Take(10))}{(missing.Count > 10 ? ", …" : "")}");
+        }
+    }
+
+    private static string Quote(string arg) => arg.Length > 0 && arg.All(ch => char.IsLetterOrDigit(ch) || "-_./:=@,+%".Contains(ch)) ? arg : $"'{arg.Replace("'", "'\\''")}'";
+
     /// <summary>The chat client: a server (<c>--endpoint</c>, <c>--model</c>) or the embedded engine (<c>--gguf</c>).</summary>
     internal static IChatClient OpenClient(CliContext context, string? endpoint, string? model, string? apiKey, int inFlight, int timeout, int retries,
-        string? gguf, string? llamaLib, LlamaChatOptions embedded, int? gpuLayers = null)
+        string? gguf, string? llamaLib, LlamaChatOptions embedded, int? gpuLayers = null, CancellationToken ct = default)
     {
         if ((endpoint is null) == (gguf is null))
         {
@@ -164,7 +230,22 @@ internal static class RerankCommand
             context.Error.WriteLine(found is null ? "in flight: 64 (the server does not say its concurrency)" : $"in flight: {found} (the server's own concurrency)");
         }
 
-        return new OpenAiChatClient(new OpenAiClient(endpointOptions));
+        var openAi = new OpenAiClient(endpointOptions);
+        try
+        {
+            List<string> served = openAi.CheckAsync(ct).GetAwaiter().GetResult();
+            if (served.Count > 0 && !served.Contains(endpointOptions.Model, StringComparer.Ordinal))
+            {
+                context.Error.WriteLine($"warning: {endpointOptions.BaseUrl} lists the models {string.Join(", ", served.Take(5))}, not {endpointOptions.Model}");
+            }
+        }
+        catch (LlmException e)
+        {
+            openAi.Dispose();
+            throw new LlmException(e.Kind, $"the endpoint check failed, so nothing was sent: {e.Message}", e);
+        }
+
+        return new OpenAiChatClient(openAi);
     }
 
     /// <summary>Parses <c>100@1,30@16</c>.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using System.Diagnostics;
 using Lodestar.Formats;
 using Lodestar.Index;
@@ -30,15 +31,15 @@ internal static class SearchCommand
     {
         var index = new Argument<string>("index") { Description = "Index directory." };
         var topics = new Option<string>("--topics") { Description = "Topics: BEIR queries.jsonl, BRIGHT examples (excluded_ids honoured), {\"id\",\"tokens\"} JSONL, or id<TAB>text.", Required = true };
-        var k = new Option<int>("--k") { Description = "Hits per topic.", DefaultValueFactory = _ => 1000 };
-        var threads = new Option<int>("--threads") { Description = "Topics searched in parallel; 0 = one per core.", DefaultValueFactory = _ => 0 };
+        var k = new Option<int>("--k") { Description = "Hits per topic.", DefaultValueFactory = _ => 1000 }.Range(1, 10_000_000);
+        var threads = new Option<int>("--threads") { Description = "Topics searched in parallel; 0 = one per core.", DefaultValueFactory = _ => 0 }.Range(0, 1024);
         var output = new Option<string>("--output", "-o") { Description = "Run file: .json writes BRIGHT's {qid:{docid:score}}, anything else a TREC run.", Required = true };
         var mode = new Option<RetrievalMode>("--mode") { Description = "bm25, dense (a vector index and an embedding model), or hybrid (both, fused).", DefaultValueFactory = _ => RetrievalMode.Bm25 };
         var denseIndex = new Option<string?>("--dense-index") { Description = "Vector index (default: INDEX/dense, or INDEX itself when it is one)." };
         var precision = new Option<Precision>("--precision") { Description = "Dense scan: float32 (exact) or int8 (rescored in float32).", DefaultValueFactory = _ => Precision.Float32 };
         var fusion = new Option<FusionMethod>("--fusion") { Description = "Hybrid: rrf, minmax or zscore.", DefaultValueFactory = _ => FusionMethod.Rrf };
         var weights = new Option<string>("--weights") { Description = "Hybrid: BM25,DENSE weights.", DefaultValueFactory = _ => "1,1" };
-        var depth = new Option<int>("--depth") { Description = "Hybrid: hits per run before fusion (0 = k).", DefaultValueFactory = _ => 0 };
+        var depth = new Option<int>("--depth") { Description = "Hybrid: hits per run before fusion (0 = k).", DefaultValueFactory = _ => 0 }.Range(0, 10_000_000);
         var bm25 = new Bm25Options();
         var embedder = new EmbedderOptions();
         var command = new Command("search", "Retrieve the top k documents per topic: BM25, dense, or hybrid.") { index, topics, k, threads, output, mode, denseIndex, precision, fusion, weights, depth };
@@ -47,6 +48,7 @@ internal static class SearchCommand
         command.SetAction(parse =>
         {
             Bm25Parameters parameters = bm25.Read(parse);
+            AtomicFile.CheckTarget(parse.GetValue(output)!);
             List<Topic> list = TopicReader.Read(parse.GetValue(topics)!);
             string root = parse.GetValue(index)!;
             RetrievalMode m = parse.GetValue(mode);

@@ -52,6 +52,7 @@ public sealed class OpenAiChatClient(OpenAiClient client) : IChatClient, ITokenC
         serviceKey is not null ? null
         : serviceType.IsInstanceOfType(this) ? this
         : serviceType == typeof(OpenAiClient) ? client
+        : serviceType == typeof(RetryLog) ? client.Retries
         : serviceType == typeof(ChatEndpoint) ? new ChatEndpoint(client.Options.Model, client.Options.BaseUrl.ToString(), client.Options.MaxInFlight)
         : serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata("openai-compatible", client.Options.BaseUrl, client.Options.Model)
         : null;

@@ -47,11 +47,23 @@ public sealed class OpenAiClient : IDisposable
                 Delay = options.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
+                OnRetry = args =>
+                {
+                    if (args.Outcome.Exception is LlmException e)
+                    {
+                        Retries.Add(RetryLog.KindOf(e), args.RetryDelay);
+                    }
+
+                    return default;
+                },
             });
         }
 
         _retry = builder.Build();
     }
+
+    /// <summary>The retries this client has made, by kind, and the time it waited before them.</summary>
+    public RetryLog Retries { get; } = new();
 
     /// <summary>The endpoint's options.</summary>
     public EndpointOptions Options => _options;
@@ -103,6 +115,44 @@ public sealed class OpenAiClient : IDisposable
                 throw new LlmException(LlmFailure.Malformed, new Uri(_options.BaseUrl, "v1/embeddings"), _options.Model, 200, json, e);
             }
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Checks, before any work is sent, that the server answers: <c>/v1/models</c>, or for a server without that
+    /// list (404, 405) a one-token chat completion. A transient failure is tried once more after the retry delay.
+    /// </summary>
+    /// <returns>The model ids the server lists (empty when it has no list).</returns>
+    /// <exception cref="LlmException">The server is down or answers with an error; the message has its status and body.</exception>
+    public async Task<List<string>> CheckAsync(CancellationToken cancellationToken = default)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                try
+                {
+                    string json = await SendAsync(HttpMethod.Get, "v1/models", null, cancellationToken).ConfigureAwait(false);
+                    using JsonDocument doc = JsonDocument.Parse(json);
+                    return doc.RootElement.TryGetProperty("data", out JsonElement data) && data.ValueKind == JsonValueKind.Array
+                        ? [.. data.EnumerateArray().Select(m => m.TryGetProperty("id", out JsonElement id) ? id.GetString() ?? "" : "")]
+                        : [];
+                }
+                catch (JsonException)
+                {
+                    return [];
+                }
+                catch (LlmException e) when (e.Status is 404 or 405)
+                {
+                    var probe = new ChatRequest { Messages = [("user", "Say OK.")], N = 1, MaxTokens = 1 };
+                    ParseCompletion(await SendAsync(HttpMethod.Post, "v1/chat/completions", Serialize(probe), cancellationToken).ConfigureAwait(false));
+                    return [];
+                }
+            }
+            catch (LlmException e) when (e.IsTransient && attempt == 0)
+            {
+                await Task.Delay(_options.RetryDelay, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>The model ids the server lists at <c>/v1/models</c>.</summary>
@@ -221,18 +271,18 @@ public sealed class OpenAiClient : IDisposable
                 string text = await response.Content.ReadAsStringAsync(attempt.Token).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw Fail(LlmFailure.Http, (int)response.StatusCode, text);
+                    throw Fail(LlmFailure.Http, (int)response.StatusCode, text, path: path);
                 }
 
                 return text;
             }
             catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
             {
-                throw Fail(LlmFailure.Timeout, null, "", e);
+                throw Fail(LlmFailure.Timeout, null, "", e, path);
             }
             catch (HttpRequestException e)
             {
-                throw Fail(LlmFailure.Connection, e.StatusCode is HttpStatusCode s ? (int)s : null, e.Message, e);
+                throw Fail(LlmFailure.Connection, e.StatusCode is HttpStatusCode s ? (int)s : null, e.Message, e, path);
             }
         }
         finally
@@ -402,8 +452,8 @@ public sealed class OpenAiClient : IDisposable
             ? double.Parse(((float)value).ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)
             : value;
 
-    private LlmException Fail(LlmFailure kind, int? status, string body, Exception? inner = null) =>
-        new(kind, new Uri(_options.BaseUrl, "v1/chat/completions"), _options.Model, status, body, inner);
+    private LlmException Fail(LlmFailure kind, int? status, string body, Exception? inner = null, string path = "v1/chat/completions") =>
+        new(kind, new Uri(_options.BaseUrl, path), _options.Model, status, body, inner);
 
     /// <inheritdoc />
     public void Dispose()

@@ -43,7 +43,7 @@ public static class DenseIndexBuilder
             Manifest? old = File.Exists(manifestPath) ? JsonSerializer.Deserialize<Manifest>(File.ReadAllText(manifestPath)) : null;
             if (old != manifest)
             {
-                throw new InvalidOperationException($"{checkpoint}: a checkpoint of another build (model, profile, chunk size or corpus differ); remove it to start over");
+                throw new Errors.InputException(new Errors.SourcePosition(checkpoint, 0, 0), "expected the checkpoint of this build, found one of another build (model, profile, chunk size or corpus differ); remove it to start over");
             }
         }
         else

@@ -16,27 +16,27 @@ public sealed partial class JudgmentStore : IDisposable
     private readonly Lock _gate = new();
 
     /// <summary>Opens or creates the store at <paramref name="path"/>.</summary>
+    /// <exception cref="Errors.InputException">The path is a folder, its folder does not exist, or the file is not
+    /// a SQLite database.</exception>
     public JudgmentStore(string path)
     {
         Path = path;
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        _connection.Open();
-        Execute("PRAGMA journal_mode=WAL;");
-        Execute("PRAGMA synchronous=NORMAL;");
-        Execute("""
-            CREATE TABLE IF NOT EXISTS samples (
-              key TEXT NOT NULL, sample_index INTEGER NOT NULL, topic TEXT NOT NULL, doc TEXT NOT NULL,
-              model TEXT NOT NULL, endpoint TEXT NOT NULL, prompt_sha256 TEXT NOT NULL, parameters TEXT NOT NULL,
-              seed INTEGER NOT NULL, raw TEXT NOT NULL, score INTEGER, outcome TEXT NOT NULL, truncated INTEGER NOT NULL,
-              prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, latency_ms REAL NOT NULL,
-              created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-              PRIMARY KEY (key, sample_index));
-            CREATE TABLE IF NOT EXISTS failures (
-              key TEXT NOT NULL, topic TEXT NOT NULL, doc TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL,
-              created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));
-            """);
+        _connection = Open(path, Schema);
         CreateCallTable();
     }
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS samples (
+          key TEXT NOT NULL, sample_index INTEGER NOT NULL, topic TEXT NOT NULL, doc TEXT NOT NULL,
+          model TEXT NOT NULL, endpoint TEXT NOT NULL, prompt_sha256 TEXT NOT NULL, parameters TEXT NOT NULL,
+          seed INTEGER NOT NULL, raw TEXT NOT NULL, score INTEGER, outcome TEXT NOT NULL, truncated INTEGER NOT NULL,
+          prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, latency_ms REAL NOT NULL,
+          created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+          PRIMARY KEY (key, sample_index));
+        CREATE TABLE IF NOT EXISTS failures (
+          key TEXT NOT NULL, topic TEXT NOT NULL, doc TEXT NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL,
+          created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));
+        """;
 
     /// <summary>The database file.</summary>
     public string Path { get; }
@@ -151,6 +151,40 @@ public sealed partial class JudgmentStore : IDisposable
         return list;
     }
 
+    private static SqliteConnection Open(string path, string schema)
+    {
+        string? folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (Directory.Exists(path))
+        {
+            throw new Errors.InputException(new Errors.SourcePosition(path, 0, 0), "expected a judgment store (a SQLite file), found a folder");
+        }
+
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            throw new Errors.InputException(new Errors.SourcePosition(path, 0, 0), $"expected an existing folder for the judgment store, found no folder {folder}");
+        }
+
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 60 }.ToString());
+        try
+        {
+            connection.Open();
+            using SqliteCommand cmd = connection.CreateCommand();
+            // busy_timeout: other processes on the same store hold the write lock for a moment at a time.
+            cmd.CommandText = "PRAGMA busy_timeout=60000; SELECT COUNT(*) FROM sqlite_master; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;";
+            cmd.ExecuteNonQuery();
+            cmd.CommandText = schema;
+            cmd.ExecuteNonQuery();
+            return connection;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 26 or 14 or 11)
+        {
+            connection.Dispose();
+            throw new Errors.InputException(new Errors.SourcePosition(path, 0, 0), e.SqliteErrorCode == 14
+                ? "expected a judgment store (a SQLite file), found a path that cannot be opened"
+                : "expected a judgment store (a SQLite file), found a file that is not a SQLite database", e);
+        }
+    }
+
     private void Execute(string sql)
     {
         using SqliteCommand cmd = _connection.CreateCommand();
@@ -159,5 +193,9 @@ public sealed partial class JudgmentStore : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        ReleaseAll();
+        _connection.Dispose();
+    }
 }

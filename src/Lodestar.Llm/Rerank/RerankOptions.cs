@@ -47,6 +47,10 @@ public sealed record RerankOptions
     /// K parsed samples. Every sample, unparseable ones included, stays in the store and in the counts.</summary>
     public int Resample { get; init; }
 
+    /// <summary>Requests that may fail for good (after their retries) before the rerank stops with a
+    /// <see cref="RerankAbortedException"/>; null = 5% of the pairs, at least 10.</summary>
+    public int? MaxFailures { get; init; }
+
     /// <summary>W of <c>--fuse first-stage=W</c>: final = (1 − W)·score/100 + W·minmax(first-stage score) per topic.</summary>
     public double FirstStageWeight { get; init; }
 }
@@ -74,4 +78,13 @@ public sealed record RerankSummary(int Topics, int Pairs, long Requested, long R
     /// only the first of <c>n</c> choices' usage; vLLM and SGLang one total), so <see cref="TokensOut"/> includes an
     /// apportioned share for them.</summary>
     public long EstimatedTokenSamples { get; init; }
+    /// <summary>Attempts retried by the client, by kind (<c>HTTP 500</c>, <c>HTTP 429</c>, <c>timeout</c>,
+    /// <c>dropped connection</c>, <c>unparseable response</c>); empty for a client that does not retry.</summary>
+    public IReadOnlyDictionary<string, int> Retries { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Seconds spent waiting before retries.</summary>
+    public double RetrySeconds { get; init; }
+
+    /// <summary>Keys whose claim by another process had expired and were taken over (see <see cref="Judgments.JudgmentStore.TryClaim"/>).</summary>
+    public int ClaimsTakenOver { get; init; }
 }

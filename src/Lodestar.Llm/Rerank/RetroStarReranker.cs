@@ -63,45 +63,97 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
 
         var failures = new ConcurrentDictionary<string, int>();
         long requested = 0, reused = 0, truncated = 0, tokensIn = 0, tokensOut = 0, unparseableNew = 0;
-        int done = 0;
+        int done = 0, failed = 0, bound = options.MaxFailures ?? Math.Max(10, pairs.Count / 20);
+        RetryLog? retries = client.GetService<RetryLog>();
+        var retriesBefore = retries?.Snapshot();
+        int takenOverBefore = store.ClaimsTakenOver;
         using var slots = new SemaphoreSlim(_endpoint.MaxInFlight);
-        var running = new List<Task>();
-        foreach (Pair pair in pairs)
+        // Past the failure bound no new pair is sent; requests in flight finish (their answers are paid for).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var deferred = new ConcurrentQueue<Pair>();
+
+        async Task DispatchAsync(IEnumerable<Pair> batch, bool wait)
         {
-            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            running.Add(Task.Run(async () =>
+            var running = new List<Task>();
+            foreach (Pair pair in batch)
             {
                 try
                 {
-                    (long asked, long found, bool cut, long tin, long tout, long bad, string? failure) = await ScoreAsync(pair, textOf, cancellationToken).ConfigureAwait(false);
-                    Interlocked.Add(ref requested, asked);
-                    Interlocked.Add(ref reused, found);
-                    Interlocked.Add(ref truncated, cut ? 1 : 0);
-                    Interlocked.Add(ref tokensIn, tin);
-                    Interlocked.Add(ref tokensOut, tout);
-                    Interlocked.Add(ref unparseableNew, bad);
-                    if (failure is not null)
-                    {
-                        failures.AddOrUpdate(failure, 1, (_, n) => n + 1);
-                    }
-
-                    PairScored?.Invoke(pair.Topic.Id, pair.Doc, pair.Samples);
-
-                    progress?.Report(new Progress(Interlocked.Increment(ref done), pairs.Count, Interlocked.Read(ref unparseableNew),
-                        failures.Values.Sum(), Interlocked.Read(ref tokensOut)));
+                    await slots.WaitAsync(stop.Token).ConfigureAwait(false);
                 }
-                finally
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                if (stop.IsCancellationRequested)
                 {
                     slots.Release();
+                    break;
                 }
-            }, cancellationToken));
+
+                running.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        Outcome o = await ScoreAsync(pair, textOf, wait, cancellationToken).ConfigureAwait(false);
+                        if (o.Deferred)
+                        {
+                            deferred.Enqueue(pair);
+                            return;
+                        }
+
+                        Interlocked.Add(ref requested, o.Asked);
+                        Interlocked.Add(ref reused, o.Found);
+                        Interlocked.Add(ref truncated, o.Truncated ? 1 : 0);
+                        Interlocked.Add(ref tokensIn, o.In);
+                        Interlocked.Add(ref tokensOut, o.Out);
+                        Interlocked.Add(ref unparseableNew, o.Unparseable);
+                        if (o.Failure is not null)
+                        {
+                            failures.AddOrUpdate(o.Failure, 1, (_, n) => n + 1);
+                            if (o.Failure != UnknownDocument && Interlocked.Increment(ref failed) > bound)
+                            {
+                                stop.Cancel(); // before this slot is released, so no further pair takes it
+                            }
+                        }
+
+                        progress?.Report(new Progress(Interlocked.Increment(ref done), pairs.Count, Interlocked.Read(ref unparseableNew),
+                            failures.Values.Sum(), Interlocked.Read(ref tokensOut)));
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }, CancellationToken.None));
+            }
+
+            await Task.WhenAll(running).ConfigureAwait(false);
         }
 
-        await Task.WhenAll(running).ConfigureAwait(false);
+        // Pairs whose key another process has claimed come last, when there is nothing else to do but wait for them.
+        await DispatchAsync(pairs, wait: false).ConfigureAwait(false);
+        if (!stop.IsCancellationRequested && !deferred.IsEmpty)
+        {
+            await DispatchAsync([.. deferred], wait: true).ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (failed > bound)
+        {
+            throw new RerankAbortedException(failed, bound, _firstError ?? "unknown");
+        }
+
         (Run run, int unscored, long unparseable, long clamped) = Assemble(topics, firstStage, pairs);
+        var retried = retries is null ? (new Dictionary<string, int>(), TimeSpan.Zero) : RetryLog.Since(retriesBefore!.Value, retries.Snapshot());
         var summary = new RerankSummary(pairs.Select(p => p.Topic.Id).Distinct().Count(), pairs.Count, requested, reused, unparseable, clamped,
             truncated, new Dictionary<string, int>(failures), unscored, tokensIn, tokensOut, clock.Elapsed.TotalSeconds)
-        { EstimatedTokenSamples = EstimatedTokenSamples };
+        {
+            Retries = retried.Item1,
+            RetrySeconds = retried.Item2.TotalSeconds,
+            ClaimsTakenOver = store.ClaimsTakenOver - takenOverBefore,
+            EstimatedTokenSamples = EstimatedTokenSamples,
+        };
         return (run, summary);
     }
 
@@ -134,13 +186,20 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
         public List<Judgment> Samples { get; set; } = [];
     }
 
-    private async Task<(long Asked, long Found, bool Truncated, long In, long Out, long Unparseable, string? Failure)> ScoreAsync(
-        Pair pair, Func<string, string?> textOf, CancellationToken ct)
+    private const string UnknownDocument = "UnknownDocument";
+
+    private string? _firstError;
+
+    /// <summary>What scoring one pair did: samples asked and found, prompt cut, tokens, unparseable samples, the
+    /// failure's kind, or that the pair was deferred because another process holds its key.</summary>
+    private readonly record struct Outcome(long Asked, long Found, bool Truncated, long In, long Out, long Unparseable, string? Failure, bool Deferred = false);
+
+    private async Task<Outcome> ScoreAsync(Pair pair, Func<string, string?> textOf, bool wait, CancellationToken ct)
     {
         string? text = textOf(pair.Doc);
         if (text is null)
         {
-            return (0, 0, false, 0, 0, 0, "UnknownDocument");
+            return new Outcome(0, 0, false, 0, 0, 0, UnknownDocument);
         }
 
         (string prompt, bool cut) = await BuildPromptAsync(pair.Topic.Text, text, ct).ConfigureAwait(false);
@@ -157,7 +216,7 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
         await gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return await ScoreKeyAsync(pair, prompt, cut, parameters, promptSha, ct).ConfigureAwait(false);
+            return await ScoreKeyAsync(pair, prompt, cut, parameters, promptSha, wait, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -167,71 +226,107 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _keyGates = new(StringComparer.Ordinal);
 
-    private async Task<(long Asked, long Found, bool Truncated, long In, long Out, long Unparseable, string? Failure)> ScoreKeyAsync(
-        Pair pair, string prompt, bool cut, string parameters, string promptSha, CancellationToken ct)
+    /// <summary>Samples still to ask for: up to K, then (with re-sampling) replacements of unparseable ones.</summary>
+    private int Missing(List<Judgment> have)
+    {
+        int parsed = have.Count(j => j.Score is not null);
+        return have.Count < options.Samples ? options.Samples - have.Count
+            : parsed < options.Samples && have.Count < options.Samples + options.Resample ? Math.Min(options.Samples - parsed, options.Samples + options.Resample - have.Count)
+            : 0;
+    }
+
+    /// <summary>
+    /// Asks for a key's missing samples under a claim on the key (see <see cref="JudgmentStore.TryClaim"/>), so that
+    /// processes sharing the store never pay twice for one sample; the pair's samples are always read back from the
+    /// store, so the run is what the store holds, whoever asked.
+    /// </summary>
+    private async Task<Outcome> ScoreKeyAsync(Pair pair, string prompt, bool cut, string parameters, string promptSha, bool wait, CancellationToken ct)
     {
         List<Judgment> have = store.Get(pair.Key);
-        pair.Samples = have; // grows below as answers arrive; Assemble reads it instead of the store
         long asked = 0, tin = 0, tout = 0, bad = 0;
-        int found = have.Count;
         while (true)
         {
-            int parsed = have.Count(j => j.Score is not null);
-            int missing = have.Count < options.Samples ? options.Samples - have.Count
-                : parsed < options.Samples && have.Count < options.Samples + options.Resample ? Math.Min(options.Samples - parsed, options.Samples + options.Resample - have.Count)
-                : 0;
-            if (missing <= 0)
+            pair.Samples = have; // Assemble reads it
+            if (Missing(have) <= 0)
             {
-                return (asked, Math.Min(found, options.Samples + options.Resample), cut, tin, tout, bad, null);
+                return new Outcome(asked, Math.Max(0, Math.Min(have.Count, options.Samples + options.Resample) - asked), cut, tin, tout, bad, null);
             }
 
-            long seed = options.Seed + have.Count;
-            ChatResponse response;
-            var clock = Stopwatch.StartNew();
-            try
+            if (!store.TryClaim(pair.Key))
             {
-                response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, prompt)], new ChatOptions
+                if (!wait)
                 {
-                    Temperature = (float)options.Temperature,
-                    TopP = (float)options.TopP,
-                    TopK = options.TopK,
-                    Seed = seed,
-                    MaxOutputTokens = options.MaxTokens,
-                    AdditionalProperties = new AdditionalPropertiesDictionary
-                    {
-                        ["n"] = missing,
-                        ["chat_template_kwargs"] = new Dictionary<string, object> { ["enable_thinking"] = options.EnableThinking },
-                    },
-                }, ct).ConfigureAwait(false);
-            }
-            catch (LlmException e)
-            {
-                store.AddFailure(pair.Key, pair.Topic.Id, pair.Doc, e.Kind.ToString(), e.Message);
-                return (asked, found, cut, tin, tout, bad, e.Kind.ToString());
-            }
-
-            long promptTokens = response.Usage?.InputTokenCount ?? 0, completionTokens = response.Usage?.OutputTokenCount ?? 0;
-            long perSample = completionTokens / Math.Max(1, response.Messages.Count);
-            double latency = clock.Elapsed.TotalMilliseconds;
-            int first = have.Count;
-            var samples = response.Messages.Take(missing).Select((c, j) =>
-            {
-                ParsedScore parsedScore = ScoreParser.Parse(c.Text);
-                (long? sampleSeed, long? sampleTokens, bool estimated) = SampleFacts.Read(c);
-                if (estimated)
-                {
-                    Interlocked.Increment(ref _estimatedTokenSamples);
+                    return new Outcome(0, 0, false, 0, 0, 0, null, Deferred: true);
                 }
 
-                return new Judgment(pair.Key, first + j, pair.Topic.Id, pair.Doc, _endpoint.Model, _endpoint.Endpoint, promptSha,
-                    parameters, sampleSeed ?? seed, c.Text, parsedScore.Score, parsedScore.Outcome.ToString(), cut, promptTokens, sampleTokens ?? perSample, latency);
-            }).ToList();
-            store.Add(samples);
-            have.AddRange(samples);
-            asked += samples.Count;
-            tin += promptTokens;
-            tout += completionTokens;
-            bad += samples.Count(x => x.Score is null);
+                await Task.Delay(Random.Shared.Next(20, 80), ct).ConfigureAwait(false);
+                have = store.Get(pair.Key);
+                continue;
+            }
+
+            try
+            {
+                have = store.Get(pair.Key); // another process may have finished the key just before the claim
+                pair.Samples = have;
+                int missing = Missing(have);
+                if (missing <= 0)
+                {
+                    continue;
+                }
+
+                long seed = options.Seed + have.Count;
+                ChatResponse response;
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, prompt)], new ChatOptions
+                    {
+                        Temperature = (float)options.Temperature,
+                        TopP = (float)options.TopP,
+                        TopK = options.TopK,
+                        Seed = seed,
+                        MaxOutputTokens = options.MaxTokens,
+                        AdditionalProperties = new AdditionalPropertiesDictionary
+                        {
+                            ["n"] = missing,
+                            ["chat_template_kwargs"] = new Dictionary<string, object> { ["enable_thinking"] = options.EnableThinking },
+                        },
+                    }, ct).ConfigureAwait(false);
+                }
+                catch (LlmException e)
+                {
+                    Interlocked.CompareExchange(ref _firstError, e.Message, null);
+                    store.AddFailure(pair.Key, pair.Topic.Id, pair.Doc, e.Kind.ToString(), e.Message);
+                    return new Outcome(asked, Math.Max(0, have.Count - asked), cut, tin, tout, bad, e.Kind.ToString());
+                }
+
+                long promptTokens = response.Usage?.InputTokenCount ?? 0, completionTokens = response.Usage?.OutputTokenCount ?? 0;
+                long perSample = completionTokens / Math.Max(1, response.Messages.Count);
+                double latency = clock.Elapsed.TotalMilliseconds;
+                int first = have.Count;
+                var samples = response.Messages.Take(missing).Select((c, j) =>
+                {
+                    ParsedScore parsedScore = ScoreParser.Parse(c.Text);
+                    (long? sampleSeed, long? sampleTokens, bool estimated) = SampleFacts.Read(c);
+                    if (estimated)
+                    {
+                        Interlocked.Increment(ref _estimatedTokenSamples);
+                    }
+
+                    return new Judgment(pair.Key, first + j, pair.Topic.Id, pair.Doc, _endpoint.Model, _endpoint.Endpoint, promptSha,
+                        parameters, sampleSeed ?? seed, c.Text, parsedScore.Score, parsedScore.Outcome.ToString(), cut, promptTokens, sampleTokens ?? perSample, latency);
+                }).ToList();
+                store.Add(samples);
+                asked += samples.Count;
+                tin += promptTokens;
+                tout += completionTokens;
+                bad += samples.Count(x => x.Score is null);
+                have = store.Get(pair.Key); // what the store kept is what counts
+            }
+            finally
+            {
+                store.Release(pair.Key);
+            }
         }
     }
 

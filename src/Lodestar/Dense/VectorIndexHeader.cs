@@ -59,8 +59,12 @@ public sealed record VectorIndexHeader
     public static VectorIndexHeader Read(string directory)
     {
         string path = Path.Combine(directory, FileName);
-        VectorIndexHeader header = ChecksummedJson.Read<VectorIndexHeader>(path, Json,
-            Directory.Exists(directory) ? "no vector index header; is this a Lodestar vector index?" : "the index directory does not exist");
+        if (!Directory.Exists(directory))
+        {
+            ThrowHelper.Input(directory, 0, 0, File.Exists(directory) ? "expected a vector index folder, found a file" : "vector index not found: no such folder");
+        }
+
+        VectorIndexHeader header = ChecksummedJson.Read<VectorIndexHeader>(path, Json, "no vector index header; is this a Lodestar vector index?");
         return header.Format == "lodestar-vectors" && header.FormatVersion == CurrentFormatVersion ? header
             : throw new IndexCorruptException(path, $"expected format lodestar-vectors version {CurrentFormatVersion}, found {header.Format} version {header.FormatVersion}");
     }

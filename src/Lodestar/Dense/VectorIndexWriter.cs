@@ -35,6 +35,7 @@ public sealed class VectorIndexWriter : IDisposable
             ThrowHelper.Input(_output, 0, 0, "expected a new index directory, found an existing one (use --overwrite to replace it)");
         }
 
+        Index.StaleBuilds.Clean(_output);
         _temp = $"{_output}.tmp-{Environment.ProcessId}";
         if (Directory.Exists(_temp))
         {

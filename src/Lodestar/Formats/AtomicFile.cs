@@ -1,3 +1,5 @@
+using Lodestar.Errors;
+
 namespace Lodestar.Formats;
 
 /// <summary>Writes a file through a temporary sibling and a rename, so a reader never sees half of it.</summary>
@@ -5,8 +7,10 @@ public static class AtomicFile
 {
     /// <summary>Calls <paramref name="write"/> on a temporary file, then renames it to <paramref name="path"/>.</summary>
     /// <remarks>On any exception the temporary file is deleted and <paramref name="path"/> is left as it was.</remarks>
+    /// <exception cref="InputException"><paramref name="path"/> is a folder, or lies under a file.</exception>
     public static void Write(string path, Action<Stream> write)
     {
+        CheckTarget(path);
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = $"{full}.tmp-{Environment.ProcessId}";
@@ -24,6 +28,31 @@ public static class AtomicFile
         {
             File.Delete(temp);
             throw;
+        }
+    }
+
+    /// <summary>Checks, before any work is done, that a file can be written at <paramref name="path"/>: it is not a
+    /// folder, and no file stands where one of its folders should be.</summary>
+    /// <exception cref="InputException">It cannot.</exception>
+    public static void CheckTarget(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            ThrowHelper.Input(path, 0, 0, "expected a file to write, found a folder");
+        }
+
+        for (string? dir = Path.GetDirectoryName(full); dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(dir))
+            {
+                ThrowHelper.Input(path, 0, 0, $"expected a folder at {dir}, found a file");
+            }
+
+            if (Directory.Exists(dir))
+            {
+                break;
+            }
         }
     }
 }

@@ -30,7 +30,18 @@ internal ref struct JsonLine
         Read();
         if (_reader.TokenType == JsonTokenType.EndObject)
         {
-            if (_reader.Read())
+            bool more;
+            try
+            {
+                more = _reader.Read();
+            }
+            catch (JsonException e)
+            {
+                more = true; // text after the object that is not even JSON
+                Fail("expected the end of the line after the JSON object, found more", e.BytePositionInLine);
+            }
+
+            if (more)
             {
                 Fail("expected the end of the line after the JSON object, found more");
             }

@@ -71,8 +71,12 @@ public sealed record IndexHeader
     public static IndexHeader Read(string directory)
     {
         string path = Path.Combine(directory, FileName);
-        IndexHeader header = ChecksummedJson.Read<IndexHeader>(path, s_json, Directory.Exists(directory)
-            ? "no index header; is this a Lodestar index?" : "the index directory does not exist");
+        if (!Directory.Exists(directory))
+        {
+            ThrowHelper.Input(directory, 0, 0, File.Exists(directory) ? "expected an index folder, found a file" : "index not found: no such folder");
+        }
+
+        IndexHeader header = ChecksummedJson.Read<IndexHeader>(path, s_json, "no index header; is this a Lodestar index?");
         if (header.Format != "lodestar-bm25" || header.FormatVersion != CurrentFormatVersion || header.BlockSize != BlockFile.BlockSize)
         {
             throw new IndexCorruptException(path,

@@ -29,12 +29,18 @@ public static class IndexWriter
     {
         var clock = Stopwatch.StartNew();
         output = Path.GetFullPath(output);
+        if (File.Exists(output))
+        {
+            ThrowHelper.Input(output, 0, 0, "expected a new index folder, found a file");
+        }
+
         if (Directory.Exists(output) && !options.Overwrite)
         {
             ThrowHelper.Input(output, 0, 0, "expected a new index directory, found an existing one (use --overwrite to replace it)");
         }
 
         _ = Analyzer.Create(options.Analyzer); // fail early on an unknown name
+        StaleBuilds.Clean(output); // folders of builds that were killed
         string temp = $"{output}.tmp-{Environment.ProcessId}";
         if (Directory.Exists(temp))
         {

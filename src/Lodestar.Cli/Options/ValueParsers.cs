@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Reflection;
+
+namespace Lodestar.Cli.Options;
+
+/// <summary>
+/// Parsers for every number, true/false and enum option and argument of the command tree, so that a bad value reads
+/// <c>--k expects a whole number, found 'abc'</c> or <c>--bm25 expects bright or lucene, found 'anserini'</c>
+/// instead of System.CommandLine's message with a .NET type name; enum values are written and accepted in lower case.
+/// </summary>
+/// <remarks>Installed once on the root by <see cref="Cli.CreateRoot"/>, so new commands get them without code.</remarks>
+internal static class ValueParsers
+{
+    /// <summary>Installs the parsers on every option and argument under <paramref name="command"/>.</summary>
+    public static void Install(Command command)
+    {
+        foreach (Option option in command.Options)
+        {
+            Apply(option, option.Name, option.ValueType);
+        }
+
+        foreach (Argument argument in command.Arguments)
+        {
+            Apply(argument, argument.Name, argument.ValueType);
+        }
+
+        foreach (Command sub in command.Subcommands)
+        {
+            Install(sub);
+        }
+    }
+
+    /// <summary>The lower-case names of an enum's values, as the command line writes them.</summary>
+    public static string[] NamesOf(Type enumType) => [.. Enum.GetNames(enumType).Select(n => n.ToLowerInvariant())];
+
+    private static void Apply(Symbol symbol, string name, Type type)
+    {
+        Type? element = Nullable.GetUnderlyingType(type);
+        Type value = element ?? type;
+        MethodInfo? method = value.IsEnum ? typeof(ValueParsers).GetMethod(nameof(SetEnum), BindingFlags.NonPublic | BindingFlags.Static)
+            : value == typeof(int) || value == typeof(long) || value == typeof(double) || value == typeof(bool)
+                ? typeof(ValueParsers).GetMethod(nameof(SetScalar), BindingFlags.NonPublic | BindingFlags.Static)
+            : null;
+        method?.MakeGenericMethod(type).Invoke(null, [symbol, name, value]);
+    }
+
+    private static void SetScalar<T>(Symbol symbol, string name, Type value)
+    {
+        Func<string, object?> parse = value == typeof(int) ? s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i) ? i : null
+            : value == typeof(long) ? s => long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long l) ? l : null
+            : value == typeof(double) ? s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d) ? d : null
+            : s => bool.TryParse(s, out bool b) ? b : null;
+        string expected = value == typeof(double) ? "a number" : value == typeof(bool) ? "true or false" : "a whole number";
+        Set<T>(symbol, name, expected, parse, allowEmpty: value == typeof(bool));
+    }
+
+    private static void SetEnum<T>(Symbol symbol, string name, Type value)
+    {
+        string[] names = NamesOf(value);
+        Set<T>(symbol, name, string.Join(", ", names[..^1]) + (names.Length > 1 ? " or " : "") + names[^1],
+            s => Enum.GetNames(value).FirstOrDefault(n => n.Equals(s, StringComparison.OrdinalIgnoreCase)) is string found ? Enum.Parse(value, found) : null,
+            allowEmpty: false);
+        if (symbol is Option option)
+        {
+            option.HelpName ??= string.Join('|', names);
+            option.CompletionSources.Add(names);
+        }
+        else if (symbol is Argument argument)
+        {
+            argument.HelpName ??= string.Join('|', names);
+            argument.CompletionSources.Add(names);
+        }
+    }
+
+    private static void Set<T>(Symbol symbol, string name, string expected, Func<string, object?> parse, bool allowEmpty)
+    {
+        T? Parse(ArgumentResult result)
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return allowEmpty ? (T)(object)true : default;
+            }
+
+            string token = result.Tokens[^1].Value;
+            if (parse(token) is object value)
+            {
+                return (T)value;
+            }
+
+            result.AddError($"{name} expects {expected}, found '{token}'");
+            return default;
+        }
+
+        switch (symbol)
+        {
+            case Option<T> { CustomParser: null } option:
+                option.CustomParser = Parse;
+                break;
+            case Argument<T> { CustomParser: null } argument:
+                argument.CustomParser = Parse;
+                break;
+        }
+    }
+}
