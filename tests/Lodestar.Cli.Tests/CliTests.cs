@@ -93,7 +93,7 @@ public class CliTests
     {
         var (code, _, err) = Run("", "search", "idx", "--topics", "t", "-o", "r", "--b", "1.5");
         Assert.Equal(2, code);
-        Assert.StartsWith("lodestar: illegal b value: 1.5, must be between 0 and 1", err);
+        Assert.StartsWith("lodestar: --b must be between 0 and 1, found 1.5", err);
     }
 
     internal static string RepoRoot()

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
@@ -31,13 +32,13 @@ internal static partial class EngineBench
     public static Command Create(CliContext context)
     {
         var gguf = new Option<string>("--gguf") { Description = "The model (see bench/engine/make_random_gguf.py for a realistic random-weight one).", Required = true };
-        var threads = new Option<int>("--threads") { Description = "CPU threads for every system (0: all cores).", DefaultValueFactory = _ => 0 };
-        var pairs = new Option<int>("--pairs") { Description = "Rerank requests per pass.", DefaultValueFactory = _ => 16 };
-        var perQuery = new Option<int>("--docs-per-query") { Description = "Pairs that share a query (and so a prompt prefix).", DefaultValueFactory = _ => 8 };
-        var maxTokens = new Option<int>("--max-tokens") { Description = "New tokens per sample.", DefaultValueFactory = _ => 32 };
-        var samples = new Option<int>("--samples") { Description = "n, parallel seeded samples per request.", DefaultValueFactory = _ => 1 };
-        var texts = new Option<int>("--texts") { Description = "Texts embedded per pass.", DefaultValueFactory = _ => 64 };
-        var passes = new Option<int>("--passes") { Description = "Passes per system, interleaved.", DefaultValueFactory = _ => 2 };
+        var threads = new Option<int>("--threads") { Description = "CPU threads for every system (0: all cores).", DefaultValueFactory = _ => 0 }.Range(0, 4096);
+        var pairs = new Option<int>("--pairs") { Description = "Rerank requests per pass.", DefaultValueFactory = _ => 16 }.Range(1, 1_000_000_000);
+        var perQuery = new Option<int>("--docs-per-query") { Description = "Pairs that share a query (and so a prompt prefix).", DefaultValueFactory = _ => 8 }.Range(1, 1_000_000_000);
+        var maxTokens = new Option<int>("--max-tokens") { Description = "New tokens per sample.", DefaultValueFactory = _ => 32 }.Range(1, 1_000_000_000);
+        var samples = new Option<int>("--samples") { Description = "n, parallel seeded samples per request.", DefaultValueFactory = _ => 1 }.Range(1, 1_000_000_000);
+        var texts = new Option<int>("--texts") { Description = "Texts embedded per pass.", DefaultValueFactory = _ => 64 }.Range(1, 1_000_000_000);
+        var passes = new Option<int>("--passes") { Description = "Passes per system, interleaved.", DefaultValueFactory = _ => 2 }.Range(1, 1_000_000_000);
         var peers = new Option<string?>("--peers") { Description = "Folder with llama-server and llama-embedding (default: tools/llama-peers/bin, built when absent); none: the engine alone." };
         Option<string?> gpuLayers = GpuLayersOption.Create();
         var llamaLib = new Option<string?>("--llama-lib") { Description = "Folder with libllama/libggml (default: tools/llama, LODESTAR_LLAMA_LIB)." };

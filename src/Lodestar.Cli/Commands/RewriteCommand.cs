@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using Lodestar.Formats;
 using Lodestar.Llm.Calls;
 using Lodestar.Llm.Engine;
@@ -21,16 +22,16 @@ internal static class RewriteCommand
         var model = new Option<string?>("--model") { Description = "Model name on the server." };
         var gguf = new Option<string?>("--gguf") { Description = "Run the model embedded (llama.cpp): a .gguf path or hf:OWNER/REPO/FILE.gguf." };
         var llamaLib = new Option<string?>("--llama-lib") { Description = "Folder with libllama/libggml." };
-        var contextSize = new Option<int>("--context") { Description = "Embedded context in tokens.", DefaultValueFactory = _ => 8192 };
+        var contextSize = new Option<int>("--context") { Description = "Embedded context in tokens.", DefaultValueFactory = _ => 8192 }.Range(256, 1_048_576);
         var apiKey = new Option<string?>("--api-key") { Description = "Bearer token (or set LODESTAR_API_KEY)." };
-        var inFlight = new Option<int>("--in-flight") { Description = "Requests in flight (also topics at once).", DefaultValueFactory = _ => 16 };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds per attempt.", DefaultValueFactory = _ => 600 };
-        var retries = new Option<int>("--retries") { Description = "Retries of a transient failure.", DefaultValueFactory = _ => 4 };
+        var inFlight = new Option<int>("--in-flight") { Description = "Requests in flight (also topics at once).", DefaultValueFactory = _ => 16 }.Range(1, 1_000_000_000);
+        var timeout = new Option<int>("--timeout") { Description = "Seconds per attempt.", DefaultValueFactory = _ => 600 }.Range(1, 1_000_000);
+        var retries = new Option<int>("--retries") { Description = "Retries of a transient failure.", DefaultValueFactory = _ => 4 }.Range(0, 1000);
         var thinking = new Option<string?>("--thinking") { Description = "on, off or budget:N (adds N to the answer's tokens and the context)." };
-        var temperature = new Option<double?>("--temperature") { Description = "Sampling temperature (bright-reason: 0.8, BRIGHT's)." };
-        var topP = new Option<double?>("--top-p") { Description = "Nucleus sampling (bright-reason: 0.8)." };
-        var maxNew = new Option<int?>("--max-new-tokens") { Description = "Tokens an answer may have (bright-reason: 2048)." };
-        var seed = new Option<long>("--seed") { Description = "Seed of the first answer.", DefaultValueFactory = _ => 42 };
+        var temperature = new Option<double?>("--temperature") { Description = "Sampling temperature (bright-reason: 0.8, BRIGHT's)." }.Range(0.0, 10.0);
+        var topP = new Option<double?>("--top-p") { Description = "Nucleus sampling (bright-reason: 0.8)." }.Range(0.0, 1.0);
+        var maxNew = new Option<int?>("--max-new-tokens") { Description = "Tokens an answer may have (bright-reason: 2048)." }.Range(1, 1_000_000_000);
+        var seed = new Option<long>("--seed") { Description = "Seed of the first answer.", DefaultValueFactory = _ => 42 }.Range(0L, long.MaxValue);
         var storePath = new Option<string?>("--store") { Description = "Judgment store (SQLite); default OUTPUT.judgments.db." };
         var output = new Option<string>("--output", "-o") { Description = "Rewritten topics (BRIGHT examples JSONL); multi:N writes OUTPUT with .1 … .N before the extension.", Required = true };
         var command = new Command("rewrite", "Rewrite queries with an LLM (BRIGHT reasoning queries, HyDE, query2doc, N rewrites); every answer kept in the judgment store.")

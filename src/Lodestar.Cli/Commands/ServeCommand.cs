@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using Lodestar.Llm.Embedding;
 using Lodestar.Llm.Engine;
 using Lodestar.Llm.Rerank;
@@ -83,14 +84,14 @@ internal static class ServeCommand
     public static Command Create(CliContext context)
     {
         var shared = new Shared();
-        var port = new Option<int>("--port") { Description = "TCP port (0 picks a free one).", DefaultValueFactory = _ => 8080 };
+        var port = new Option<int>("--port") { Description = "TCP port (0 picks a free one).", DefaultValueFactory = _ => 8080 }.Range(0, 65535);
         var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0 for all).", DefaultValueFactory = _ => "127.0.0.1" };
         var apiKeyFile = new Option<string?>("--api-key-file") { Description = "File whose first line is the API key clients must send as 'Authorization: Bearer KEY'." };
         var readOnly = new Option<bool>("--read-only") { Description = "Refuse jobs (403); search and rerank still work." };
         var runs = new Option<string[]>("--run") { Description = "A run file jobs may rerank, PATH or PATH=NAME; repeatable (its topics must be in --topics)." };
         var jobs = new Option<string?>("--jobs") { Description = "Folder for jobs' state and results (POST /v1/jobs); unfinished jobs resume at start-up." };
-        var perClient = new Option<int>("--max-concurrent-per-client") { Description = "Requests one client address may have in progress; more get 429.", DefaultValueFactory = _ => 64 };
-        var maxDocs = new Option<int>("--max-documents") { Description = "Most documents in one rerank request.", DefaultValueFactory = _ => 1000 };
+        var perClient = new Option<int>("--max-concurrent-per-client") { Description = "Requests one client address may have in progress; more get 429.", DefaultValueFactory = _ => 64 }.Range(1, 1_000_000_000);
+        var maxDocs = new Option<int>("--max-documents") { Description = "Most documents in one rerank request.", DefaultValueFactory = _ => 1000 }.Range(1, 1_000_000_000);
         var command = new Command("serve", "Serve search and Retro* reranking over HTTP: Cohere /v1/rerank and /v2/rerank, TEI /rerank, /v1/search, MCP at /mcp, OpenAPI at /openapi/v1.json (reference at /scalar), /metrics, and a web page at /.")
         {
             port, host, apiKeyFile, readOnly, runs, jobs, perClient, maxDocs,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using Lodestar.Index;
 using Lodestar.Synthesis;
 using Lodestar.Synthesis.Answers;
@@ -25,7 +26,7 @@ internal static class SynthCommand
     {
         var input = new Option<string>("--input") { Description = "JSONL of {solution, answer, answer_type?} (problem optional).", Required = true };
         var output = new Option<string>("--output", "-o") { Description = "JSONL with extracted, extraction, equal, type and rule added.", Required = true };
-        var tolerance = new Option<double>("--float-tolerance") { Description = "Relative tolerance of float answers (TheoremQA: 0.04).", DefaultValueFactory = _ => AnswerChecker.DefaultFloatTolerance };
+        var tolerance = new Option<double>("--float-tolerance") { Description = "Relative tolerance of float answers (TheoremQA: 0.04).", DefaultValueFactory = _ => AnswerChecker.DefaultFloatTolerance }.Range(0.0, 1e6);
         var judge = new Option<bool>("--judge-equivalence") { Description = "Ask the model (--endpoint/--gguf) whether a rule-unequal answer is equivalent." };
         var model = new SynthModelOptions();
         var command = new Command("answers", "Extract each solution's final answer (\\boxed{}, \"the answer is\", else the last number) and check it against the gold by type.")
@@ -69,17 +70,17 @@ internal static class SynthCommand
         var embedEndpoint = new Option<string?>("--embed-endpoint") { Description = "OpenAI-compatible /v1/embeddings server for dense/hybrid queries." };
         var embedModel = new Option<string?>("--embed-model") { Description = "Embedding model name on that server (the vector index's model)." };
         var profileName = new Option<string>("--profile") { Description = "Embedding profile: plain, rader, e5 or bge.", DefaultValueFactory = _ => "plain" };
-        var rollouts = new Option<int>("--rollouts") { Description = "Rollouts per problem.", DefaultValueFactory = _ => 16 };
-        var depth = new Option<int>("--max-depth") { Description = "Deepest node.", DefaultValueFactory = _ => 6 };
-        var exploration = new Option<double>("--exploration") { Description = "UCT exploration constant c.", DefaultValueFactory = _ => 2 };
-        var thoughts = new Option<int>("--thought-children") { Description = "Children of a one-step-thought expansion.", DefaultValueFactory = _ => 2 };
-        var top = new Option<int>("--top") { Description = "Documents retrieved per query.", DefaultValueFactory = _ => 5 };
-        var docChars = new Option<int>("--document-chars") { Description = "Characters of a document shown to the model.", DefaultValueFactory = _ => 2000 };
-        var tolerance = new Option<double>("--float-tolerance") { Description = "Relative tolerance of float answers.", DefaultValueFactory = _ => AnswerChecker.DefaultFloatTolerance };
+        var rollouts = new Option<int>("--rollouts") { Description = "Rollouts per problem.", DefaultValueFactory = _ => 16 }.Range(1, 1_000_000_000);
+        var depth = new Option<int>("--max-depth") { Description = "Deepest node.", DefaultValueFactory = _ => 6 }.Range(1, 1_000_000_000);
+        var exploration = new Option<double>("--exploration") { Description = "UCT exploration constant c.", DefaultValueFactory = _ => 2 }.Range(0.0, 1e6);
+        var thoughts = new Option<int>("--thought-children") { Description = "Children of a one-step-thought expansion.", DefaultValueFactory = _ => 2 }.Range(1, 1_000_000_000);
+        var top = new Option<int>("--top") { Description = "Documents retrieved per query.", DefaultValueFactory = _ => 5 }.Range(1, 1_000_000_000);
+        var docChars = new Option<int>("--document-chars") { Description = "Characters of a document shown to the model.", DefaultValueFactory = _ => 2000 }.Range(1, 1_000_000_000);
+        var tolerance = new Option<double>("--float-tolerance") { Description = "Relative tolerance of float answers.", DefaultValueFactory = _ => AnswerChecker.DefaultFloatTolerance }.Range(0.0, 1e6);
         var judge = new Option<bool>("--judge-equivalence") { Description = "Ask the model whether a rule-unequal final answer is equivalent." };
-        var parallel = new Option<int>("--parallel") { Description = "Problems searched at once.", DefaultValueFactory = _ => 8 };
-        var limit = new Option<int>("--limit") { Description = "Only the first N problems; 0 = all.", DefaultValueFactory = _ => 0 };
-        var every = new Option<double>("--progress-seconds") { Description = "Seconds between progress lines.", DefaultValueFactory = _ => 5 };
+        var parallel = new Option<int>("--parallel") { Description = "Problems searched at once.", DefaultValueFactory = _ => 8 }.Range(1, 1_000_000_000);
+        var limit = new Option<int>("--limit") { Description = "Only the first N problems; 0 = all.", DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var every = new Option<double>("--progress-seconds") { Description = "Seconds between progress lines.", DefaultValueFactory = _ => 5 }.Range(0.01, 1e6);
         var output = new Option<string>("--output", "-o") { Description = "Output folder: trees.jsonl, pairs.jsonl, documents.jsonl, summary.json, synth.db.", Required = true };
         var model = new SynthModelOptions();
         var command = new Command("mcts", "Solve problems with retrieval-augmented MCTS (rStar as RaDeR configures it) and keep (query, positive, hard negatives) from correct paths; resumable.")

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using Lodestar.Formats;
 using Lodestar.Index;
 using Lodestar.Synthesis;
@@ -15,7 +16,7 @@ internal static class SynthDataCommands
     public static Command Queries(CliContext context)
     {
         var input = new Option<string>("--input") { Description = "Folder of synth mcts (reads pairs.jsonl and documents.jsonl; writes queries.jsonl).", Required = true };
-        var tries = new Option<int>("--max-tries") { Description = "Samples tried for a q_llmq that does not name the theorem.", DefaultValueFactory = _ => 3 };
+        var tries = new Option<int>("--max-tries") { Description = "Samples tried for a q_llmq that does not name the theorem.", DefaultValueFactory = _ => 3 }.Range(1, 1_000_000_000);
         var model = new SynthModelOptions();
         var command = new Command("queries", "Write RaDeR's query kinds per kept pair: q_mcts, q_llmq (must not name the theorem), q_CoT, q_question, q_lexical.") { input, tries };
         model.AddTo(command);
@@ -40,10 +41,10 @@ internal static class SynthDataCommands
     {
         var input = new Option<string>("--input") { Description = "Synthesis folder (reads queries.jsonl, else pairs.jsonl; writes negatives.jsonl).", Required = true };
         var index = new Option<string>("--index") { Description = "Lodestar index of the documents.", Required = true };
-        var from = new Option<int>("--bm25-from") { Description = "First BM25 rank drawn from.", DefaultValueFactory = _ => 30 };
-        var to = new Option<int>("--bm25-to") { Description = "Last BM25 rank drawn from.", DefaultValueFactory = _ => 50 };
-        var count = new Option<int>("--count") { Description = "Negatives mined per query.", DefaultValueFactory = _ => 10 };
-        var threshold = new Option<int?>("--relabel-threshold") { Description = "Score each candidate with the Retro* prompt (needs --endpoint/--gguf) and drop those scoring at least this (0-100)." };
+        var from = new Option<int>("--bm25-from") { Description = "First BM25 rank drawn from.", DefaultValueFactory = _ => 30 }.Range(1, 1_000_000_000);
+        var to = new Option<int>("--bm25-to") { Description = "Last BM25 rank drawn from.", DefaultValueFactory = _ => 50 }.Range(1, 1_000_000_000);
+        var count = new Option<int>("--count") { Description = "Negatives mined per query.", DefaultValueFactory = _ => 10 }.Range(1, 1_000_000_000);
+        var threshold = new Option<int?>("--relabel-threshold") { Description = "Score each candidate with the Retro* prompt (needs --endpoint/--gguf) and drop those scoring at least this (0-100)." }.Range(0, 100);
         var model = new SynthModelOptions();
         var command = new Command("negatives", "Mine hard negatives per query: BM25 ranks 30-50, positives and duplicates excluded, optionally relabelled by Retro*.") { input, index, from, to, count, threshold };
         model.AddTo(command);
@@ -101,8 +102,8 @@ internal static class SynthDataCommands
     public static Command Doc2Query(CliContext context)
     {
         var corpus = new Option<string>("--corpus") { Description = "Corpus JSONL (BEIR/BRIGHT/Pyserini layouts).", Required = true };
-        var limit = new Option<int>("--limit") { Description = "Only the first N documents; 0 = all.", DefaultValueFactory = _ => 0 };
-        var overlap = new Option<double>("--max-overlap") { Description = "Largest share of the query's keywords found in the document.", DefaultValueFactory = _ => 0.5 };
+        var limit = new Option<int>("--limit") { Description = "Only the first N documents; 0 = all.", DefaultValueFactory = _ => 0 }.AtLeast(0);
+        var overlap = new Option<double>("--max-overlap") { Description = "Largest share of the query's keywords found in the document.", DefaultValueFactory = _ => 0.5 }.Range(0.0, 1.0);
         var output = new Option<string>("--output", "-o") { Description = "Synthesis folder (queries.jsonl, documents.jsonl).", Required = true };
         var model = new SynthModelOptions();
         var command = new Command("doc2query", "Write a reasoning-intensive query per document (its idea, not its words), for negatives and export like MCTS pairs.") { corpus, limit, overlap, output };

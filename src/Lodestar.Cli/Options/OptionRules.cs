@@ -46,6 +46,22 @@ public static class OptionRules
         return option;
     }
 
+    /// <summary>Accepts <paramref name="min"/> ≤ value ≤ <paramref name="max"/> when the option is given.</summary>
+    public static Option<long?> Range(this Option<long?> option, long min, long max)
+    {
+        option.Validators.Add(result => Check(result, option.Name, min, max,
+            static s => long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : null));
+        return option;
+    }
+
+    /// <summary>Accepts <paramref name="min"/> ≤ value ≤ <paramref name="max"/> when the option is given (finite values only).</summary>
+    public static Option<double?> Range(this Option<double?> option, double min, double max)
+    {
+        option.Validators.Add(result => Check(result, option.Name, min, max,
+            static s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : null));
+        return option;
+    }
+
     /// <summary>Accepts an absolute http:// or https:// URL, such as <c>http://127.0.0.1:30000</c>.</summary>
     public static TOption Url<TOption>(this TOption option)
         where TOption : Option

@@ -144,7 +144,7 @@ public sealed class OpenAiClient : IDisposable
                 catch (LlmException e) when (e.Status is 404 or 405)
                 {
                     var probe = new ChatRequest { Messages = [("user", "Say OK.")], N = 1, MaxTokens = 1 };
-                    ParseCompletion(await SendAsync(HttpMethod.Post, "v1/chat/completions", Serialize(probe), cancellationToken).ConfigureAwait(false));
+                    ParseCompletion(await SendAsync(HttpMethod.Post, "v1/chat/completions", Serialize(probe), cancellationToken).ConfigureAwait(false), null);
                     return [];
                 }
             }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -28,11 +29,11 @@ internal static partial class Bm25Bench
         var longQueries = new Option<string>("--long-queries") { Description = "Long topics: all 1,384 BRIGHT queries (bench/corpus/make_bright_queries.py), used unselected.", Required = true };
         var work = new Option<string>("--work") { Description = "Scratch directory.", DefaultValueFactory = _ => "out/bench/work" };
         var peers = new Option<string>("--peers-source") { Description = "Directory of the native peers' C++ sources.", DefaultValueFactory = _ => "bench/peers" };
-        var indexPasses = new Option<int>("--index-passes") { Description = "Index builds per system, round-robin over the systems.", DefaultValueFactory = _ => 3 };
-        var rounds = new Option<int>("--rounds") { Description = "Fresh search processes per system and query set, round-robin.", DefaultValueFactory = _ => 2 };
-        var passes = new Option<int>("--passes") { Description = "Passes over the queries in each search process; the first is cold, the others warm.", DefaultValueFactory = _ => 2 };
-        var budget = new Option<double>("--peer-budget") { Description = "Seconds after which any system's search pass stops (its rate is then over the queries it answered; the long queries are shuffled, so they are a random sample).", DefaultValueFactory = _ => 90 };
-        var threads = new Option<int>("--threads") { Description = "Lodestar's all-cores configuration: index workers default, search threads = this.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var indexPasses = new Option<int>("--index-passes") { Description = "Index builds per system, round-robin over the systems.", DefaultValueFactory = _ => 3 }.Range(1, 1_000_000_000);
+        var rounds = new Option<int>("--rounds") { Description = "Fresh search processes per system and query set, round-robin.", DefaultValueFactory = _ => 2 }.Range(1, 1_000_000_000);
+        var passes = new Option<int>("--passes") { Description = "Passes over the queries in each search process; the first is cold, the others warm.", DefaultValueFactory = _ => 2 }.Range(1, 1_000_000_000);
+        var budget = new Option<double>("--peer-budget") { Description = "Seconds after which any system's search pass stops (its rate is then over the queries it answered; the long queries are shuffled, so they are a random sample).", DefaultValueFactory = _ => 90 }.Range(0.0, 1e9);
+        var threads = new Option<int>("--threads") { Description = "Lodestar's all-cores configuration: index workers default, search threads = this.", DefaultValueFactory = _ => Environment.ProcessorCount }.Range(0, 4096);
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown to this file." };
         var command = new Command("bm25", "Benchmark BM25 indexing and search against native Xapian and SQLite FTS5 on the same terms and text.")
         {

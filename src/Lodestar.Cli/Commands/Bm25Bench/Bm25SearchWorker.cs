@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -21,10 +22,10 @@ internal static class Bm25SearchWorker
     {
         var index = new Argument<string>("index") { Description = "The index." };
         var topics = new Argument<string>("topics") { Description = "Pre-analyzed topics ({\"id\",\"tokens\"} JSONL)." };
-        var k = new Option<int>("--k") { Description = "Hits per topic.", DefaultValueFactory = _ => 1000 };
-        var passes = new Option<int>("--passes") { Description = "Passes over the topics; the first is cold.", DefaultValueFactory = _ => 2 };
-        var threads = new Option<int>("--threads") { Description = "Search threads.", DefaultValueFactory = _ => 1 };
-        var budget = new Option<double>("--budget") { Description = "Seconds after which a pass stops taking new topics (0: none).", DefaultValueFactory = _ => 0 };
+        var k = new Option<int>("--k") { Description = "Hits per topic.", DefaultValueFactory = _ => 1000 }.Range(1, 1_000_000_000);
+        var passes = new Option<int>("--passes") { Description = "Passes over the topics; the first is cold.", DefaultValueFactory = _ => 2 }.Range(1, 1_000_000_000);
+        var threads = new Option<int>("--threads") { Description = "Search threads.", DefaultValueFactory = _ => 1 }.Range(0, 4096);
+        var budget = new Option<double>("--budget") { Description = "Seconds after which a pass stops taking new topics (0: none).", DefaultValueFactory = _ => 0 }.Range(0.0, 1e9);
         var command = new Command("bm25-search", "Benchmark worker: time BM25 search passes in this process.") { index, topics, k, passes, threads, budget };
         command.Hidden = true;
         command.SetAction(parse =>
