@@ -100,6 +100,7 @@ public sealed class DenseBuildTests : IDisposable
         // A checkpoint of another build is refused rather than mixed in.
         Directory.CreateDirectory(Path.Combine(_dir, "other.embed-checkpoint"));
         File.WriteAllText(Path.Combine(_dir, "other.embed-checkpoint", "manifest.json"), "{\"Model\":\"x\",\"Profile\":\"plain\",\"DocumentTemplate\":\"{text}\",\"ChunkSize\":64,\"Corpus\":\"/x\",\"CorpusBytes\":1}");
-        await Assert.ThrowsAsync<InvalidOperationException>(() => DenseIndexBuilder.BuildAsync(corpus, Path.Combine(_dir, "other"), engine, EmbeddingProfile.Plain, chunkSize: 64));
+        var refused = await Assert.ThrowsAsync<Lodestar.Errors.InputException>(() => DenseIndexBuilder.BuildAsync(corpus, Path.Combine(_dir, "other"), engine, EmbeddingProfile.Plain, chunkSize: 64));
+        Assert.Contains("expected the checkpoint of this build, found one of another build", refused.Message, StringComparison.Ordinal);
     }
 }

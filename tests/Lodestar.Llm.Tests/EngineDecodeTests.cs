@@ -84,9 +84,9 @@ public sealed class EngineDecodeTests : IClassFixture<EngineTests.TinyModel>
     {
         var rerank = Repo.Cli("rerank", "--index", "i", "--topics", "t", "--run", "r", "-o", "o", "--gguf", "m.gguf", "--threads", "-1");
         Assert.Equal(2, rerank.Code);
-        Assert.Contains("--threads must be 0 (all cores) or more", rerank.Err);
+        Assert.Contains("--threads must be between 0 and 4096, found -1", rerank.Err);
         var embed = Repo.Cli("embed", "corpus.jsonl", "-o", "v", "--gguf", "m.gguf", "--threads", "-2");
         Assert.Equal(2, embed.Code);
-        Assert.Contains("--threads must be 0 (all cores) or more", embed.Err);
+        Assert.Contains("--threads must be between 0 and 4096, found -2", embed.Err);
     }
 }

@@ -14,14 +14,7 @@ internal sealed class EmbedderOptions
     /// (<c>--threads</c> where the command has no other, else <c>--llama-threads</c>).</summary>
     public EmbedderOptions(string threadsName = "--llama-threads")
     {
-        Threads = new(threadsName) { Description = "Embedded engine: CPU threads (0: all cores).", DefaultValueFactory = _ => 0 };
-        Threads.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 0)
-            {
-                r.AddError($"{threadsName} must be 0 (all cores) or more");
-            }
-        });
+        Threads = new Option<int>(threadsName) { Description = "Embedded engine: CPU threads (0: all cores).", DefaultValueFactory = _ => 0 }.Range(0, 4096);
     }
 
     /// <summary>The embedded engine's CPU threads.</summary>

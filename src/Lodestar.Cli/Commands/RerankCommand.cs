@@ -32,14 +32,7 @@ internal static class RerankCommand
         var llamaLib = new Option<string?>("--llama-lib") { Description = "Folder with libllama/libggml (default: tools/llama, LODESTAR_LLAMA_LIB)." };
         var chatFormat = new Option<ChatFormat>("--chat-format") { Description = "Embedded chat template: auto, chatml, llama3 or gguf.", DefaultValueFactory = _ => ChatFormat.Auto };
         var contextSize = new Option<int>("--context") { Description = "Embedded context in tokens (prompt + K answers).", DefaultValueFactory = _ => 8192 }.Range(256, 1_048_576);
-        var threads = new Option<int>("--threads") { Description = "Embedded engine: CPU threads (0: all cores).", DefaultValueFactory = _ => 0 };
-        threads.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 0)
-            {
-                r.AddError("--threads must be 0 (all cores) or more");
-            }
-        });
+        var threads = new Option<int>("--threads") { Description = "Embedded engine: CPU threads (0: all cores).", DefaultValueFactory = _ => 0 }.Range(0, 4096);
         Option<string?> gpuLayers = GpuLayersOption.Create();
         var maxNew = new Option<int>("--max-new-tokens") { Description = "Tokens an answer may have.", DefaultValueFactory = _ => 4096 }.Range(1, 1_048_576);
         var apiKey = new Option<string?>("--api-key") { Description = "Bearer token (or set LODESTAR_API_KEY)." };
@@ -215,7 +208,8 @@ internal static class RerankCommand
 
         var endpointOptions = new EndpointOptions
         {
-            BaseUrl = new Uri(endpoint!),
+            BaseUrl = Uri.TryCreate(endpoint, UriKind.Absolute, out Uri? baseUrl) && baseUrl.Scheme is "http" or "https" ? baseUrl
+                : throw new ArgumentException($"--endpoint expects an http:// or https:// URL such as http://127.0.0.1:30000, found '{endpoint}'"),
             Model = model ?? throw new ArgumentException("--endpoint needs --model NAME"),
             ApiKey = apiKey ?? Environment.GetEnvironmentVariable("LODESTAR_API_KEY"),
             MaxInFlight = Math.Max(1, inFlight),

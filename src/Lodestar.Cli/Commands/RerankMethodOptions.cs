@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lodestar.Cli.Options;
 using Lodestar.Llm.Calls;
 using Lodestar.Llm.Judgments;
 using Lodestar.Llm.Rerank;
@@ -18,18 +19,18 @@ namespace Lodestar.Cli.Commands;
 internal sealed class RerankMethodOptions
 {
     private readonly Option<string> _method = new("--method") { Description = "retro-star (pointwise, default), listwise (RankGPT sliding windows) or setwise (heap of sets, top --setwise-k).", DefaultValueFactory = _ => "retro-star" };
-    private readonly Option<int> _window = new("--window") { Description = "Listwise: candidates per window.", DefaultValueFactory = _ => 20 };
-    private readonly Option<int> _stride = new("--stride") { Description = "Listwise: how far each window moves up.", DefaultValueFactory = _ => 10 };
-    private readonly Option<int> _passes = new("--passes") { Description = "Listwise: sweeps from the bottom of --top to its head.", DefaultValueFactory = _ => 1 };
+    private readonly Option<int> _window = new Option<int>("--window") { Description = "Listwise: candidates per window.", DefaultValueFactory = _ => 20 }.Range(2, 10_000);
+    private readonly Option<int> _stride = new Option<int>("--stride") { Description = "Listwise: how far each window moves up.", DefaultValueFactory = _ => 10 }.Range(1, 10_000);
+    private readonly Option<int> _passes = new Option<int>("--passes") { Description = "Listwise: sweeps from the bottom of --top to its head.", DefaultValueFactory = _ => 1 }.Range(1, 1000);
     private readonly Option<ListwisePromptStyle> _prompt = new("--prompt") { Description = "Listwise prompt: rankgpt (chat models) or reasonrank (reasoning models, <think> then <answer>).", DefaultValueFactory = _ => ListwisePromptStyle.RankGpt };
-    private readonly Option<int> _setwiseK = new("--setwise-k") { Description = "Setwise: hits sorted to the head by the heap.", DefaultValueFactory = _ => 10 };
-    private readonly Option<int> _children = new("--children") { Description = "Setwise: children per heap node (each comparison shows children + 1 passages).", DefaultValueFactory = _ => 3 };
-    private readonly Option<int> _maxWords = new("--max-words") { Description = "Listwise: words of each document shown (RankGPT: 300).", DefaultValueFactory = _ => 300 };
+    private readonly Option<int> _setwiseK = new Option<int>("--setwise-k") { Description = "Setwise: hits sorted to the head by the heap.", DefaultValueFactory = _ => 10 }.Range(1, 10_000);
+    private readonly Option<int> _children = new Option<int>("--children") { Description = "Setwise: children per heap node (each comparison shows children + 1 passages).", DefaultValueFactory = _ => 3 }.Range(1, 100);
+    private readonly Option<int> _maxWords = new Option<int>("--max-words") { Description = "Listwise: words of each document shown (RankGPT: 300).", DefaultValueFactory = _ => 300 }.Range(1, 1_000_000);
     private readonly Option<string?> _thinking = new("--thinking") { Description = "on, off or budget:N: chat_template_kwargs.enable_thinking (and thinking_budget); a budget adds N to --max-new-tokens and to --context." };
-    private readonly Option<double?> _temperature = new("--temperature") { Description = "Sampling temperature (Retro*: 0.6, the authors'; listwise: 0, RankGPT's)." };
-    private readonly Option<double?> _topP = new("--top-p") { Description = "Nucleus sampling (Retro*: 1.0)." };
-    private readonly Option<int?> _topK = new("--top-k") { Description = "Top-k sampling (Retro*: 40)." };
-    private readonly Option<long?> _seed = new("--seed") { Description = "Seed of the first sample (Retro*: 42)." };
+    private readonly Option<double?> _temperature = new Option<double?>("--temperature") { Description = "Sampling temperature (Retro*: 0.6, the authors'; listwise: 0, RankGPT's)." }.Range(0.0, 10.0);
+    private readonly Option<double?> _topP = new Option<double?>("--top-p") { Description = "Nucleus sampling (Retro*: 1.0)." }.Range(0.0, 1.0);
+    private readonly Option<int?> _topK = new Option<int?>("--top-k") { Description = "Top-k sampling (Retro*: 40)." }.Range(0, 1_000_000);
+    private readonly Option<long?> _seed = new Option<long?>("--seed") { Description = "Seed of the first sample (Retro*: 42)." }.Range(0L, long.MaxValue);
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)

@@ -18,18 +18,18 @@ internal static class ServeCommand
     private sealed class Shared
     {
         public Option<string[]> Index { get; } = new("--index") { Description = "An index to serve, PATH or PATH=NAME (NAME defaults to the folder's name); repeatable.", Required = true, AllowMultipleArgumentsPerToken = false };
-        public Option<string?> Endpoint { get; } = new("--endpoint") { Description = "LLM server for reranking, e.g. http://127.0.0.1:30000 (or --gguf; neither = search only)." };
+        public Option<string?> Endpoint { get; } = new Option<string?>("--endpoint") { Description = "LLM server for reranking, e.g. http://127.0.0.1:30000 (or --gguf; neither = search only)." }.Url();
         public Option<string?> Model { get; } = new("--model") { Description = "Model name on the LLM server." };
         public Option<string?> Gguf { get; } = new("--gguf") { Description = "Rerank with the embedded engine: a .gguf path or hf:OWNER/REPO/FILE.gguf." };
         public Option<string?> LlmKey { get; } = new("--llm-api-key") { Description = "Bearer token for the LLM server (or LODESTAR_API_KEY)." };
-        public Option<int> InFlight { get; } = new("--in-flight") { Description = "LLM requests in flight; 0 = the server's own concurrency where it says, else 64.", DefaultValueFactory = _ => 0 };
-        public Option<int> Samples { get; } = new("--samples") { Description = "Default K, samples per pair (a request may set its own).", DefaultValueFactory = _ => 1 };
+        public Option<int> InFlight { get; } = new Option<int>("--in-flight") { Description = "LLM requests in flight; 0 = the server's own concurrency where it says, else 64.", DefaultValueFactory = _ => 0 }.Range(0, 100_000);
+        public Option<int> Samples { get; } = new Option<int>("--samples") { Description = "Default K, samples per pair (a request may set its own).", DefaultValueFactory = _ => 1 }.Range(1, 1000);
         public Option<string> Task { get; } = new("--task") { Description = "Default relevance definition: a BRIGHT task or 'custom' (the generic one).", DefaultValueFactory = _ => "custom" };
         public Option<string?> Store { get; } = new("--store") { Description = "Judgment store (SQLite); default lodestar-serve.judgments.db in the current folder." };
         public Option<string?> Topics { get; } = new("--topics") { Description = "Topics the page offers (BEIR queries.jsonl, BRIGHT examples, id<TAB>text)." };
         public Option<string?> Qrels { get; } = new("--qrels") { Description = "Qrels: per-query nDCG@10 and each hit's judged relevance on the page." };
         public Option<string[]> Experiment { get; } = new("--experiment") { Description = "An experiment folder of `bright run` to show, PATH or PATH=NAME; repeatable." };
-        public Option<int> ContextSize { get; } = new("--context") { Description = "Embedded context in tokens.", DefaultValueFactory = _ => 8192 };
+        public Option<int> ContextSize { get; } = new Option<int>("--context") { Description = "Embedded context in tokens.", DefaultValueFactory = _ => 8192 }.Range(256, 1_048_576);
         public Option<string?> EmbedModel { get; } = new("--embed-model") { Description = "Embedding model for dense/hybrid search: a GGUF, or the model on --embed-endpoint." };
         public Bm25Options Bm25 { get; } = new();
         public EmbedderOptions Embedder { get; } = new();

@@ -67,7 +67,7 @@ internal static class SynthCommand
         var index = new Option<string>("--index") { Description = "Lodestar index of the documents (theorems) to retrieve from.", Required = true };
         var retrieverName = new Option<string>("--retriever") { Description = "bm25, dense or hybrid (RRF of both); dense and hybrid need --embed-endpoint and --embed-model.", DefaultValueFactory = _ => "bm25" };
         var denseIndex = new Option<string?>("--dense-index") { Description = "Vector index for dense/hybrid (default: INDEX/dense)." };
-        var embedEndpoint = new Option<string?>("--embed-endpoint") { Description = "OpenAI-compatible /v1/embeddings server for dense/hybrid queries." };
+        var embedEndpoint = new Option<string?>("--embed-endpoint") { Description = "OpenAI-compatible /v1/embeddings server for dense/hybrid queries." }.Url();
         var embedModel = new Option<string?>("--embed-model") { Description = "Embedding model name on that server (the vector index's model)." };
         var profileName = new Option<string>("--profile") { Description = "Embedding profile: plain, rader, e5 or bge.", DefaultValueFactory = _ => "plain" };
         var rollouts = new Option<int>("--rollouts") { Description = "Rollouts per problem.", DefaultValueFactory = _ => 16 }.Range(1, 1_000_000_000);

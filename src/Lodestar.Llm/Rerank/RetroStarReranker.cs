@@ -118,6 +118,8 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
                             }
                         }
 
+                        PairScored?.Invoke(pair.Topic.Id, pair.Doc, pair.Samples);
+
                         progress?.Report(new Progress(Interlocked.Increment(ref done), pairs.Count, Interlocked.Read(ref unparseableNew),
                             failures.Values.Sum(), Interlocked.Read(ref tokensOut)));
                     }
