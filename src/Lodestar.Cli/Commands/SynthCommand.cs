@@ -125,15 +125,15 @@ internal static class SynthCommand
             {
                 var options = new MctsOptions
                 {
-                    Rollouts = Positive(parse.GetValue(rollouts), "--rollouts"),
-                    MaxDepth = Positive(parse.GetValue(depth), "--max-depth"),
+                    Rollouts = parse.GetValue(rollouts),
+                    MaxDepth = parse.GetValue(depth),
                     Exploration = parse.GetValue(exploration),
-                    ThoughtChildren = Positive(parse.GetValue(thoughts), "--thought-children"),
-                    RetrieveTop = Positive(parse.GetValue(top), "--top"),
+                    ThoughtChildren = parse.GetValue(thoughts),
+                    RetrieveTop = parse.GetValue(top),
                     DocumentChars = parse.GetValue(docChars),
                     FloatTolerance = parse.GetValue(tolerance),
                     JudgeEquivalence = parse.GetValue(judge),
-                    Parallel = Positive(parse.GetValue(parallel), "--parallel"),
+                    Parallel = parse.GetValue(parallel),
                 };
                 MctsRunSummary s = MctsRunner.RunAsync(list, chat, retriever, options, outDir, line => context.Error.WriteLine(line),
                     TimeSpan.FromSeconds(Math.Max(0.05, parse.GetValue(every))), CancellationToken.None).GetAwaiter().GetResult();
@@ -143,7 +143,4 @@ internal static class SynthCommand
         });
         return command;
     }
-
-    internal static int Positive(int value, string name) =>
-        value > 0 ? value : throw new ArgumentException($"illegal {name} value: {value}, must be at least 1");
 }

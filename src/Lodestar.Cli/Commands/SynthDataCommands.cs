@@ -27,7 +27,7 @@ internal static class SynthDataCommands
             using (client)
             using (store)
             {
-                var kinds = new QueryKinds(chat, SynthCommand.Positive(parse.GetValue(tries), "--max-tries"));
+                var kinds = new QueryKinds(chat, parse.GetValue(tries));
                 int n = kinds.RunAsync(folder, CancellationToken.None).GetAwaiter().GetResult();
                 context.Error.WriteLine($"queries: {n} written ({Describe(kinds.Counts)}); unparseable {Describe(chat.Unparseable)}; {chat.Calls} calls, {chat.TokensSpent:N0} new tokens");
                 context.Error.WriteLine($"wrote {Path.Combine(folder, SynthFolder.Queries)}");
@@ -64,9 +64,9 @@ internal static class SynthDataCommands
             {
                 var miner = new NegativeMiner(new Bm25DocumentRetriever(reader))
                 {
-                    From = SynthCommand.Positive(parse.GetValue(from), "--bm25-from"),
-                    To = SynthCommand.Positive(parse.GetValue(to), "--bm25-to"),
-                    Count = SynthCommand.Positive(parse.GetValue(count), "--count"),
+                    From = parse.GetValue(from),
+                    To = parse.GetValue(to),
+                    Count = parse.GetValue(count),
                     Relabel = relabel,
                 };
                 int n = miner.RunAsync(folder, CancellationToken.None).GetAwaiter().GetResult();
