@@ -3,7 +3,7 @@ using Lodestar.Eval;
 using Lodestar.Formats;
 using Lodestar.Fusion;
 using Lodestar.Llm.Embedding;
-using Lodestar.Llm.Rerank;
+using Lodestar.Rerank.RetroStar;
 using Lodestar.Model;
 using Lodestar.Server.Api;
 using Lodestar.Server.Catalog;

@@ -1,5 +1,5 @@
 using Lodestar.Llm.Embedding;
-using Lodestar.Llm.Rerank;
+using Lodestar.Rerank.RetroStar;
 using Lodestar.Search;
 using Microsoft.Extensions.AI;
 

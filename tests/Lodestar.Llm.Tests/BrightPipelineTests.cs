@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Lodestar.Datasets;
 using Lodestar.Hub;
-using Lodestar.Llm.Pipeline;
+using Lodestar.Pipeline;
 
 namespace Lodestar.Llm.Tests;
 

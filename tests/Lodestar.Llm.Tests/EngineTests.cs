@@ -2,7 +2,7 @@ using System.Text.Json;
 using Lodestar.Llm.Client;
 using Lodestar.Llm.Engine;
 using Lodestar.Llm.Judgments;
-using Lodestar.Llm.Rerank;
+using Lodestar.Rerank.RetroStar;
 using Lodestar.Model;
 using Microsoft.Extensions.AI;
 

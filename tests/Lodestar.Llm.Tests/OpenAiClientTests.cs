@@ -130,7 +130,7 @@ public class OpenAiClientTests
         using OpenAiClient client = Client(server);
         ChatResult result = await client.CompleteAsync(Request());
         Assert.Equal("length", result.Choices[0].FinishReason);
-        Assert.Equal(Lodestar.Llm.Rerank.ScoreOutcome.Unparseable, Lodestar.Llm.Rerank.ScoreParser.Parse(result.Choices[0].Text).Outcome);
+        Assert.Equal(Lodestar.Rerank.RetroStar.ScoreOutcome.Unparseable, Lodestar.Rerank.RetroStar.ScoreParser.Parse(result.Choices[0].Text).Outcome);
     }
 
     [Fact]

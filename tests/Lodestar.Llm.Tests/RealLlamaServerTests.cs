@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Lodestar.Llm.Client;
 using Lodestar.Llm.Engine;
 using Lodestar.Llm.Judgments;
-using Lodestar.Llm.Rerank;
+using Lodestar.Rerank.RetroStar;
 using Lodestar.Model;
 
 namespace Lodestar.Llm.Tests;

@@ -1,5 +1,5 @@
 using System.Text;
-using Lodestar.Llm.Rerank;
+using Lodestar.Rerank.RetroStar;
 
 namespace Lodestar.Llm.Tests;
 

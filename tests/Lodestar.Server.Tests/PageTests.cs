@@ -2,7 +2,7 @@ using System.Text.Json;
 using Lodestar.Eval;
 using Lodestar.Formats;
 using Lodestar.Index;
-using Lodestar.Llm.Pipeline;
+using Lodestar.Pipeline;
 using Lodestar.Model;
 using Lodestar.Search;
 using Microsoft.AspNetCore.Builder;

@@ -3,7 +3,7 @@ using Lodestar.Formats;
 using Lodestar.Index;
 using Lodestar.Llm.Client;
 using Lodestar.Llm.Judgments;
-using Lodestar.Llm.Rerank;
+using Lodestar.Rerank.RetroStar;
 using Lodestar.Model;
 using Lodestar.Search;
 using Microsoft.AspNetCore.Builder;

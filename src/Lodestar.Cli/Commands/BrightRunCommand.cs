@@ -9,8 +9,8 @@ using Lodestar.Fusion;
 using Lodestar.Hub;
 using Lodestar.Llm.Embedding;
 using Lodestar.Llm.Engine;
-using Lodestar.Llm.Pipeline;
-using Lodestar.Llm.Rerank;
+using Lodestar.Pipeline;
+using Lodestar.Rerank.RetroStar;
 
 namespace Lodestar.Cli.Commands;
 

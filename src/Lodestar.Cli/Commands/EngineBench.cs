@@ -8,7 +8,7 @@ using System.Text.RegularExpressions;
 using Lodestar.Formats;
 using Lodestar.Llm.Client;
 using Lodestar.Llm.Engine;
-using Lodestar.Llm.Rerank;
+using Lodestar.Rerank.RetroStar;
 using Microsoft.Extensions.AI;
 
 namespace Lodestar.Cli.Commands;

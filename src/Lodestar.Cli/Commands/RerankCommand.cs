@@ -8,7 +8,7 @@ using Lodestar.Index;
 using Lodestar.Llm.Client;
 using Lodestar.Llm.Engine;
 using Lodestar.Llm.Judgments;
-using Lodestar.Llm.Rerank;
+using Lodestar.Rerank.RetroStar;
 using Lodestar.Model;
 using Lodestar.Hub;
 using Microsoft.Extensions.AI;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Lodestar.Cli.Options;
 using Lodestar.Llm.Calls;
 using Lodestar.Llm.Judgments;
-using Lodestar.Llm.Rerank;
+using Lodestar.Rerank.RetroStar;
 using Lodestar.Model;
 using Lodestar.Rerank.Listwise;
 using Lodestar.Rerank.Setwise;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Lodestar.Cli.Options;
 using Lodestar.Llm.Embedding;
 using Lodestar.Llm.Engine;
-using Lodestar.Llm.Rerank;
+using Lodestar.Rerank.RetroStar;
 using Lodestar.Server;
 using Lodestar.Server.Mcp;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Lodestar.Llm.Pipeline;
+using Lodestar.Pipeline;
 using Lodestar.Server.Api;
 
 namespace Lodestar.Server.Experiments;

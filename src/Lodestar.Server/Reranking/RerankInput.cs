@@ -1,4 +1,4 @@
-using Lodestar.Llm.Rerank;
+using Lodestar.Rerank.RetroStar;
 
 namespace Lodestar.Server.Reranking;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Lodestar.Llm.Client;
 using Lodestar.Llm.Judgments;
-using Lodestar.Llm.Rerank;
+using Lodestar.Rerank.RetroStar;
 using Lodestar.Model;
 using Lodestar.Server.Telemetry;
 using Microsoft.Extensions.AI;

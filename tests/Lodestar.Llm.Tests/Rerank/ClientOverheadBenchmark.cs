@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Lodestar.Llm.Calls;
 using Lodestar.Llm.Client;
 using Lodestar.Llm.Judgments;
-using Lodestar.Llm.Rerank;
+using Lodestar.Rerank.RetroStar;
 using Lodestar.Model;
 using Lodestar.Rerank.Listwise;
 using Xunit.Abstractions;

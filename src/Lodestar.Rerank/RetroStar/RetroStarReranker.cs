@@ -8,7 +8,7 @@ using Lodestar.Llm.Judgments;
 using Lodestar.Model;
 using Microsoft.Extensions.AI;
 
-namespace Lodestar.Llm.Rerank;
+namespace Lodestar.Rerank.RetroStar;
 
 /// <summary>
 /// Reranks a first-stage run with Retro*: one prompt per (topic, document), K samples, the scores integrated.

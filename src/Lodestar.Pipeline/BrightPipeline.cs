@@ -11,12 +11,12 @@ using Lodestar.Index;
 using Lodestar.Llm.Client;
 using Lodestar.Llm.Embedding;
 using Lodestar.Llm.Judgments;
-using Lodestar.Llm.Rerank;
+using Lodestar.Rerank.RetroStar;
 using Lodestar.Model;
 using Lodestar.Search;
 using Microsoft.Extensions.AI;
 
-namespace Lodestar.Llm.Pipeline;
+namespace Lodestar.Pipeline;
 
 /// <summary>What <see cref="BrightPipeline"/> runs.</summary>
 public sealed record BrightRunOptions

@@ -1,4 +1,4 @@
-namespace Lodestar.Llm.Rerank;
+namespace Lodestar.Rerank.RetroStar;
 
 /// <summary>
 /// The exact Retro* prompt (the checkpoints were trained on these bytes): the template of the Retro* contract, filled

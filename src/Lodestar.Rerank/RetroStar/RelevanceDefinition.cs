@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Lodestar.Llm.Rerank;
+namespace Lodestar.Rerank.RetroStar;
 
 /// <summary>What "relevant" means for a collection: the query type, document type and definition that fill the
 /// Retro* prompt. The 12 BRIGHT tasks have the authors' definitions; users can supply their own.</summary>

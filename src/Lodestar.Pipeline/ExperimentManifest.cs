@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Lodestar.Formats;
 
-namespace Lodestar.Llm.Pipeline;
+namespace Lodestar.Pipeline;
 
 /// <summary>One finished step of one task: what went in and came out (SHA-256), its parameters and its time.</summary>
 public sealed record StepRecord

@@ -1,4 +1,4 @@
-namespace Lodestar.Llm.Rerank;
+namespace Lodestar.Rerank.RetroStar;
 
 /// <summary>
 /// A rerank stopped because more requests failed for good than <see cref="RerankOptions.MaxFailures"/> allows: the

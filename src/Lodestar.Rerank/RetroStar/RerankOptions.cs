@@ -1,4 +1,4 @@
-namespace Lodestar.Llm.Rerank;
+namespace Lodestar.Rerank.RetroStar;
 
 /// <summary>Settings of a Retro* rerank; the sampling defaults are the authors' (temperature 0.6, top_k 40, seed 42).</summary>
 public sealed record RerankOptions
@@ -85,6 +85,6 @@ public sealed record RerankSummary(int Topics, int Pairs, long Requested, long R
     /// <summary>Seconds spent waiting before retries.</summary>
     public double RetrySeconds { get; init; }
 
-    /// <summary>Keys whose claim by another process had expired and were taken over (see <see cref="Judgments.JudgmentStore.TryClaim"/>).</summary>
+    /// <summary>Keys whose claim by another process had expired and were taken over (see <see cref="Lodestar.Llm.Judgments.JudgmentStore.TryClaim"/>).</summary>
     public int ClaimsTakenOver { get; init; }
 }

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Lodestar.Llm.Rerank;
+namespace Lodestar.Rerank.RetroStar;
 
 /// <summary>How a model's answer was read.</summary>
 public enum ScoreOutcome

@@ -1,4 +1,4 @@
-namespace Lodestar.Llm.Rerank;
+namespace Lodestar.Rerank.RetroStar;
 
 /// <summary>How K sampled scores become one.</summary>
 public enum Integration
