@@ -74,13 +74,13 @@ public static class LodestarServer
         {
             r.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx => ApiKeyMiddleware.IsPublic(ctx.Request.Path)
                 ? RateLimitPartition.GetNoLimiter("public")
-                : RateLimitPartition.GetConcurrencyLimiter(ClientOf(ctx), _ => new ConcurrencyLimiterOptions { PermitLimit = options.Limits.MaxConcurrentPerClient, QueueLimit = 0 }));
+                : RateLimitPartition.GetConcurrencyLimiter(ApiKeyMiddleware.ClientOf(ctx), _ => new ConcurrencyLimiterOptions { PermitLimit = options.Limits.MaxConcurrentPerClient, QueueLimit = 0 }));
             r.RejectionStatusCode = 429;
             r.OnRejected = (ctx, ct) => new ValueTask(ctx.HttpContext.Response.WriteAsJsonAsync(new ProblemDetails
             {
                 Status = 429,
                 Title = "Too many requests",
-                Detail = $"requests in progress per client: at most {options.Limits.MaxConcurrentPerClient}",
+                Detail = $"requests in progress per client ({ClientLabel(ctx.HttpContext)}): at most {options.Limits.MaxConcurrentPerClient}",
             }, ServerJson.Default.ProblemDetails, "application/problem+json", ct));
         });
         builder.Services.AddRequestTimeouts(t =>
@@ -96,9 +96,9 @@ public static class LodestarServer
 
         WebApplication app = builder.Build();
         app.Use((ctx, next) => ProblemMiddleware.InvokeAsync(ctx, () => next(ctx)));
-        if (options.ApiKey is { } key)
+        if (options.ApiKeys.Count > 0)
         {
-            var auth = new ApiKeyMiddleware(key);
+            var auth = new ApiKeyMiddleware(options.ApiKeys);
             app.Use((ctx, next) => auth.InvokeAsync(ctx, () => next(ctx)));
         }
 
@@ -154,7 +154,9 @@ public static class LodestarServer
     }
 
     /// <summary>The concurrency partition of a request: its client address.</summary>
-    private static string ClientOf(HttpContext ctx) => ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    private static string ClientLabel(HttpContext ctx) => ApiKeyMiddleware.ClientOf(ctx) is var client && client.StartsWith("key:", StringComparison.Ordinal)
+        ? $"API key '{client[4..]}'"
+        : $"address {client["address:".Length..]}";
 
     /// <summary>Ready when every index answers and, with an LLM, the judgment store is open.</summary>
     private sealed class ReadinessCheck(IndexCatalog indexes, ServerOptions options, IServiceProvider services) : IHealthCheck

@@ -29,8 +29,9 @@ public sealed record ServerOptions
     /// <summary>The embedding profile (templates).</summary>
     public EmbeddingProfile Profile { get; init; } = EmbeddingProfile.Plain;
 
-    /// <summary>Required <c>Authorization: Bearer</c> token; null = open.</summary>
-    public string? ApiKey { get; init; }
+    /// <summary>The clients' <c>Authorization: Bearer</c> tokens; empty = open. Each key is its own client for the
+    /// concurrency limit.</summary>
+    public IReadOnlyList<ApiClientKey> ApiKeys { get; init; } = [];
 
     /// <summary>Run files jobs may rerank, by name (<c>--run PATH=NAME</c>).</summary>
     public IReadOnlyList<(string Name, string Path)> Runs { get; init; } = [];

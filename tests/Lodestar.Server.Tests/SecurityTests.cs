@@ -10,6 +10,7 @@ namespace Lodestar.Server.Tests;
 public sealed class SecurityTests(ServerFixture f) : IClassFixture<ServerFixture>
 {
     private const string Key = "s3cret-key";
+    private const string OtherKey = "another-key";
 
     private async Task<(WebApplication App, HttpClient Http)> StartAsync(ServerOptions options)
     {
@@ -22,7 +23,7 @@ public sealed class SecurityTests(ServerFixture f) : IClassFixture<ServerFixture
         Indexes = [("cranfield", f.IndexPath)],
         Chat = ServerFixture.ChatFor(f.Llm.Url),
         StorePath = Path.Combine(f.Dir, $"guarded-{Guid.NewGuid():N}.db"),
-        ApiKey = Key,
+        ApiKeys = [new ApiClientKey("alice", Key), new ApiClientKey("bob", OtherKey)],
         Limits = new ServerLimits { MaxBodyBytes = 64 * 1024, MaxDocuments = 1000, HeadersTimeout = TimeSpan.FromSeconds(1) },
     };
 
@@ -44,7 +45,7 @@ public sealed class SecurityTests(ServerFixture f) : IClassFixture<ServerFixture
             Assert.Equal("expected an 'Authorization: Bearer KEY' header, found none", json.GetProperty("detail").GetString());
             (status, json, _) = await Helpers.PostAsync(http, "/v1/rerank", """{"query": "q", "documents": ["a"]}""", "wrong");
             Assert.Equal(401, status);
-            Assert.Equal("the API key in the Authorization header is not the server's", json.GetProperty("detail").GetString());
+            Assert.Equal("the API key in the Authorization header is not one of the server's", json.GetProperty("detail").GetString());
             Assert.Equal(401, (await Helpers.GetAsync(http, "/metrics")).Status);
             Assert.Equal(200, (await Helpers.GetAsync(http, "/")).Status);
             Assert.Equal(200, (await Helpers.GetAsync(http, "/health/ready")).Status);
@@ -212,10 +213,34 @@ public sealed class SecurityTests(ServerFixture f) : IClassFixture<ServerFixture
 
             var (status, json, _) = await Helpers.PostAsync(http, "/v1/search", """{"query": "wing"}""", Key);
             Assert.Equal(429, status);
-            Assert.Equal("requests in progress per client: at most 1", json.GetProperty("detail").GetString());
+            Assert.Equal("requests in progress per client (API key 'alice'): at most 1", json.GetProperty("detail").GetString());
+
+            // The limit is per key: another client on the same address is served while alice's request waits.
+            (status, _, _) = await Helpers.PostAsync(http, "/v1/search", """{"query": "wing"}""", OtherKey);
+            Assert.Equal(200, status);
             release.SetResult();
             Assert.Equal(200, (await first).Item1);
             await AssertServing(http);
         }
+    }
+
+    [Fact]
+    public void KeyFile_NamesAndBareKeys_AreRead_BadLinesNameTheirPosition()
+    {
+        string path = Path.Combine(f.Dir, $"keys-{Guid.NewGuid():N}.txt");
+        File.WriteAllText(path, "# clients\nalice s3cret\n\n  k2-bare\n");
+        Assert.Equal([new ApiClientKey("alice", "s3cret"), new ApiClientKey("key 2", "k2-bare")], ApiClientKey.ReadFile(path));
+
+        File.WriteAllText(path, "alice s3cret\n  bob b1 extra\n");
+        var error = Assert.Throws<Lodestar.Errors.InputException>(() => ApiClientKey.ReadFile(path));
+        Assert.Equal($"{path}:2:3: expected 'KEY' or 'NAME KEY', found 3 fields", error.Message);
+
+        File.WriteAllText(path, "alice s3cret\nbob s3cret\n");
+        error = Assert.Throws<Lodestar.Errors.InputException>(() => ApiClientKey.ReadFile(path));
+        Assert.Equal($"{path}:2:1: expected a new client name and key, found a repeated one ('bob')", error.Message);
+
+        File.WriteAllText(path, "# none\n");
+        error = Assert.Throws<Lodestar.Errors.InputException>(() => ApiClientKey.ReadFile(path));
+        Assert.Equal($"{path}:1:1: expected at least one API key, found none", error.Message);
     }
 }

@@ -86,11 +86,11 @@ internal static class ServeCommand
         var shared = new Shared();
         var port = new Option<int>("--port") { Description = "TCP port (0 picks a free one).", DefaultValueFactory = _ => 8080 }.Range(0, 65535);
         var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0 for all).", DefaultValueFactory = _ => "127.0.0.1" };
-        var apiKeyFile = new Option<string?>("--api-key-file") { Description = "File whose first line is the API key clients must send as 'Authorization: Bearer KEY'." };
+        var apiKeyFile = new Option<string?>("--api-key-file") { Description = "File of API keys, one client per line as KEY or NAME KEY ('#' comments); clients send 'Authorization: Bearer KEY', and each key has its own concurrency limit." };
         var readOnly = new Option<bool>("--read-only") { Description = "Refuse jobs (403); search and rerank still work." };
         var runs = new Option<string[]>("--run") { Description = "A run file jobs may rerank, PATH or PATH=NAME; repeatable (its topics must be in --topics)." };
         var jobs = new Option<string?>("--jobs") { Description = "Folder for jobs' state and results (POST /v1/jobs); unfinished jobs resume at start-up." };
-        var perClient = new Option<int>("--max-concurrent-per-client") { Description = "Requests one client address may have in progress; more get 429.", DefaultValueFactory = _ => 64 }.Range(1, 1_000_000_000);
+        var perClient = new Option<int>("--max-concurrent-per-client") { Description = "Requests one client (its API key, else its address) may have in progress; more get 429.", DefaultValueFactory = _ => 64 }.Range(1, 1_000_000_000);
         var maxDocs = new Option<int>("--max-documents") { Description = "Most documents in one rerank request.", DefaultValueFactory = _ => 1000 }.Range(1, 1_000_000_000);
         var command = new Command("serve", "Serve search and Retro* reranking over HTTP: Cohere /v1/rerank and /v2/rerank, TEI /rerank, /v1/search, MCP at /mcp, OpenAPI at /openapi/v1.json (reference at /scalar), /metrics, and a web page at /.")
         {
@@ -102,7 +102,7 @@ internal static class ServeCommand
             ServerOptions options = shared.Read(parse, context) with
             {
                 Urls = [$"http://{parse.GetValue(host)}:{parse.GetValue(port)}"],
-                ApiKey = parse.GetValue(apiKeyFile) is string f ? ReadKey(f) : null,
+                ApiKeys = parse.GetValue(apiKeyFile) is string f ? ApiClientKey.ReadFile(f) : [],
                 ReadOnly = parse.GetValue(readOnly),
                 Runs = [.. (parse.GetValue(runs) ?? []).Select(Named)],
                 JobsPath = parse.GetValue(jobs),
@@ -111,7 +111,7 @@ internal static class ServeCommand
             await using WebApplication app = LodestarServer.Build(options);
             await app.StartAsync(ct).ConfigureAwait(false);
             context.Error.WriteLine($"lodestar serve: {string.Join(", ", options.Indexes.Select(i => i.Name))} on {string.Join(", ", app.Urls)} " +
-                $"({(options.Chat is null ? "search only" : "reranking with " + options.Chat.GetService<Llm.Client.ChatEndpoint>()?.Model)}{(options.ApiKey is null ? "" : ", API key required")}); Ctrl+C stops");
+                $"({(options.Chat is null ? "search only" : "reranking with " + options.Chat.GetService<Llm.Client.ChatEndpoint>()?.Model)}{(options.ApiKeys.Count == 0 ? "" : $", {options.ApiKeys.Count} API key(s) required")}); Ctrl+C stops");
             await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
             options.Chat?.Dispose();
             return 0;
@@ -133,11 +133,5 @@ internal static class ServeCommand
             return 0;
         });
         return command;
-    }
-
-    private static string ReadKey(string path)
-    {
-        string key = File.ReadLines(path).FirstOrDefault()?.Trim() ?? "";
-        return key.Length > 0 ? key : throw new ArgumentException($"{path}: expected the API key on the first line, found an empty line");
     }
 }
