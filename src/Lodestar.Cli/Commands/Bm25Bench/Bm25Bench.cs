@@ -205,15 +205,4 @@ internal static partial class Bm25Bench
 
     [GeneratedRegex(@"terms \(.*?\) in ([0-9.]+) s")]
     private static partial Regex SummarySeconds();
-
-    /// <summary>Runs this CLI again as a child process (through <c>dotnet</c> when it runs as a DLL).</summary>
-    private sealed class SelfCommand
-    {
-        private readonly string _file = Environment.ProcessPath!;
-        private readonly string[] _prefix = Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? [typeof(Bm25Bench).Assembly.Location] : [];
-
-        public Measured Measure(bool oneCore, params string[] args) => MeasuredProcess.Run(_file, [.. _prefix, .. args], oneCore);
-
-        public void Exec(params string[] args) => Measure(false, args);
-    }
 }
