@@ -31,7 +31,7 @@ public sealed class EvalBenchInputsTests : IDisposable
         Assert.Equal((8, 32L), (cases[3].Topics, cases[3].RunLines));
         string[] combined = File.ReadAllLines(cases[3].Run);
         Assert.Equal(32, combined.Length);
-        Assert.Equal(["beta:4 Q0 d4 1 2 bench", "beta:4 Q0 filler-1 2 1.999 bench", "beta:4 Q0 filler-2 3 1.998 bench", "beta:4 Q0 filler-3 4 1.997 bench"], combined[^4..]);
+        Assert.Equal(["beta:4 Q0 d4 1 2 bench", "beta:4 Q0 filler-beta:4-1 2 1.999 bench", "beta:4 Q0 filler-beta:4-2 3 1.998 bench", "beta:4 Q0 filler-beta:4-3 4 1.997 bench"], combined[^4..]);
         Assert.Equal("beta:4 0 d4 1", File.ReadAllLines(cases[3].Qrels)[^1]);
     }
 

@@ -87,11 +87,12 @@ internal static class EvalBenchInputs
                         writer.Write(string.Create(CultureInfo.InvariantCulture, $"{prefix}{topic} Q0 {hit.DocId.Replace(" ", "%20", StringComparison.Ordinal)} {++rank} {hit.Score:R} bench\n"));
                     }
 
-                    // Filler below the last hit: ids no qrels judge, scores strictly decreasing, as a deeper run would have.
+                    // Filler below the last hit: ids no qrels judge, distinct per topic (the worst case for a reader that interns ids),
+                    // scores strictly decreasing, as a deeper run would have.
                     for (int i = hits.Count; i < depth; i++)
                     {
                         score -= 0.001;
-                        writer.Write(string.Create(CultureInfo.InvariantCulture, $"{prefix}{topic} Q0 filler-{i} {++rank} {score:G10} bench\n"));
+                        writer.Write(string.Create(CultureInfo.InvariantCulture, $"{prefix}{topic} Q0 filler-{prefix}{topic}-{i} {++rank} {score:G10} bench\n"));
                     }
 
                     lines += Math.Max(hits.Count, depth);
