@@ -62,6 +62,20 @@ internal static class EvalCommand
             var chartReports = new List<EvalReport>();
             foreach (string path in parse.GetValue(runs)!)
             {
+                if (brightTopics is null && !EvalInputs.IsBrightJson(path))
+                {
+                    // A TREC run is evaluated from columns: no string per hit.
+                    RunColumns columns = TrecRunFormat.ReadColumns(path);
+                    columns.Name = parse.GetValue(runName) ?? columns.Name;
+                    reports.Add(Evaluator.Evaluate(judgments, columns, measures, options));
+                    if (parse.GetValue(html) is not null)
+                    {
+                        chartReports.Add(Evaluator.Evaluate(judgments, columns, HtmlReport.ChartMeasures, options));
+                    }
+
+                    continue;
+                }
+
                 Run run = EvalInputs.ReadRun(path);
                 run.Name = parse.GetValue(runName) ?? run.Name;
                 if (brightTopics is not null)

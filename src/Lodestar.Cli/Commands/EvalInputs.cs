@@ -9,6 +9,9 @@ internal static class EvalInputs
     /// <summary>A TREC run, or BRIGHT's score JSON when the file starts with '{'.</summary>
     public static Run ReadRun(string path) => StartsWithBrace(path) ? BrightScoreFormat.Read(path) : TrecRunFormat.Read(path);
 
+    /// <summary>Whether <paramref name="path"/> is BRIGHT's score JSON (its first non-blank character is a brace).</summary>
+    public static bool IsBrightJson(string path) => StartsWithBrace(path);
+
     /// <summary>TREC or BEIR qrels, or BRIGHT examples (JSONL, gold ids as grade 1) with their topics.</summary>
     public static (Qrels Qrels, List<Topic>? BrightTopics) ReadQrels(string path, bool longDocuments)
     {

@@ -35,7 +35,6 @@ public static class Evaluator
             ThrowHelper.Input(run.Name, 0, 0, $"expected topics that the qrels judge, found none of the run's {run.Count} topics in the qrels");
         }
 
-        var perTopic = new Dictionary<string, double[]>(StringComparer.Ordinal);
         var rankings = new JudgedRanking[topics.Count];
         Parallel.For(0, topics.Count, i =>
         {
@@ -53,12 +52,46 @@ public static class Evaluator
 
             rankings[i] = r;
         });
+        return Summarize(run.Name, topics, rankings, run.Contains, measures, options);
+    }
+
+    /// <summary>Evaluates a run read as columns (<see cref="Formats.TrecRunFormat.ReadColumns"/>): the same report as
+    /// <see cref="Evaluate(Qrels, Run, IReadOnlyList{Measure}, EvalOptions?)"/>, without a string per hit.</summary>
+    /// <exception cref="InputException">No topic of the run is judged (and <c>-c</c> is off).</exception>
+    public static EvalReport Evaluate(Qrels qrels, RunColumns run, IReadOnlyList<Measure> measures, EvalOptions? options = null)
+    {
+        options ??= new EvalOptions();
+        if (options.Preferences is not null || qrels.HasGroups || measures.Any(Measures.NeedsPreferences))
+        {
+            // Judgment groups and preferences read hits as strings.
+            return Evaluate(qrels, run.ToRun(), measures, options);
+        }
+
+        var topics = (options.CompleteQueries ? qrels.TopicIds : run.TopicIds.Where(qrels.Contains)).Order(StringComparer.Ordinal).ToList();
+        if (topics.Count == 0)
+        {
+            ThrowHelper.Input(run.Name, 0, 0, $"expected topics that the qrels judge, found none of the run's {run.Count} topics in the qrels");
+        }
+
+        var rankings = new JudgedRanking[topics.Count];
+        Parallel.For(0, topics.Count, i => rankings[i] = run.Contains(topics[i])
+            ? JudgedRanking.Create(run[topics[i]], qrels[topics[i]], options.RelevanceLevel, options.MaxDocsPerTopic)
+            : JudgedRanking.Create([new Hit(MissingTopicDoc, 1.0)], qrels[topics[i]], options.RelevanceLevel, options.MaxDocsPerTopic));
+        return Summarize(run.Name, topics, rankings, run.Contains, measures, options);
+    }
+
+    // Every measure per topic, then the summary values; a topic missing from the run (-c) zeroes the counts that
+    // trec_eval zeroes.
+    private static EvalReport Summarize(string runName, List<string> topics, JudgedRanking[] rankings, Func<string, bool> inRun,
+        IReadOnlyList<Measure> measures, EvalOptions options)
+    {
+        var perTopic = new Dictionary<string, double[]>(StringComparer.Ordinal);
         int relstring = IndexOfFamily(measures, "relstring");
         Dictionary<string, string>? relStrings = relstring < 0 ? null : new(StringComparer.Ordinal);
         double[] sums = new double[measures.Count];
         for (int t = 0; t < topics.Count; t++)
         {
-            bool missing = !run.Contains(topics[t]);
+            bool missing = !inRun(topics[t]);
             double[] values = new double[measures.Count];
             for (int m = 0; m < measures.Count; m++)
             {
@@ -91,7 +124,7 @@ public static class Evaluator
             };
         }
 
-        return new EvalReport(run.Name, measures, topics, perTopic, all) { RelStrings = relStrings, ZScored = options.ZScores is not null };
+        return new EvalReport(runName, measures, topics, perTopic, all) { RelStrings = relStrings, ZScored = options.ZScores is not null };
     }
 
     private static int IndexOfFamily(IReadOnlyList<Measure> measures, string family)

@@ -64,11 +64,64 @@ public sealed class JudgedRanking
         Array.Sort(order, static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : CompareAsWritten(b.Doc, a.Doc));
         int n = Math.Min(order.Length, maxDocs);
         int[] grades = new int[n];
-        int numRelRet = 0;
         for (int i = 0; i < n; i++)
         {
-            grades[i] = judgments.TryGetValue(order[i].Doc, out int g) ? (g < 0 ? Unjudged : g) : NotJudged;
-            if (grades[i] >= relevanceLevel)
+            grades[i] = Grade(judgments.TryGetValue(order[i].Doc, out int g), g);
+        }
+
+        return FromGrades(grades, judgments, relevanceLevel);
+    }
+
+    /// <summary>Joins a topic read as columns with <paramref name="judgments"/>: the same ranking as
+    /// <see cref="Create(IReadOnlyList{Hit}, IReadOnlyDictionary{string, int}, int, int)"/>, with ties compared on the
+    /// id bytes as written (trec_eval's <c>strcmp</c>) and no string per hit.</summary>
+    public static JudgedRanking Create(TopicColumns hits, IReadOnlyDictionary<string, int> judgments, int relevanceLevel, int maxDocs)
+    {
+        int[] order = new int[hits.Count];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) =>
+        {
+            double x = hits.Score(a), y = hits.Score(b);
+            return x != y ? y.CompareTo(x) : hits.DocIdBytes(b).SequenceCompareTo(hits.DocIdBytes(a));
+        });
+        int n = Math.Min(order.Length, maxDocs);
+        int[] grades = new int[n];
+        Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>? lookup =
+            judgments is Dictionary<string, int> d && d.Comparer == StringComparer.Ordinal ? d.GetAlternateLookup<ReadOnlySpan<char>>() : null;
+        Span<char> buffer = stackalloc char[256];
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<byte> id = hits.DocIdBytes(order[i]);
+            int g;
+            bool found;
+            if (lookup is { } l && id.Length <= buffer.Length && id.IndexOf((byte)'%') < 0
+                && System.Text.Encoding.UTF8.TryGetChars(id, buffer, out int length))
+            {
+                found = l.TryGetValue(buffer[..length], out g);
+            }
+            else
+            {
+                found = judgments.TryGetValue(hits.DocId(order[i]), out g);
+            }
+
+            grades[i] = Grade(found, g);
+        }
+
+        return FromGrades(grades, judgments, relevanceLevel);
+    }
+
+    private static int Grade(bool judged, int grade) => judged ? (grade < 0 ? Unjudged : grade) : NotJudged;
+
+    private static JudgedRanking FromGrades(int[] grades, IReadOnlyDictionary<string, int> judgments, int relevanceLevel)
+    {
+        int numRelRet = 0;
+        foreach (int g in grades)
+        {
+            if (g >= relevanceLevel)
             {
                 numRelRet++;
             }

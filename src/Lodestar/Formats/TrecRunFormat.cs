@@ -17,73 +17,63 @@ public static class TrecRunFormat
 {
     /// <summary>Reads a run file.</summary>
     /// <exception cref="InputException">A malformed line, a duplicate document, or an empty file.</exception>
-    /// <remarks>Lines are split as bytes: the only strings made are each document id and, when it changes, the topic
-    /// id; the score is parsed from the UTF-8 bytes.</remarks>
-    public static Run Read(string path)
+    public static Run Read(string path) => ReadColumns(path).ToRun();
+
+    /// <summary>Reads a run file into columns: no object per hit (see <see cref="RunColumns"/>).</summary>
+    /// <exception cref="InputException">A malformed line, a duplicate document, or an empty file.</exception>
+    /// <remarks>Lines are split as bytes; the only strings made are the topic ids (when the topic changes) and the
+    /// run tag. Duplicates are found per topic after reading, and the one reported is the earliest in the file.</remarks>
+    public static RunColumns ReadColumns(string path)
     {
-        var run = new Run(Path.GetFileNameWithoutExtension(path));
-        var seen = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var run = new RunColumns(Path.GetFileNameWithoutExtension(path));
         Span<Range> f = stackalloc Range[7];
-        using var reader = new LineReader(path);
         bool named = false;
         byte[] topicBytes = new byte[64];
         int topicLength = -1;
-        string topic = "";
-        HashSet<string> docs = [];
-        while (reader.TryReadLine(out ReadOnlySpan<byte> line))
+        TopicColumns topic = null!;
+        using (var reader = new LineReader(path))
         {
-            int n = SplitBytes(line, f);
-            if (n == 0 || line[f[0].Start] == (byte)'#')
+            while (reader.TryReadLine(out ReadOnlySpan<byte> line))
             {
-                continue;
-            }
-
-            if (n < 6)
-            {
-                ThrowHelper.Input(path, reader.LineNumber, 1, $"expected 6 fields 'topic Q0 docid rank score tag', found {n}");
-            }
-
-            ReadOnlySpan<byte> topicField = line[f[0]];
-            if (!topicField.SequenceEqual(topicBytes.AsSpan(0, Math.Max(0, topicLength))) || topicLength < 0)
-            {
-                // Runs come grouped by topic: a new topic id is decoded only when it changes.
-                topic = Encoding.UTF8.GetString(topicField);
-                if (topicField.Length > topicBytes.Length)
+                int n = SplitBytes(line, f);
+                if (n == 0 || line[f[0].Start] == (byte)'#')
                 {
-                    topicBytes = new byte[topicField.Length * 2];
+                    continue;
                 }
 
-                topicField.CopyTo(topicBytes);
-                topicLength = topicField.Length;
-                if (!seen.TryGetValue(topic, out HashSet<string>? set))
+                if (n < 6)
                 {
-                    seen[topic] = set = new HashSet<string>(StringComparer.Ordinal);
+                    ThrowHelper.Input(path, reader.LineNumber, 1, $"expected 6 fields 'topic Q0 docid rank score tag', found {n}");
                 }
 
-                docs = set;
-            }
+                ReadOnlySpan<byte> topicField = line[f[0]];
+                if (topicLength < 0 || !topicField.SequenceEqual(topicBytes.AsSpan(0, topicLength)))
+                {
+                    // Runs come grouped by topic: a topic id is decoded only when it changes.
+                    if (topicField.Length > topicBytes.Length)
+                    {
+                        topicBytes = new byte[topicField.Length * 2];
+                    }
 
-            ReadOnlySpan<byte> docField = line[f[2]];
-            string doc = docField.IndexOf((byte)'%') < 0 ? Encoding.UTF8.GetString(docField) : TrecIds.Unescape(Encoding.UTF8.GetString(docField));
-            if (!double.TryParse(line[f[4]], NumberStyles.Float, CultureInfo.InvariantCulture, out double score) || !double.IsFinite(score))
-            {
-                ThrowHelper.Input(path, reader.LineNumber, Column(line, f[4]),
-                    $"expected a finite number for the score, found {ThrowHelper.Quote(Encoding.UTF8.GetString(line[f[4]]))}");
-            }
+                    topicField.CopyTo(topicBytes);
+                    topicLength = topicField.Length;
+                    topic = run.GetOrAdd(Encoding.UTF8.GetString(topicField));
+                }
 
-            if (!docs.Add(doc))
-            {
-                ThrowHelper.Input(path, reader.LineNumber, Column(line, f[2]),
-                    $"expected each document once per topic, found {ThrowHelper.Quote(doc)} for topic {ThrowHelper.Quote(topic)} again (first on line {FirstLine(path, topic, doc)})");
-            }
+                if (!double.TryParse(line[f[4]], NumberStyles.Float, CultureInfo.InvariantCulture, out double score) || !double.IsFinite(score))
+                {
+                    ThrowHelper.Input(path, reader.LineNumber, Column(line, f[4]),
+                        $"expected a finite number for the score, found {ThrowHelper.Quote(Encoding.UTF8.GetString(line[f[4]]))}");
+                }
 
-            if (!named)
-            {
-                run.Name = Encoding.UTF8.GetString(line[f[5]]);
-                named = true;
-            }
+                if (!named)
+                {
+                    run.Name = Encoding.UTF8.GetString(line[f[5]]);
+                    named = true;
+                }
 
-            run.Add(topic, new Hit(doc, score));
+                topic.Add(line[f[2]], score, reader.LineNumber);
+            }
         }
 
         if (run.Count == 0)
@@ -91,7 +81,31 @@ public static class TrecRunFormat
             ThrowHelper.Input(path, 0, 0, "expected a TREC run ('topic Q0 docid rank score tag' lines), found an empty file");
         }
 
+        ThrowOnDuplicate(path, run);
         return run;
+    }
+
+    // A document given twice for one topic is an error at the second occurrence that comes first in the file.
+    private static void ThrowOnDuplicate(string path, RunColumns run)
+    {
+        (string Topic, int Second, int First)? earliest = null;
+        foreach (string id in run.TopicIds)
+        {
+            TopicColumns topic = run[id];
+            (int second, int first) = topic.FindDuplicate();
+            if (second >= 0 && (earliest is not { } e || topic.Line(second) < run[e.Topic].Line(e.Second)))
+            {
+                earliest = (id, second, first);
+            }
+        }
+
+        if (earliest is { } d)
+        {
+            TopicColumns topic = run[d.Topic];
+            long line = topic.Line(d.Second);
+            ThrowHelper.Input(path, line, DocColumn(path, line),
+                $"expected each document once per topic, found {ThrowHelper.Quote(topic.DocId(d.Second))} for topic {ThrowHelper.Quote(d.Topic)} again (first on line {topic.Line(d.First)})");
+        }
     }
 
     /// <summary>Splits on runs of spaces and tabs, as <see cref="TextFields.Split"/> does for chars.</summary>
@@ -131,20 +145,20 @@ public static class TrecRunFormat
     // The 1-based column, in characters, where a field starts (error path only).
     private static int Column(ReadOnlySpan<byte> line, Range field) => Encoding.UTF8.GetCharCount(line[..field.Start.Value]) + 1;
 
-    // The line where a duplicated document first appeared (error path only: the file is read again).
-    private static long FirstLine(string path, string topic, string doc)
+    // The column of the document id on line <paramref name="lineNumber"/> (error path only: the file is read again).
+    private static int DocColumn(string path, long lineNumber)
     {
         Span<Range> f = stackalloc Range[7];
         using var reader = new LineReader(path);
         while (reader.TryReadLine(out ReadOnlySpan<byte> line))
         {
-            if (SplitBytes(line, f) >= 6 && Encoding.UTF8.GetString(line[f[0]]) == topic && TrecIds.Unescape(Encoding.UTF8.GetString(line[f[2]])) == doc)
+            if (reader.LineNumber == lineNumber)
             {
-                return reader.LineNumber;
+                return SplitBytes(line, f) >= 3 ? Column(line, f[2]) : 1;
             }
         }
 
-        return 0;
+        return 1;
     }
 
     /// <summary>Writes <paramref name="run"/> atomically; ranks are the hits' positions, from 1.</summary>

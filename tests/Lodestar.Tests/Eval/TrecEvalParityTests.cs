@@ -86,6 +86,35 @@ public class TrecEvalParityTests
         Assert.True(expected.Length > 90 * report.TopicIds.Count, $"{expected.Length} lines for {report.TopicIds.Count} topics");
     }
 
+    [Theory]
+    [MemberData(nameof(Tasks))]
+    public void PerQueryAllTrec_FromColumns_EqualsTheHitPath(string task)
+    {
+        if (Fixtures.SharedRoot is null)
+        {
+            return;
+        }
+
+        // The run as a TREC file (ids with spaces escaped as %20, as trec_eval read it), evaluated from columns.
+        Run run = BrightScoreFormat.Read(Fixtures.Shared($"data/bright-runs/rader-gte-qwen2-7b/{task}/gpt4_score.json"));
+        string path = Path.Combine(Path.GetTempPath(), $"columns-{task}-{Guid.NewGuid():N}.run");
+        try
+        {
+            TrecRunFormat.Write(path, run);
+            RunColumns columns = TrecRunFormat.ReadColumns(path);
+            columns.Name = "rader";
+            var fromColumns = new StringWriter();
+            TrecEvalWriter.Write(fromColumns, Evaluator.Evaluate(QrelsFormat.Read(Fixtures.Shared($"data/bright/{task}/qrels.txt")), columns, Measures.AllTrec), perTopic: true);
+            var fromHits = new StringWriter();
+            TrecEvalWriter.Write(fromHits, Evaluate(task), perTopic: true);
+            Assert.Equal(fromHits.ToString(), fromColumns.ToString());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [SharedFact]
     public void SharedData_IsPresent_ForTheParityTheories() => Assert.True(Directory.Exists(Fixtures.Shared("data/bright-runs")));
 }

@@ -93,6 +93,8 @@ public class RunFormatTests
     [InlineData("1 Q0 d1 1 high run\n", "r.txt:1:11: expected a finite number for the score, found 'high'")]
     [InlineData("1 Q0 d1 1 NaN run\n", "r.txt:1:11: expected a finite number for the score, found 'NaN'")]
     [InlineData("1 Q0 d1 1 2 run\n1 Q0 d1 2 1 run\n", "r.txt:2:6: expected each document once per topic, found 'd1' for topic '1' again (first on line 1)")]
+    [InlineData("1 Q0 a 1 2 run\n2 Q0 b 1 2 run\n2 Q0  b 2 1 run\n1 Q0 a 2 1 run\n", "r.txt:3:7: expected each document once per topic, found 'b' for topic '2' again (first on line 2)")]
+    [InlineData("1 Q0 x%20y 1 2 run\n1 Q0 z 2 1 run\n1 Q0 x%20y 3 0 run\n", "r.txt:3:6: expected each document once per topic, found 'x y' for topic '1' again (first on line 1)")]
     [InlineData("\n", "r.txt: expected a TREC run ('topic Q0 docid rank score tag' lines), found an empty file")]
     public void TrecRun_BadLine_ReportsPosition(string content, string message)
     {

@@ -1,0 +1,113 @@
+using System.Buffers;
+using System.Numerics;
+using System.Text;
+using Lodestar.Formats;
+
+namespace Lodestar.Model;
+
+/// <summary>One topic's hits as columns: document ids as the UTF-8 bytes written in the run file, scores, and the
+/// line each hit came from. No object per hit.</summary>
+public sealed class TopicColumns
+{
+    private byte[] _bytes = new byte[4096];
+    private int _byteCount;
+    private int[] _ends = new int[256];
+    private double[] _scores = new double[256];
+    private long[] _lines = new long[256];
+
+    /// <summary>The number of hits.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The score of hit <paramref name="i"/> (file order).</summary>
+    public double Score(int i) => _scores[i];
+
+    /// <summary>The line of the run file hit <paramref name="i"/> came from.</summary>
+    public long Line(int i) => _lines[i];
+
+    /// <summary>Hit <paramref name="i"/>'s document id as written in the file (escapes not decoded).</summary>
+    public ReadOnlySpan<byte> DocIdBytes(int i) => _bytes.AsSpan(i == 0 ? 0 : _ends[i - 1], _ends[i] - (i == 0 ? 0 : _ends[i - 1]));
+
+    /// <summary>Hit <paramref name="i"/>'s document id, white-space escapes decoded (<see cref="TrecIds"/>).</summary>
+    public string DocId(int i) => TrecIds.Unescape(Encoding.UTF8.GetString(DocIdBytes(i)));
+
+    /// <summary>Appends a hit.</summary>
+    public void Add(ReadOnlySpan<byte> docId, double score, long line)
+    {
+        if (Count == _ends.Length)
+        {
+            Array.Resize(ref _ends, Count * 2);
+            Array.Resize(ref _scores, Count * 2);
+            Array.Resize(ref _lines, Count * 2);
+        }
+
+        if (_byteCount + docId.Length > _bytes.Length)
+        {
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _byteCount + docId.Length));
+        }
+
+        docId.CopyTo(_bytes.AsSpan(_byteCount));
+        _byteCount += docId.Length;
+        _ends[Count] = _byteCount;
+        _scores[Count] = score;
+        _lines[Count] = line;
+        Count++;
+    }
+
+    /// <summary>The hits as <see cref="Hit"/> values, for stages that need strings.</summary>
+    public List<Hit> ToHits()
+    {
+        var hits = new List<Hit>(Count);
+        for (int i = 0; i < Count; i++)
+        {
+            hits.Add(new Hit(DocId(i), _scores[i]));
+        }
+
+        return hits;
+    }
+
+    /// <summary>Finds the first hit (in file order) whose document came earlier in this topic.</summary>
+    /// <returns>The index of that hit and of the earlier one, or (-1, -1) when every document is given once.</returns>
+    /// <remarks>Ids compare as decoded (<c>%20</c> and a literal space are one id), through an open-addressing table
+    /// over the bytes: O(n), no string per hit unless an id holds an escape.</remarks>
+    public (int Second, int First) FindDuplicate()
+    {
+        int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(8, Count * 2));
+        int[] slots = ArrayPool<int>.Shared.Rent(capacity);
+        try
+        {
+            slots.AsSpan(0, capacity).Fill(-1);
+            int mask = capacity - 1;
+            for (int i = 0; i < Count; i++)
+            {
+                ReadOnlySpan<byte> key = Key(i);
+                var hash = new HashCode();
+                hash.AddBytes(key);
+                int slot = hash.ToHashCode() & mask;
+                while (slots[slot] >= 0)
+                {
+                    if (Key(slots[slot]).SequenceEqual(key))
+                    {
+                        return (i, slots[slot]);
+                    }
+
+                    slot = (slot + 1) & mask;
+                }
+
+                slots[slot] = i;
+            }
+
+            return (-1, -1);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(slots);
+        }
+    }
+
+    // The id's bytes as decoded: the written bytes unless the id holds a '%' (then the decoded id, re-encoded).
+    private ReadOnlySpan<byte> Key(int i)
+    {
+        ReadOnlySpan<byte> bytes = DocIdBytes(i);
+        return bytes.IndexOf((byte)'%') < 0 ? bytes : Encoding.UTF8.GetBytes(DocId(i));
+    }
+}
