@@ -89,7 +89,8 @@ public static class Evaluator
         int relstring = IndexOfFamily(measures, "relstring");
         Dictionary<string, string>? relStrings = relstring < 0 ? null : new(StringComparer.Ordinal);
         double[] sums = new double[measures.Count];
-        for (int t = 0; t < topics.Count; t++)
+        var computed = new double[topics.Count][];
+        Parallel.For(0, topics.Count, t =>
         {
             bool missing = !inRun(topics[t]);
             double[] values = new double[measures.Count];
@@ -98,6 +99,14 @@ public static class Evaluator
                 values[m] = missing && measures[m].Family is "num_ret" or "utility" or "unj" or "rbp_resid" ? 0 : measures[m].Compute(rankings[t]);
             }
 
+            computed[t] = values;
+        });
+
+        // Summed in topic order, so the means do not depend on the threads' schedule.
+        for (int t = 0; t < topics.Count; t++)
+        {
+            bool missing = !inRun(topics[t]);
+            double[] values = computed[t];
             if (relStrings is not null)
             {
                 relStrings[topics[t]] = missing ? "" : rankings[t].RelString((int)MeasureLength(measures[relstring]));

@@ -56,23 +56,26 @@ internal static class EvalBench
 
         List<EvalBenchCase> cases = EvalBenchInputs.Write(o.QrelsDir, o.RunsDir, o.Depth, o.Work);
         var self = new SelfCommand();
-        var rows = new List<(EvalBenchCase Case, List<Measured> TrecEval, List<Measured> Lodestar)>();
+        var rows = new List<(EvalBenchCase Case, List<Measured> TrecEval, List<Measured> Lodestar, List<Measured> OneCore)>();
         foreach (EvalBenchCase c in cases)
         {
             var te = new List<Measured>();
             var lo = new List<Measured>();
+            var one = new List<Measured>();
             for (int p = 0; p < o.Passes; p++)
             {
                 Measured TrecEval() => MeasuredProcess.Run(o.TrecEval, ["-m", o.Measure, c.Qrels, c.Run]);
-                Measured Lodestar() => self.Measure(false, "eval", "--format", "trec_eval", "-m", o.Measure, c.Qrels, c.Run);
+                Measured Lodestar(bool oneCore) => self.Measure(oneCore, "eval", "--format", "trec_eval", "-m", o.Measure, c.Qrels, c.Run);
                 if (p % 2 == 0)
                 {
                     te.Add(TrecEval());
-                    lo.Add(Lodestar());
+                    lo.Add(Lodestar(false));
+                    one.Add(Lodestar(true));
                 }
                 else
                 {
-                    lo.Add(Lodestar());
+                    one.Add(Lodestar(true));
+                    lo.Add(Lodestar(false));
                     te.Add(TrecEval());
                 }
             }
@@ -83,7 +86,7 @@ internal static class EvalBench
                 return 1;
             }
 
-            rows.Add((c, te, lo));
+            rows.Add((c, te, lo, one));
             context.Error.WriteLine($"bench eval: {c.Name} done ({o.Passes} passes each, outputs identical)");
         }
 
@@ -97,22 +100,22 @@ internal static class EvalBench
         return 0;
     }
 
-    private static string Report(Options o, SelfCommand self, List<(EvalBenchCase Case, List<Measured> TrecEval, List<Measured> Lodestar)> rows)
+    private static string Report(Options o, SelfCommand self, List<(EvalBenchCase Case, List<Measured> TrecEval, List<Measured> Lodestar, List<Measured> OneCore)> rows)
     {
         var text = new StringBuilder();
         void Line(string s = "") => text.Append(CultureInfo.InvariantCulture, $"{s}\n");
         Line($"Evaluation benchmark, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: `lodestar eval --format trec_eval -m {o.Measure}` " +
-            $"({self.Describe()}) against `{o.TrecEval} -m {o.Measure}`, both single-threaded, whole process measured from outside, {o.Passes} passes each, alternating; outputs identical byte for byte.");
+            $"({self.Describe()}) on all {Environment.ProcessorCount} cores and pinned to one (taskset), against `{o.TrecEval} -m {o.Measure}` (single-threaded); whole process measured from outside, {o.Passes} passes each, alternating; outputs identical byte for byte.");
         Line();
-        Line("| case | topics | run lines | trec_eval wall ms, min / median | lodestar wall ms, min / median | trec_eval CPU s, min | lodestar CPU s, min | peak RSS MiB, trec_eval / lodestar | speed-up, min / median |");
-        Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach ((EvalBenchCase c, List<Measured> te, List<Measured> lo) in rows)
+        Line("| case | topics | run lines | trec_eval wall ms, min / median | lodestar wall ms, min / median | lodestar 1 core wall ms, min / median | CPU s, min: trec_eval / lodestar / 1 core | peak RSS MiB, trec_eval / lodestar | speed-up, min / median | speed-up 1 core, min / median |");
+        Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach ((EvalBenchCase c, List<Measured> te, List<Measured> lo, List<Measured> one) in rows)
         {
-            double[] tw = [.. te.Select(m => m.WallSeconds * 1000)], lw = [.. lo.Select(m => m.WallSeconds * 1000)];
+            double[] tw = [.. te.Select(m => m.WallSeconds * 1000)], lw = [.. lo.Select(m => m.WallSeconds * 1000)], ow = [.. one.Select(m => m.WallSeconds * 1000)];
             Line(string.Create(CultureInfo.InvariantCulture,
-                $"| {c.Name} | {c.Topics:N0} | {c.RunLines:N0} | {Stats.Min(tw):F1} / {Stats.Median(tw):F1} | {Stats.Min(lw):F1} / {Stats.Median(lw):F1} | " +
-                $"{te.Min(m => m.CpuSeconds):F2} | {lo.Min(m => m.CpuSeconds):F2} | {te.Max(m => m.PeakMiB):F0} / {lo.Max(m => m.PeakMiB):F0} | " +
-                $"{Stats.Min(tw) / Stats.Min(lw):F2}× / {Stats.Median(tw) / Stats.Median(lw):F2}× |"));
+                $"| {c.Name} | {c.Topics:N0} | {c.RunLines:N0} | {Stats.Min(tw):F1} / {Stats.Median(tw):F1} | {Stats.Min(lw):F1} / {Stats.Median(lw):F1} | {Stats.Min(ow):F1} / {Stats.Median(ow):F1} | " +
+                $"{te.Min(m => m.CpuSeconds):F2} / {lo.Min(m => m.CpuSeconds):F2} / {one.Min(m => m.CpuSeconds):F2} | {te.Max(m => m.PeakMiB):F0} / {lo.Max(m => m.PeakMiB):F0} | " +
+                $"{Stats.Min(tw) / Stats.Min(lw):F2}× / {Stats.Median(tw) / Stats.Median(lw):F2}× | {Stats.Min(tw) / Stats.Min(ow):F2}× / {Stats.Median(tw) / Stats.Median(ow):F2}× |"));
         }
 
         Line();
