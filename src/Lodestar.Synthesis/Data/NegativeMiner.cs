@@ -44,7 +44,7 @@ public sealed partial class NegativeMiner(IDocumentRetriever bm25, IDocumentRetr
     public async Task<int> RunAsync(string folder, CancellationToken ct)
     {
         Dictionary<string, string> documents = SynthFolder.ReadDocuments(folder);
-        List<JsonObject> queries = SynthFolder.ReadQueries(folder);
+        List<JsonObject> queries = SynthFolder.ReadQueries(folder, withNegatives: false);
         int done = 0;
         foreach (JsonObject q in queries)
         {
