@@ -1,9 +1,21 @@
+using System.Globalization;
+
 namespace Lodestar.Cli;
 
 /// <summary>The <c>lodestar</c> entry point.</summary>
 public static class Program
 {
+    /// <summary>The environment variable that sets the seconds between plain progress lines (default 5).</summary>
+    public const string ProgressSecondsVariable = "LODESTAR_PROGRESS_SECONDS";
+
     /// <summary>Runs the command line and returns its exit code.</summary>
+    /// <remarks>Live progress bars are drawn only when stderr is a terminal; otherwise (a log file, a pipe, CI) a plain
+    /// progress line is written every 5 s, or every <c>LODESTAR_PROGRESS_SECONDS</c>.</remarks>
     public static int Main(string[] args) =>
-        Cli.Run(args, new CliContext(Console.Out, Console.Error, !Console.IsErrorRedirected, Console.In));
+        Cli.Run(args, new CliContext(Console.Out, Console.Error, !Console.IsErrorRedirected, Console.In) { ProgressInterval = ProgressInterval() });
+
+    private static TimeSpan ProgressInterval() =>
+        double.TryParse(Environment.GetEnvironmentVariable(ProgressSecondsVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s > 0 && s < 1e6
+            ? TimeSpan.FromSeconds(s)
+            : TimeSpan.FromSeconds(5);
 }

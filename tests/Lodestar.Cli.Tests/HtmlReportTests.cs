@@ -2,16 +2,24 @@ using Microsoft.Playwright;
 
 namespace Lodestar.Cli.Tests;
 
-/// <summary>A fact that needs Debian's Chromium; skipped, with the reason, where it is not installed.</summary>
+/// <summary>A fact that needs Debian's Chromium; skipped, with the reason, where it is not installed or where
+/// <c>LODESTAR_NO_BROWSER</c> is set.</summary>
 public sealed class ChromiumFactAttribute : FactAttribute
 {
     public const string Path = "/usr/bin/chromium";
+
+    /// <summary>Set (to anything) to skip the browser tests.</summary>
+    public const string NoBrowserVariable = "LODESTAR_NO_BROWSER";
 
     public ChromiumFactAttribute()
     {
         if (!File.Exists(Path))
         {
             Skip = "Chromium is not installed (apt-get install chromium); .ci/run installs it";
+        }
+        else if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(NoBrowserVariable)))
+        {
+            Skip = $"{NoBrowserVariable} is set: the browser tests are skipped";
         }
     }
 }

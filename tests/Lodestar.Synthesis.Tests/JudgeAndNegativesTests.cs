@@ -59,4 +59,40 @@ public sealed class JudgeAndNegativesTests
             Directory.Delete(dir, true);
         }
     }
+
+    [Fact]
+    public async Task Negatives_RelabelBudget_StopsCleanly_AndARerunFinishes()
+    {
+        string dir = Paths.TempDir();
+        await using var server = await FakeOpenAiServer.StartAsync((ctx, n, body) =>
+            FakeOpenAiServer.Answer(ctx, body.Contains("Thales theorem", StringComparison.Ordinal) ? "<score>80</score>" : "<score>10</score>"));
+        try
+        {
+            string index = Paths.TheoremIndex(dir);
+            string folder = Path.Combine(dir, "data");
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "pairs.jsonl"),
+                "{\"query_id\":\"p1#0.2\",\"problem_id\":\"p1\",\"query\":\"pythagorean theorem right triangle\",\"cot\":\"\",\"question\":\"q\",\"positives\":[\"pyth\"],\"negatives\":[]}\n");
+            string[] args = ["synth", "negatives", "--input", folder, "--index", index, "--bm25-from", "1", "--bm25-to", "6",
+                "--relabel-threshold", "50", "--endpoint", server.Url.ToString(), "--model", "retro"];
+            // Three candidates to score at 120 tokens each: the budget of 100 lets the first through and stops the second.
+            var (code, _, err) = Paths.Cli([.. args, "--budget-tokens", "100"]);
+            Assert.True(code == 0, err);
+            Assert.Contains("negatives: 0 queries", err);
+            Assert.Contains("stopped at the token budget of 100", err);
+            Assert.Equal(1, server.Requests);
+            Assert.Empty(File.ReadAllLines(Path.Combine(folder, "negatives.jsonl")));
+
+            (code, _, err) = Paths.Cli(args);
+            Assert.True(code == 0, err);
+            // The rerun reads pairs.jsonl again (not the partial negatives.jsonl) and asks only the two unscored.
+            Assert.True(server.Requests == 3, err);
+            JsonObject q = JsonNode.Parse(File.ReadAllLines(Path.Combine(folder, "negatives.jsonl")).Single())!.AsObject();
+            Assert.Equal(["bayes", "fermat"], q["negatives"]!.AsArray().Select(x => x!.GetValue<string>()).Order());
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
 }

@@ -135,6 +135,33 @@ public sealed class MctsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Queries_BudgetTokens_StopsCleanly_AndARerunFinishes()
+    {
+        // A folder of its own, so a fresh store: q_llmq's first sample (120 tokens) names the theorem, and the budget
+        // of 100 stops the second before it is asked.
+        string folder = Path.Combine(_dir, "queries-budget");
+        Directory.CreateDirectory(folder);
+        foreach (string f in new[] { "pairs.jsonl", "documents.jsonl" })
+        {
+            File.Copy(Path.Combine(_out, f), Path.Combine(folder, f));
+        }
+
+        int before = _server.Requests;
+        var (code, _, err) = Paths.Cli("synth", "queries", "--input", folder, "--endpoint", _server.Url.ToString(), "--model", "policy", "--budget-tokens", "100");
+        Assert.True(code == 0, err);
+        Assert.Contains("queries: 0 written", err);
+        Assert.Contains("stopped at the token budget of 100", err);
+        Assert.Equal(1, _server.Requests - before);
+        Assert.Empty(File.ReadAllLines(Path.Combine(folder, "queries.jsonl")));
+
+        (code, _, err) = Paths.Cli("synth", "queries", "--input", folder, "--endpoint", _server.Url.ToString(), "--model", "policy");
+        Assert.True(code == 0, err);
+        Assert.Equal(2, _server.Requests - before);
+        Assert.Equal(["q_mcts", "q_llmq", "q_CoT", "q_question", "q_lexical"],
+            File.ReadAllLines(Path.Combine(folder, "queries.jsonl")).Select(q => JsonNode.Parse(q)!["kind"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public void Negatives_MinedFromBm25Ranks_PositivesExcluded()
     {
         string folder = Path.Combine(_dir, "neg");

@@ -10,11 +10,18 @@ namespace Lodestar.Cli.Commands;
 /// <summary>The embedding-model options shared by <c>embed</c>, <c>index --dense</c> and <c>search --mode dense|hybrid</c>.</summary>
 internal sealed class EmbedderOptions
 {
+    private readonly bool _sharedLlamaLib;
+
     /// <summary>Creates the options; <paramref name="threadsName"/> names the embedded engine's thread option
-    /// (<c>--threads</c> where the command has no other, else <c>--llama-threads</c>).</summary>
-    public EmbedderOptions(string threadsName = "--llama-threads")
+    /// (<c>--threads</c> where the command has no other, else <c>--llama-threads</c>), <paramref name="ggufName"/> the
+    /// model option (<c>--embed-gguf</c> where <c>--gguf</c> is the command's chat model), and
+    /// <paramref name="llamaLib"/> a <c>--llama-lib</c> option the command already has.</summary>
+    public EmbedderOptions(string threadsName = "--llama-threads", string ggufName = "--gguf", Option<string?>? llamaLib = null)
     {
         Threads = new Option<int>(threadsName) { Description = "Embedded engine: CPU threads (0: all cores).", DefaultValueFactory = _ => 0 }.Range(0, 4096);
+        Gguf = new(ggufName) { Description = "Embed with the embedded engine: a .gguf path or hf:OWNER/REPO/FILE.gguf in the model cache." };
+        _sharedLlamaLib = llamaLib is not null;
+        LlamaLib = llamaLib ?? new("--llama-lib") { Description = "Folder with libllama/libggml (default: tools/llama, LODESTAR_LLAMA_LIB)." };
     }
 
     /// <summary>The embedded engine's CPU threads.</summary>
@@ -24,13 +31,13 @@ internal sealed class EmbedderOptions
     public Option<string?> GpuLayers { get; } = GpuLayersOption.Create();
 
     /// <summary>The <c>--gguf</c> option; absent where the command names the model another way (<c>index --dense</c>).</summary>
-    public Option<string?> Gguf { get; } = new("--gguf") { Description = "Embed with the embedded engine: a .gguf path or hf:OWNER/REPO/FILE.gguf in the model cache." };
+    public Option<string?> Gguf { get; }
 
     public Option<string?> Endpoint { get; } = new Option<string?>("--embed-endpoint") { Description = "Embed with an OpenAI-compatible /v1/embeddings server (vLLM, SGLang, TEI, Ollama, llama.cpp)." }.Url();
 
     public Option<string?> Model { get; } = new("--embed-model") { Description = "Model name on the embedding server." };
 
-    public Option<string?> LlamaLib { get; } = new("--llama-lib") { Description = "Folder with libllama/libggml (default: tools/llama, LODESTAR_LLAMA_LIB)." };
+    public Option<string?> LlamaLib { get; }
 
     public Option<string> Profile { get; } = new("--profile") { Description = "Input templates and pooling: plain, rader (query: {instruction}{query} / document: {text}), e5 or bge.", DefaultValueFactory = _ => "plain" };
 
@@ -42,7 +49,8 @@ internal sealed class EmbedderOptions
 
     public void AddTo(Command command, bool withModel = true)
     {
-        foreach (Option o in (withModel ? new Option[] { Gguf, Endpoint, Model } : [Endpoint]).Concat([LlamaLib, Threads, GpuLayers, Profile, Instruction, Pooling, BatchTokens]))
+        foreach (Option o in (withModel ? new Option[] { Gguf, Endpoint, Model } : [Endpoint]).Concat(_sharedLlamaLib ? [] : [LlamaLib])
+            .Concat([Threads, GpuLayers, Profile, Instruction, Pooling, BatchTokens]))
         {
             command.Options.Add(o);
         }
@@ -68,7 +76,7 @@ internal sealed class EmbedderOptions
         string? gguf = model is not null ? (endpoint is null ? model : null) : parse.GetValue(Gguf);
         if ((gguf is null) == (endpoint is null))
         {
-            throw new ArgumentException("give either --gguf MODEL (embedded llama.cpp) or --embed-endpoint URL --embed-model NAME (a server)");
+            throw new ArgumentException($"give either {Gguf.Name} MODEL (embedded llama.cpp) or --embed-endpoint URL --embed-model NAME (a server)");
         }
 
         if (endpoint is not null)

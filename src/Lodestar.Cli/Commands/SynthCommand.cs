@@ -65,11 +65,7 @@ internal static class SynthCommand
     {
         var problems = new Option<string>("--problems") { Description = "Problems JSONL: id, problem, answer (answer_type, solution, theorem optional).", Required = true };
         var index = new Option<string>("--index") { Description = "Lodestar index of the documents (theorems) to retrieve from.", Required = true };
-        var retrieverName = new Option<string>("--retriever") { Description = "bm25, dense or hybrid (RRF of both); dense and hybrid need --embed-endpoint and --embed-model.", DefaultValueFactory = _ => "bm25" };
-        var denseIndex = new Option<string?>("--dense-index") { Description = "Vector index for dense/hybrid (default: INDEX/dense)." };
-        var embedEndpoint = new Option<string?>("--embed-endpoint") { Description = "OpenAI-compatible /v1/embeddings server for dense/hybrid queries." }.Url();
-        var embedModel = new Option<string?>("--embed-model") { Description = "Embedding model name on that server (the vector index's model)." };
-        var profileName = new Option<string>("--profile") { Description = "Embedding profile: plain, rader, e5 or bge.", DefaultValueFactory = _ => "plain" };
+        var retrieverName = new Option<string>("--retriever") { Description = "bm25, dense or hybrid (RRF of both); dense and hybrid need --embed-endpoint URL --embed-model NAME or --embed-gguf MODEL.", DefaultValueFactory = _ => "bm25" };
         var rollouts = new Option<int>("--rollouts") { Description = "Rollouts per problem.", DefaultValueFactory = _ => 16 }.Range(1, 1_000_000_000);
         var depth = new Option<int>("--max-depth") { Description = "Deepest node.", DefaultValueFactory = _ => 6 }.Range(1, 1_000_000_000);
         var exploration = new Option<double>("--exploration") { Description = "UCT exploration constant c.", DefaultValueFactory = _ => 2 }.Range(0.0, 1e6);
@@ -83,11 +79,13 @@ internal static class SynthCommand
         var every = new Option<double>("--progress-seconds") { Description = "Seconds between progress lines.", DefaultValueFactory = _ => 5 }.Range(0.01, 1e6);
         var output = new Option<string>("--output", "-o") { Description = "Output folder: trees.jsonl, pairs.jsonl, documents.jsonl, summary.json, synth.db.", Required = true };
         var model = new SynthModelOptions();
+        var dense = new SynthDenseOptions(model);
         var command = new Command("mcts", "Solve problems with retrieval-augmented MCTS (rStar as RaDeR configures it) and keep (query, positive, hard negatives) from correct paths; resumable.")
         {
-            problems, index, retrieverName, denseIndex, embedEndpoint, embedModel, profileName, rollouts, depth, exploration, thoughts, top, docChars, tolerance, judge, parallel, limit, every, output,
+            problems, index, retrieverName, rollouts, depth, exploration, thoughts, top, docChars, tolerance, judge, parallel, limit, every, output,
         };
         model.AddTo(command);
+        dense.AddTo(command);
         command.SetAction(parse =>
         {
             string mode = parse.GetValue(retrieverName)!;
@@ -105,20 +103,13 @@ internal static class SynthCommand
 
             using IndexReader reader = IndexReader.Open(parse.GetValue(index)!);
             IDocumentRetriever retriever = new Bm25DocumentRetriever(reader);
-            using Dense.VectorIndex? vectors = mode == "bm25" ? null : Dense.VectorIndex.Open(parse.GetValue(denseIndex) ?? Path.Combine(parse.GetValue(index)!, "dense"));
-            using Llm.Embedding.IEmbedder? embedder = mode == "bm25" ? null : new Llm.Embedding.OpenAiEmbedder(new Llm.Client.OpenAiClient(new Llm.Client.EndpointOptions
+            if (mode != "bm25" && !dense.Given(parse))
             {
-                BaseUrl = new Uri(parse.GetValue(embedEndpoint) ?? throw new ArgumentException($"--retriever {mode} needs --embed-endpoint URL --embed-model NAME")),
-                Model = parse.GetValue(embedModel) ?? throw new ArgumentException("--embed-endpoint needs --embed-model NAME"),
-                MaxInFlight = 8,
-            }));
-            if (vectors is not null)
-            {
-                Llm.Embedding.EmbeddingProfile profile = Llm.Embedding.EmbeddingProfile.BuiltIn.TryGetValue(parse.GetValue(profileName)!, out var p) ? p
-                    : throw new ArgumentException($"unknown --profile '{parse.GetValue(profileName)}', expected one of: {string.Join(", ", Llm.Embedding.EmbeddingProfile.BuiltIn.Keys)}");
-                retriever = new DenseDocumentRetriever(vectors, embedder!, profile, retriever, mode == "hybrid");
+                throw new ArgumentException($"--retriever {mode} needs --embed-endpoint URL --embed-model NAME or --embed-gguf MODEL");
             }
 
+            using SynthDenseOptions.Opened? vectors = mode == "bm25" ? null : dense.Open(parse, context, parse.GetValue(index)!, retriever, mode == "hybrid");
+            retriever = vectors?.Retriever ?? retriever;
             (var client, var store, SynthChat chat) = model.Open(parse, context, Path.Combine(outDir, "synth.db"));
             using (client)
             using (store)

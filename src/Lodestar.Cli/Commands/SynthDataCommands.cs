@@ -29,7 +29,8 @@ internal static class SynthDataCommands
             {
                 var kinds = new QueryKinds(chat, parse.GetValue(tries));
                 int n = kinds.RunAsync(folder, CancellationToken.None).GetAwaiter().GetResult();
-                context.Error.WriteLine($"queries: {n} written ({Describe(kinds.Counts)}); unparseable {Describe(chat.Unparseable)}; {chat.Calls} calls, {chat.TokensSpent:N0} new tokens");
+                context.Error.WriteLine($"queries: {n} written ({Describe(kinds.Counts)}); unparseable {Describe(chat.Unparseable)}; {chat.Calls} calls, {chat.TokensSpent:N0} new tokens" +
+                    BudgetNote(kinds.BudgetStopped, chat));
                 context.Error.WriteLine($"wrote {Path.Combine(folder, SynthFolder.Queries)}");
                 return 0;
             }
@@ -44,14 +45,22 @@ internal static class SynthDataCommands
         var from = new Option<int>("--bm25-from") { Description = "First BM25 rank drawn from.", DefaultValueFactory = _ => 30 }.Range(1, 1_000_000_000);
         var to = new Option<int>("--bm25-to") { Description = "Last BM25 rank drawn from.", DefaultValueFactory = _ => 50 }.Range(1, 1_000_000_000);
         var count = new Option<int>("--count") { Description = "Negatives mined per query.", DefaultValueFactory = _ => 10 }.Range(1, 1_000_000_000);
+        var denseTop = new Option<int>("--dense-top") { Description = "Top ranks of the dense retriever drawn from (with --embed-endpoint or --embed-gguf).", DefaultValueFactory = _ => 10 }.Range(1, 1_000_000_000);
         var threshold = new Option<int?>("--relabel-threshold") { Description = "Score each candidate with the Retro* prompt (needs --endpoint/--gguf) and drop those scoring at least this (0-100)." }.Range(0, 100);
         var model = new SynthModelOptions();
-        var command = new Command("negatives", "Mine hard negatives per query: BM25 ranks 30-50, positives and duplicates excluded, optionally relabelled by Retro*.") { input, index, from, to, count, threshold };
+        var dense = new SynthDenseOptions(model);
+        var command = new Command("negatives", "Mine hard negatives per query: BM25 ranks 30-50 and (with an embedder) the dense top 10, positives and duplicates excluded, optionally relabelled by Retro*.")
+        {
+            input, index, from, to, denseTop, count, threshold,
+        };
         model.AddTo(command);
+        dense.AddTo(command);
         command.SetAction(parse =>
         {
             string folder = parse.GetValue(input)!;
             using IndexReader reader = IndexReader.Open(parse.GetValue(index)!);
+            var bm25 = new Bm25DocumentRetriever(reader);
+            using SynthDenseOptions.Opened? vectors = dense.Given(parse) ? dense.Open(parse, context, parse.GetValue(index)!, bm25, hybrid: false) : null;
             IDisposable? client = null, store = null;
             (SynthChat, int)? relabel = null;
             if (parse.GetValue(threshold) is int t)
@@ -62,15 +71,16 @@ internal static class SynthDataCommands
 
             try
             {
-                var miner = new NegativeMiner(new Bm25DocumentRetriever(reader))
+                var miner = new NegativeMiner(bm25, vectors?.Retriever)
                 {
                     From = parse.GetValue(from),
                     To = parse.GetValue(to),
+                    SecondTop = parse.GetValue(denseTop),
                     Count = parse.GetValue(count),
                     Relabel = relabel,
                 };
                 int n = miner.RunAsync(folder, CancellationToken.None).GetAwaiter().GetResult();
-                context.Error.WriteLine($"negatives: {n} queries ({Describe(miner.Counts)})" + (relabel is { } r ? $"; unparseable {Describe(r.Item1.Unparseable)}" : ""));
+                context.Error.WriteLine($"negatives: {n} queries ({Describe(miner.Counts)})" + (relabel is { } r ? $"; unparseable {Describe(r.Item1.Unparseable)}" + BudgetNote(miner.BudgetStopped, r.Item1) : ""));
                 context.Error.WriteLine($"wrote {Path.Combine(folder, SynthFolder.Negatives)}");
                 return 0;
             }
@@ -117,7 +127,8 @@ internal static class SynthDataCommands
             {
                 var d2q = new Synthesis.Data.Doc2Query(chat) { MaxOverlap = parse.GetValue(overlap) };
                 int n = d2q.RunAsync(parse.GetValue(corpus)!, folder, parse.GetValue(limit), CancellationToken.None).GetAwaiter().GetResult();
-                context.Error.WriteLine($"doc2query: {n} queries ({Describe(d2q.Counts)}); unparseable {Describe(chat.Unparseable)}; {chat.Calls} calls");
+                context.Error.WriteLine($"doc2query: {n} queries ({Describe(d2q.Counts)}); unparseable {Describe(chat.Unparseable)}; {chat.Calls} calls, {chat.TokensSpent:N0} new tokens" +
+                    BudgetNote(d2q.BudgetStopped, chat));
                 context.Error.WriteLine($"wrote {folder}");
                 return 0;
             }
@@ -158,6 +169,10 @@ internal static class SynthDataCommands
         });
         return command;
     }
+
+    private static string BudgetNote(bool stopped, SynthChat chat) => stopped
+        ? $"; stopped at the token budget of {chat.BudgetTokens:N0} (rerun with a larger --budget-tokens to continue; nothing is asked twice)"
+        : "";
 
     private static string Describe(IReadOnlyDictionary<string, int> counts) =>
         counts.Count == 0 ? "none" : string.Join(", ", counts.Select(kv => $"{kv.Key} {kv.Value}"));

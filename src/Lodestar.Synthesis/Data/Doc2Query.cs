@@ -20,10 +20,15 @@ public sealed class Doc2Query(SynthChat chat)
     /// <summary>Counts: written, regenerated for overlap, skipped.</summary>
     public SortedDictionary<string, int> Counts { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Whether the token budget stopped the run; the documents done before it are written.</summary>
+    public bool BudgetStopped { get; private set; }
+
     /// <summary>The instruction.</summary>
     public const string Instruction = "Write a question that someone would ask when they need the idea of this document to answer it, without using the document's words: a problem to solve, not a paraphrase. One line starting with \"Query:\".";
 
     /// <summary>Writes <c>queries.jsonl</c> and <c>documents.jsonl</c> of <paramref name="corpus"/> into <paramref name="folder"/>.</summary>
+    /// <remarks>When the token budget runs out the documents done so far are written and <see cref="BudgetStopped"/>
+    /// is set; a rerun takes every stored answer from the store and continues.</remarks>
     public async Task<int> RunAsync(string corpus, string folder, int limit, CancellationToken ct)
     {
         var lines = new List<JsonObject>();
@@ -35,8 +40,18 @@ public sealed class Doc2Query(SynthChat chat)
                 break;
             }
 
+            string? query;
+            try
+            {
+                query = await QueryAsync(doc, ct).ConfigureAwait(false);
+            }
+            catch (BudgetExhaustedException)
+            {
+                BudgetStopped = true;
+                break;
+            }
+
             documents[doc.Id] = doc.Text;
-            string? query = await QueryAsync(doc, ct).ConfigureAwait(false);
             if (query is null)
             {
                 Bump("skipped");

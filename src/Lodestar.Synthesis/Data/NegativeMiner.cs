@@ -35,79 +35,101 @@ public sealed partial class NegativeMiner(IDocumentRetriever bm25, IDocumentRetr
     /// <summary>Counts: mined, excluded duplicates, dropped by the relabeller, unparseable relabels.</summary>
     public SortedDictionary<string, int> Counts { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Whether the token budget stopped the relabelling; the queries done before it are written.</summary>
+    public bool BudgetStopped { get; private set; }
+
     /// <summary>Reads the folder's queries, writes <c>negatives.jsonl</c> and adds the new documents to <c>documents.jsonl</c>.</summary>
+    /// <remarks>When the relabeller's token budget runs out the queries done so far are written and
+    /// <see cref="BudgetStopped"/> is set; a rerun takes every stored score from the store and continues.</remarks>
     public async Task<int> RunAsync(string folder, CancellationToken ct)
     {
         Dictionary<string, string> documents = SynthFolder.ReadDocuments(folder);
-        List<JsonObject> queries = SynthFolder.ReadQueries(folder);
+        List<JsonObject> queries = SynthFolder.ReadQueries(folder, withNegatives: false);
+        int done = 0;
         foreach (JsonObject q in queries)
         {
-            List<string> positives = SynthFolder.Ids(q, "positives");
-            List<string> negatives = SynthFolder.Ids(q, "negatives");
-            foreach (string id in positives.Concat(negatives).Where(id => !documents.ContainsKey(id)))
+            try
             {
-                // Export needs every named document's text; a folder made by hand may lack some.
-                documents[id] = bm25.TextOf(id) ?? "";
+                await MineAsync(q, documents, ct).ConfigureAwait(false);
+            }
+            catch (BudgetExhaustedException)
+            {
+                BudgetStopped = true;
+                break;
             }
 
-            var positiveTexts = new HashSet<string>(positives.Select(p => Canonical(documents.GetValueOrDefault(p) ?? bm25.TextOf(p) ?? "")), StringComparer.Ordinal);
-            string text = q["query"]!.GetValue<string>();
-            var pool = new List<string>();
-            foreach (Hit h in (await bm25.RetrieveAsync(text, To, ct).ConfigureAwait(false)).Skip(From - 1))
-            {
-                pool.Add(h.DocId);
-            }
-
-            if (second is not null)
-            {
-                pool.AddRange((await second.RetrieveAsync(text, SecondTop, ct).ConfigureAwait(false)).Select(h => h.DocId));
-            }
-
-            var candidates = new List<string>();
-            foreach (string id in pool.Distinct(StringComparer.Ordinal))
-            {
-                string body = bm25.TextOf(id) ?? "";
-                if (positives.Contains(id) || negatives.Contains(id))
-                {
-                    continue;
-                }
-
-                if (positiveTexts.Contains(Canonical(body)))
-                {
-                    Bump("duplicates_excluded");
-                    continue;
-                }
-
-                candidates.Add(id);
-            }
-
-            var random = new Random((int)(SynthChat.SeedOf(0, q["query_id"]!.GetValue<string>()) & int.MaxValue));
-            random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(candidates));
-            var mined = new List<string>();
-            foreach (string id in candidates)
-            {
-                if (mined.Count == Count)
-                {
-                    break;
-                }
-
-                if (Relabel is var (chat, threshold) && await ScoreAsync(chat, text, bm25.TextOf(id) ?? "", ct).ConfigureAwait(false) is int score && score >= threshold)
-                {
-                    Bump("relabelled_positive_dropped");
-                    continue;
-                }
-
-                mined.Add(id);
-                documents[id] = bm25.TextOf(id) ?? "";
-            }
-
-            Bump("mined", mined.Count);
-            q["negatives"] = new JsonArray([.. negatives.Concat(mined).Select(id => (JsonNode)id)]);
+            done++;
         }
 
+        queries.RemoveRange(done, queries.Count - done);
         Jsonl.Write(Path.Combine(folder, SynthFolder.Negatives), queries);
         SynthFolder.WriteDocuments(folder, documents);
         return queries.Count;
+    }
+
+    private async Task MineAsync(JsonObject q, Dictionary<string, string> documents, CancellationToken ct)
+    {
+        List<string> positives = SynthFolder.Ids(q, "positives");
+        List<string> negatives = SynthFolder.Ids(q, "negatives");
+        foreach (string id in positives.Concat(negatives).Where(id => !documents.ContainsKey(id)))
+        {
+            // Export needs every named document's text; a folder made by hand may lack some.
+            documents[id] = bm25.TextOf(id) ?? "";
+        }
+
+        var positiveTexts = new HashSet<string>(positives.Select(p => Canonical(documents.GetValueOrDefault(p) ?? bm25.TextOf(p) ?? "")), StringComparer.Ordinal);
+        string text = q["query"]!.GetValue<string>();
+        var pool = new List<string>();
+        foreach (Hit h in (await bm25.RetrieveAsync(text, To, ct).ConfigureAwait(false)).Skip(From - 1))
+        {
+            pool.Add(h.DocId);
+        }
+
+        if (second is not null)
+        {
+            pool.AddRange((await second.RetrieveAsync(text, SecondTop, ct).ConfigureAwait(false)).Select(h => h.DocId));
+        }
+
+        var candidates = new List<string>();
+        foreach (string id in pool.Distinct(StringComparer.Ordinal))
+        {
+            string body = bm25.TextOf(id) ?? "";
+            if (positives.Contains(id) || negatives.Contains(id))
+            {
+                continue;
+            }
+
+            if (positiveTexts.Contains(Canonical(body)))
+            {
+                Bump("duplicates_excluded");
+                continue;
+            }
+
+            candidates.Add(id);
+        }
+
+        var random = new Random((int)(SynthChat.SeedOf(0, q["query_id"]!.GetValue<string>()) & int.MaxValue));
+        random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(candidates));
+        var mined = new List<string>();
+        foreach (string id in candidates)
+        {
+            if (mined.Count == Count)
+            {
+                break;
+            }
+
+            if (Relabel is var (chat, threshold) && await ScoreAsync(chat, text, bm25.TextOf(id) ?? "", ct).ConfigureAwait(false) is int score && score >= threshold)
+            {
+                Bump("relabelled_positive_dropped");
+                continue;
+            }
+
+            mined.Add(id);
+            documents[id] = bm25.TextOf(id) ?? "";
+        }
+
+        Bump("mined", mined.Count);
+        q["negatives"] = new JsonArray([.. negatives.Concat(mined).Select(id => (JsonNode)id)]);
     }
 
     private async Task<int?> ScoreAsync(SynthChat chat, string query, string doc, CancellationToken ct)

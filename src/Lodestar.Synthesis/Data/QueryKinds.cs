@@ -15,7 +15,12 @@ public sealed class QueryKinds(SynthChat chat, int maxTries = 3)
     /// <summary>Counts: queries written per kind, q_llmq dropped for naming the theorem.</summary>
     public SortedDictionary<string, int> Counts { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Whether the token budget stopped the run; the pairs done before it are written.</summary>
+    public bool BudgetStopped { get; private set; }
+
     /// <summary>Writes <c>queries.jsonl</c> in <paramref name="folder"/> from its <c>pairs.jsonl</c>.</summary>
+    /// <remarks>When the token budget runs out the pairs done so far are written and <see cref="BudgetStopped"/> is
+    /// set; a rerun takes every stored answer from the store and continues.</remarks>
     public async Task<int> RunAsync(string folder, CancellationToken ct)
     {
         Dictionary<string, string> documents = SynthFolder.ReadDocuments(folder);
@@ -26,8 +31,19 @@ public sealed class QueryKinds(SynthChat chat, int maxTries = 3)
             string cot = pair["cot"]?.GetValue<string>() ?? "";
             string? theorem = pair["theorem"]?.GetValue<string>();
             string positive = documents.GetValueOrDefault(SynthFolder.Ids(pair, "positives").FirstOrDefault() ?? "", "");
+            string? llmq;
+            try
+            {
+                llmq = await LlmQueryAsync(pair["query_id"]!.GetValue<string>(), question, cot, positive, theorem, ct).ConfigureAwait(false);
+            }
+            catch (BudgetExhaustedException)
+            {
+                BudgetStopped = true;
+                break;
+            }
+
             Add(lines, pair, "q_mcts", pair["query"]!.GetValue<string>());
-            if (await LlmQueryAsync(pair["query_id"]!.GetValue<string>(), question, cot, positive, theorem, ct).ConfigureAwait(false) is string llmq)
+            if (llmq is not null)
             {
                 Add(lines, pair, "q_llmq", llmq);
             }

@@ -18,9 +18,12 @@ public static class SynthFolder
     public const string Negatives = "negatives.jsonl";
 
     /// <summary>The newest query file of a folder: negatives, else queries, else the MCTS pairs as <c>q_mcts</c> queries.</summary>
-    public static List<JsonObject> ReadQueries(string folder)
+    /// <param name="folder">The synthesis folder.</param>
+    /// <param name="withNegatives">Whether <c>negatives.jsonl</c> counts; the negative miner reads past its own
+    /// output, so that a rerun mines the same negatives.</param>
+    public static List<JsonObject> ReadQueries(string folder, bool withNegatives = true)
     {
-        foreach (string name in new[] { Negatives, Queries })
+        foreach (string name in withNegatives ? new[] { Negatives, Queries } : [Queries])
         {
             string path = Path.Combine(folder, name);
             if (File.Exists(path))
