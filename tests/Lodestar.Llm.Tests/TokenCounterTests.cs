@@ -14,12 +14,13 @@ public class TokenCounterTests
 {
     private const string Sentence = "Why does the tokenizer split 'photosynthesis' differently from GPT-4o?";
 
+    /// <summary>The tiktoken counts agree with OpenAI's encodings as js-tiktoken 1.x (npm) computes them.</summary>
     [Theory]
     [InlineData("chars", "hello world", 3)]
     [InlineData("cl100k", "hello world", 2)]
     [InlineData("o200k", "hello world", 2)]
     [InlineData("chars", Sentence, 18)]
-    [InlineData("cl100k", Sentence, 16)]
+    [InlineData("cl100k", Sentence, 17)]
     [InlineData("o200k", Sentence, 16)]
     [InlineData("model:gpt-4o", Sentence, 16)]
     [InlineData("cl100k", "", 0)]
@@ -44,7 +45,7 @@ public class TokenCounterTests
         using LocalTokenCounter gguf = LocalTokenCounter.Open(Repo.TinyModel);
         Assert.Equal("llama-2-tiny-random.gguf", gguf.Name);
         Assert.Equal(2, gguf.Count("hello world")); // ▁hello ▁world
-        Assert.Equal(21, gguf.Count(Sentence));
+        Assert.Equal(20, gguf.Count(Sentence));
     }
 
     /// <summary>The table's totals for BRIGHT biology's 103 queries.</summary>
@@ -70,7 +71,7 @@ public class TokenCounterTests
             LocalTokenCounter.Open("cl100k"));
         ITokenCounter counter = Assert.IsAssignableFrom<ITokenCounter>(((IChatClient)client).GetService(typeof(ITokenCounter)));
 
-        Assert.Equal(16, await counter.CountTokensAsync(Sentence));
+        Assert.Equal(17, await counter.CountTokensAsync(Sentence));
         Assert.Equal(2, await counter.CountTokensAsync("hello world"));
         Assert.True(client.CountsLocally);
         Assert.Equal(1, server.Paths.GetValueOrDefault("/tokenize"));
@@ -83,7 +84,7 @@ public class TokenCounterTests
         using var client = new TokenCountingChatClient(new OpenAiChatClient(new OpenAiClient(new EndpointOptions { BaseUrl = server.Url, Model = "m" })),
             LocalTokenCounter.Open("cl100k"));
 
-        Assert.Equal(10, await client.CountTokensAsync(Sentence)); // the fake server counts words
+        Assert.Equal(9, await client.CountTokensAsync(Sentence)); // the fake server counts words
         Assert.False(client.CountsLocally);
     }
 
@@ -117,9 +118,9 @@ public class TokenCounterTests
 
                 | tokenizer | tokens | total / reference | mean error (signed) | mean abs. error | median abs. error | p95 abs. error | max abs. error | within 10% |
                 |---|---:|---:|---:|---:|---:|---:|---:|---:|
-                | cl100k_base | 18 | 1.000 | 0.0% | 0.0% | 0.0% | 0.0% | 0.0% | 100.0% |
-                | chars/4 | 21 | 1.167 | +31.3% | 31.3% | 31.3% | 50.0% | 50.0% | 0.0% |
-                | o200k_base | 18 | 1.000 | 0.0% | 0.0% | 0.0% | 0.0% | 0.0% | 100.0% |
+                | cl100k_base | 19 | 1.000 | 0.0% | 0.0% | 0.0% | 0.0% | 0.0% | 100.0% |
+                | chars/4 | 21 | 1.105 | +27.9% | 27.9% | 27.9% | 50.0% | 50.0% | 50.0% |
+                | o200k_base | 18 | 0.947 | -2.9% | 2.9% | 2.9% | 5.9% | 5.9% | 100.0% |
 
                 """.ReplaceLineEndings("\n"), stdout.ReplaceLineEndings("\n"));
         }
