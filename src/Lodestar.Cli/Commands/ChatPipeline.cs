@@ -32,7 +32,17 @@ internal static class ChatPipeline
             return client;
         }
 
-        LocalTokenCounter? local = spec is not null ? LocalTokenCounter.Open(spec, llamaLibrary) : model is null ? null : MlTokenCounter.ForModel(model);
+        LocalTokenCounter? local;
+        try
+        {
+            local = spec is not null ? LocalTokenCounter.Open(spec, llamaLibrary) : model is null ? null : MlTokenCounter.ForModel(model);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+
         if (local is null)
         {
             return client;
