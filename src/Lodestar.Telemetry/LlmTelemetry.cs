@@ -24,11 +24,14 @@ namespace Lodestar.Telemetry;
 /// </remarks>
 public sealed class LlmTelemetry : IDisposable
 {
-    private readonly TracerProvider? _traces;
-    private readonly MeterProvider? _metrics;
-    private readonly ILoggerFactory? _logs;
+    // Typed loosely on purpose: with telemetry off, no method that names a Microsoft.Extensions.Logging or
+    // dependency-injection type is compiled, so the CLI's start-up and every off-path call load none of those
+    // assemblies (a lodestar.dll run from another project's output folder may lack their app-local copies).
+    private readonly IDisposable? _traces;
+    private readonly IDisposable? _metrics;
+    private readonly IDisposable? _logs;
 
-    private LlmTelemetry(TelemetrySettings settings, TracerProvider? traces, MeterProvider? metrics, ILoggerFactory? logs)
+    private LlmTelemetry(TelemetrySettings settings, IDisposable? traces, IDisposable? metrics, IDisposable? logs)
     {
         Settings = settings;
         _traces = traces;
@@ -53,11 +56,11 @@ public sealed class LlmTelemetry : IDisposable
     public static LlmTelemetry Start(TelemetrySettings settings, Action<TracerProviderBuilder>? traces, Action<MeterProviderBuilder>? metrics)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.Exporter == TelemetryExporter.None)
-        {
-            return Off;
-        }
+        return settings.Exporter == TelemetryExporter.None ? Off : StartProviders(settings, traces, metrics);
+    }
 
+    private static LlmTelemetry StartProviders(TelemetrySettings settings, Action<TracerProviderBuilder>? traces, Action<MeterProviderBuilder>? metrics)
+    {
         string version = typeof(LlmTelemetry).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "";
         ResourceBuilder resource = ResourceBuilder.CreateDefault().AddService("lodestar", serviceVersion: version.Split('+')[0]);
         TracerProviderBuilder t = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(LlmMetrics.SourceName);
@@ -96,14 +99,36 @@ public sealed class LlmTelemetry : IDisposable
     public ChatClientBuilder AddTo(ChatClientBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return Enabled ? builder.UseOpenTelemetry(_logs, LlmMetrics.SourceName).UseLogging(_logs) : builder;
+        return Enabled ? AddMiddleware(builder) : builder;
+    }
+
+    /// <summary><paramref name="inner"/> inside a <see cref="ChatClientBuilder"/> pipeline with the middleware when
+    /// on; when off, <paramref name="inner"/> itself.</summary>
+    public IChatClient Wrap(IChatClient inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        return Enabled ? AddMiddleware(new ChatClientBuilder(inner)).Build() : inner;
+    }
+
+    private ChatClientBuilder AddMiddleware(ChatClientBuilder builder)
+    {
+        var logs = (ILoggerFactory)_logs!;
+        return builder.UseOpenTelemetry(logs, LlmMetrics.SourceName).UseLogging(logs);
     }
 
     /// <summary>Exports what is pending now (metrics are otherwise exported periodically and at dispose).</summary>
     public void Flush()
     {
-        _traces?.ForceFlush();
-        _metrics?.ForceFlush();
+        if (Enabled)
+        {
+            FlushProviders();
+        }
+    }
+
+    private void FlushProviders()
+    {
+        ((TracerProvider)_traces!).ForceFlush();
+        ((MeterProvider)_metrics!).ForceFlush();
     }
 
     /// <inheritdoc />

@@ -30,12 +30,12 @@ public class LlmTelemetryTests
         n == 1 ? FakeOpenAiServer.Status(ctx, 500, "boom") : FakeOpenAiServer.Answer(ctx, "a <score>70</score>", "b <score>80</score>"));
 
     private static IChatClient Pipeline(FakeOpenAiServer server, LlmTelemetry telemetry) =>
-        telemetry.AddTo(new ChatClientBuilder(new OpenAiChatClient(new OpenAiClient(new EndpointOptions
+        telemetry.Wrap(new OpenAiChatClient(new OpenAiClient(new EndpointOptions
         {
             BaseUrl = server.Url,
             Model = "retro-star",
             RetryDelay = TimeSpan.FromMilliseconds(5),
-        })))).Build();
+        })));
 
     /// <summary>The server-specific fields reach the server through the middleware.</summary>
     private static void AssertServerFields(string body)

@@ -1,18 +1,20 @@
 using Lodestar.Llm.Client;
 using Lodestar.Tokenizers;
 using Microsoft.Extensions.AI;
+using Lodestar.Telemetry;
 
 namespace Lodestar.Cli.Commands;
 
 /// <summary>
-/// The composition root of every chat client the CLI opens: Microsoft.Extensions.AI's <see cref="ChatClientBuilder"/>
-/// around the server or engine client, with OpenTelemetry and logging middleware when telemetry is on
-/// (<see cref="CliContext.Telemetry"/>), and a local token counter where the server cannot count.
+/// The composition root of every chat client the CLI opens: the server or engine client inside Microsoft.Extensions.AI's
+/// <c>ChatClientBuilder</c> pipeline with OpenTelemetry and logging middleware when telemetry is on
+/// (<see cref="CliContext.Telemetry"/>, <see cref="LlmTelemetry.Wrap"/>), and a local token counter where the server
+/// cannot count.
 /// </summary>
 internal static class ChatPipeline
 {
     /// <summary>The client with the middleware the context asks for.</summary>
-    public static IChatClient Build(CliContext context, IChatClient inner) => context.Telemetry.AddTo(new ChatClientBuilder(inner)).Build();
+    public static IChatClient Build(CliContext context, IChatClient inner) => context.Telemetry.Wrap(inner);
 
     /// <summary>
     /// <paramref name="client"/> with a local token counter for servers without <c>/tokenize</c>: the one
@@ -49,6 +51,6 @@ internal static class ChatPipeline
         }
 
         context.Error.WriteLine($"token counts: the server's /tokenize where it has one, else {local.Name}");
-        return new ChatClientBuilder(client).Use(inner => new TokenCountingChatClient(inner, local)).Build();
+        return new TokenCountingChatClient(client, local);
     }
 }
