@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using Lodestar.Cli.Commands;
 using Lodestar.Cli.Options;
 using Lodestar.Errors;
+using Lodestar.Telemetry;
 
 namespace Lodestar.Cli;
 
@@ -33,6 +34,7 @@ public static class Cli
             ServeCommand.Create(context),
             ServeCommand.CreateMcp(context),
             SynthCommand.Create(context),
+            TokensCommand.Create(context),
         };
         ValueParsers.Install(root);
         return root;
@@ -41,7 +43,29 @@ public static class Cli
     /// <summary>Parses <paramref name="args"/> and runs the command.</summary>
     public static int Run(string[] args, CliContext context)
     {
-        RootCommand root = CreateRoot(context);
+        LlmTelemetry? started = null;
+        try
+        {
+            if (!context.Telemetry.Enabled)
+            {
+                started = LlmTelemetry.Start(TelemetrySettings.FromEnvironment());
+                context = context with { Telemetry = started };
+            }
+        }
+        catch (ArgumentException e)
+        {
+            context.Error.WriteLine($"lodestar: {e.Message}");
+            return 2;
+        }
+
+        using (started)
+        {
+            return Run(args, context, CreateRoot(context));
+        }
+    }
+
+    private static int Run(string[] args, CliContext context, RootCommand root)
+    {
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -15,6 +15,9 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, bool Interacti
     /// <summary>How often a plain progress line is written when stderr is not a terminal (default 5 s).</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>OpenTelemetry for LLM calls (off unless the environment asks; see docs/telemetry.md).</summary>
+    public Lodestar.Telemetry.LlmTelemetry Telemetry { get; init; } = Lodestar.Telemetry.LlmTelemetry.Off;
+
     /// <summary>Runs <paramref name="work"/> with a progress bar on stderr when interactive, else with plain lines.</summary>
     /// <param name="description">What the bar is counting.</param>
     /// <param name="unit">The unit of the rate column, such as <c>docs</c>.</param>

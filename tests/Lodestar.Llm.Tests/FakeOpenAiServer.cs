@@ -28,6 +28,9 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
 
     public List<string> Bodies { get; } = [];
 
+    /// <summary>Requests by path, answered or not (a path the server lacks gets 404 and is counted too).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, int> Paths { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Requests to /v1/embeddings so far.</summary>
     public int EmbeddingRequests => _embeddingRequests;
 
@@ -49,6 +52,11 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         WebApplication app = builder.Build();
         var server = new FakeOpenAiServer(app);
+        app.Use(async (ctx, next) =>
+        {
+            server.Paths.AddOrUpdate(ctx.Request.Path.Value ?? "", 1, (_, n) => n + 1);
+            await next(ctx);
+        });
         app.MapPost("/v1/chat/completions", async ctx =>
         {
             string body = await new StreamReader(ctx.Request.Body).ReadToEndAsync();

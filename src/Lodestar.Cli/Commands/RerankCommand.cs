@@ -46,7 +46,8 @@ internal static class RerankCommand
         var resample = new Option<int>("--resample") { Description = "Extra samples a pair may draw to replace unparseable ones.", DefaultValueFactory = _ => 0 }.Range(0, 1000);
         var timeout = new Option<int>("--timeout") { Description = "Seconds per attempt.", DefaultValueFactory = _ => 600 }.Range(1, 86_400);
         var retries = new Option<int>("--retries") { Description = "Retries of a transient failure.", DefaultValueFactory = _ => 4 }.Range(0, 100);
-        var maxTokens = new Option<int>("--max-prompt-tokens") { Description = "Prompt budget in tokens (context - max new tokens - 128), counted by the server's /tokenize; 0 = none.", DefaultValueFactory = _ => 0 }.Range(0, 10_000_000);
+        var maxTokens = new Option<int>("--max-prompt-tokens") { Description = "Prompt budget in tokens (context - max new tokens - 128), counted by the server's /tokenize or --tokenizer; 0 = none.", DefaultValueFactory = _ => 0 }.Range(0, 10_000_000);
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "Counts prompt tokens where the server has no /tokenize: chars, cl100k, o200k, model:NAME, FILE.gguf or FILE.model (default: the encoding of a known OpenAI model name, else 4 characters a token)." };
         var maxChars = new Option<int>("--max-prompt-chars") { Description = "Prompt budget in characters (document cut first, then query).", DefaultValueFactory = _ => 100_000 }.Range(1000, 100_000_000);
         var onFailure = new Option<FailureRule>("--on-failure") { Description = "Unparseable samples: skip (default) or zero (the authors' rule).", DefaultValueFactory = _ => FailureRule.Skip };
         var integration = new Option<Integration>("--integration") { Description = "mean (paper), median or trimmedmean.", DefaultValueFactory = _ => Integration.Mean };
@@ -57,7 +58,7 @@ internal static class RerankCommand
         var maxFailures = new Option<int?>("--max-failures") { Description = "Requests that may fail for good (after retries) before the rerank stops with exit 1, the store kept (default: 5% of the pairs, at least 10)." }.Range(0, int.MaxValue);
         var command = new Command("rerank", "Rerank a run with Retro* on an OpenAI-compatible server or the embedded engine; resumable.")
         {
-            index, topics, run, endpoint, model, gguf, llamaLib, chatFormat, contextSize, threads, gpuLayers, maxNew, apiKey, task, queryType, docType, definition, top, samples, inFlight, resample, timeout, retries, maxChars, maxTokens,
+            index, topics, run, endpoint, model, gguf, llamaLib, chatFormat, contextSize, threads, gpuLayers, maxNew, apiKey, task, queryType, docType, definition, top, samples, inFlight, resample, timeout, retries, maxChars, maxTokens, tokenizer,
             onFailure, integration, cascade, fuse, storePath, output, maxFailures,
         };
         var methods = new RerankMethodOptions();
@@ -99,9 +100,10 @@ internal static class RerankCommand
             Run firstStage = EvalInputs.ReadRun(parse.GetValue(run)!);
             CheckTopics(list, firstStage, parse.GetValue(topics)!, parse.GetValue(run)!);
             using IndexReader reader = IndexReader.Open(parse.GetValue(index)!);
-            using IChatClient client = OpenClient(context, parse.GetValue(endpoint), parse.GetValue(model), parse.GetValue(apiKey), parse.GetValue(inFlight),
+            using IChatClient client = ChatPipeline.WithTokenizer(context, OpenClient(context, parse.GetValue(endpoint), parse.GetValue(model), parse.GetValue(apiKey), parse.GetValue(inFlight),
                 parse.GetValue(timeout), parse.GetValue(retries), parse.GetValue(gguf), parse.GetValue(llamaLib),
-                new LlamaChatOptions(parse.GetValue(chatFormat), methods.Context(parse, parse.GetValue(contextSize)), Threads: parse.GetValue(threads)), GpuLayersOption.Value(parse, gpuLayers), ct);
+                new LlamaChatOptions(parse.GetValue(chatFormat), methods.Context(parse, parse.GetValue(contextSize)), Threads: parse.GetValue(threads)), GpuLayersOption.Value(parse, gpuLayers), ct),
+                parse.GetValue(tokenizer), parse.GetValue(model), parse.GetValue(llamaLib));
             string storeFile = parse.GetValue(storePath) ?? outPath + ".judgments.db";
             using var store = new JudgmentStore(storeFile);
             string resume = $"the samples answered so far are kept in {storeFile}; resume with: lodestar {string.Join(' ', parse.Tokens.Select(t => Quote(t.Value)))}";
@@ -203,7 +205,7 @@ internal static class RerankCommand
             {
                 context.Error.WriteLine($"note: --context {embedded.ContextSize} is more than the model was trained with; using its {client.ContextSize} tokens");
             }
-            return client;
+            return ChatPipeline.Build(context, client);
         }
 
         var endpointOptions = new EndpointOptions
@@ -239,7 +241,7 @@ internal static class RerankCommand
             throw new LlmException(e.Kind, $"the endpoint check failed, so nothing was sent: {e.Message}", e);
         }
 
-        return new OpenAiChatClient(openAi);
+        return ChatPipeline.Build(context, new OpenAiChatClient(openAi));
     }
 
     /// <summary>Parses <c>100@1,30@16</c>.</summary>

@@ -52,6 +52,7 @@ public sealed class OpenAiClient : IDisposable
                     if (args.Outcome.Exception is LlmException e)
                     {
                         Retries.Add(RetryLog.KindOf(e), args.RetryDelay);
+                        LlmMetrics.Retried(e, options, args.RetryDelay);
                     }
 
                     return default;
