@@ -230,7 +230,7 @@ public sealed partial class RetroStarReranker(IChatClient client, JudgmentStore 
         }
 
         (string prompt, bool cut) = await BuildPromptAsync(pair.Topic.Text, text, ct).ConfigureAwait(false);
-        string parameters = JsonSerializer.Serialize(new
+        string parameters = _parameters ??= JsonSerializer.Serialize(new
         {
             temperature = options.Temperature, top_p = options.TopP, top_k = options.TopK, max_tokens = options.MaxTokens,
             enable_thinking = options.EnableThinking,
@@ -252,6 +252,8 @@ public sealed partial class RetroStarReranker(IChatClient client, JudgmentStore 
     }
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _keyGates = new(StringComparer.Ordinal);
+
+    private string? _parameters; // the sampling parameters as stored: the same for every pair of a rerank
 
     /// <summary>Samples still to ask for: up to K (the pair's target), then (with re-sampling) replacements of
     /// unparseable ones.</summary>
@@ -302,6 +304,7 @@ public sealed partial class RetroStarReranker(IChatClient client, JudgmentStore 
                 continue;
             }
 
+            bool released = false;
             try
             {
                 have = store.Get(pair.Key); // another process may have finished the key just before the claim
@@ -354,16 +357,22 @@ public sealed partial class RetroStarReranker(IChatClient client, JudgmentStore 
                     return new Judgment(pair.Key, first + j, pair.Topic.Id, pair.Doc, _endpoint.Model, _endpoint.Endpoint, promptSha,
                         parameters, sampleSeed ?? seed, c.Text, parsedScore.Score, parsedScore.Outcome.ToString(), cut, promptTokens, sampleTokens ?? perSample, latency);
                 }).ToList();
-                store.Add(samples);
+                // One commit stores the samples and gives up the claim; the samples are then what the store holds: the
+                // new ones when all went in, else (another process stored some first) read back.
+                int inserted = store.Add(samples, release: pair.Key);
+                released = true;
                 asked += samples.Count;
                 tin += promptTokens;
                 tout += completionTokens;
                 bad += samples.Count(x => x.Score is null);
-                have = store.Get(pair.Key); // what the store kept is what counts
+                have = inserted == samples.Count ? [.. have, .. samples] : store.Get(pair.Key);
             }
             finally
             {
-                store.Release(pair.Key);
+                if (!released)
+                {
+                    store.Release(pair.Key);
+                }
             }
         }
     }
