@@ -34,7 +34,8 @@ public sealed partial class RetroStarReranker(IChatClient client, JudgmentStore 
 
     /// <summary>Called once per pair when its samples are known (stored and new, in sample order; the first K, or with
     /// re-sampling the first K parsed, are integrated): topic id, document id, samples. Lets a caller show each
-    /// sample's reasoning and score. Called from worker threads.</summary>
+    /// sample's reasoning and score. With adaptive K, called again after each round that drew samples for the pair.
+    /// Called from worker threads.</summary>
     public Action<string, string, IReadOnlyList<Judgment>>? PairScored { get; init; }
 
     /// <summary>Progress: pairs done and in all, unparseable samples and failed requests so far, tokens generated.</summary>
