@@ -44,11 +44,12 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>The fake server's (unnormalized) embedding of a text: counts of a, e, i, o and its length.</summary>
     public static float[] EmbeddingOf(string text) => [.. "aeio".Select(c => (float)text.Count(x => x == c)), text.Length];
 
-    /// <summary>Starts a server; <paramref name="script"/> answers the n-th chat request (1-based).</summary>
-    public static async Task<FakeOpenAiServer> StartAsync(Func<HttpContext, int, string, Task> script, bool tokenize = false, int? sglangConcurrency = null)
+    /// <summary>Starts a server; <paramref name="script"/> answers the n-th chat request (1-based). <paramref name="port"/>
+    /// 0 takes a free port; a given port brings a stopped server back at its address.</summary>
+    public static async Task<FakeOpenAiServer> StartAsync(Func<HttpContext, int, string, Task> script, bool tokenize = false, int? sglangConcurrency = null, int port = 0)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         WebApplication app = builder.Build();
         var server = new FakeOpenAiServer(app);

@@ -36,7 +36,7 @@ internal static class BrightRunCommand
         var fusion = new Option<FusionMethod>("--fusion") { Description = "Hybrid: rrf, minmax or zscore.", DefaultValueFactory = _ => FusionMethod.Rrf };
         var weights = new Option<string>("--weights") { Description = "Hybrid: BM25,DENSE weights.", DefaultValueFactory = _ => "1,1" };
         var rerank = new Option<string?>("--rerank") { Description = "retro-star to rerank the first stage." };
-        var endpoint = new Option<string?>("--endpoint") { Description = "Reranker server base URL (or --rerank-gguf)." }.Url();
+        var endpoint = new Option<string[]>("--endpoint") { Description = "Reranker server base URL (or --rerank-gguf); repeat it for replicas of one model." }.Url();
         var model = new Option<string?>("--model") { Description = "Reranker model name on the server." };
         var rerankGguf = new Option<string?>("--rerank-gguf") { Description = "Rerank with the embedded engine: a .gguf or hf:… reference." };
         var cascade = new Option<string>("--cascade") { Description = "Rerank stages TOP@K.", DefaultValueFactory = _ => "100@1" };
@@ -76,7 +76,7 @@ internal static class BrightRunCommand
                 ["tasks"] = parse.GetValue(tasks)!, ["retriever"] = parse.GetValue(retriever)!, ["queries"] = parse.GetValue(queries)!,
                 ["long"] = parse.GetValue(longDocs) ? "true" : "false", ["k"] = $"{parse.GetValue(k)}", ["revision"] = parse.GetValue(revision)!,
                 ["data"] = Path.GetFullPath(parse.GetValue(data)!), ["bm25"] = $"{bm25.Read(parse)}", ["fusion"] = $"{parse.GetValue(fusion)}",
-                ["weights"] = parse.GetValue(weights)!, ["rerank"] = parse.GetValue(rerank) ?? "none", ["endpoint"] = parse.GetValue(endpoint) ?? "",
+                ["weights"] = parse.GetValue(weights)!, ["rerank"] = parse.GetValue(rerank) ?? "none", ["endpoint"] = string.Join(",", parse.GetValue(endpoint) ?? []),
                 ["model"] = parse.GetValue(model) ?? parse.GetValue(rerankGguf) ?? "", ["cascade"] = parse.GetValue(cascade)!,
                 ["embedding"] = parse.GetValue(embedder.Gguf) ?? parse.GetValue(embedder.Model) ?? "", ["profile"] = profile.Name,
             };

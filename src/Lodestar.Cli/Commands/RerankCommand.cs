@@ -26,7 +26,7 @@ internal static class RerankCommand
         var index = new Option<string>("--index") { Description = "Index holding the documents' text.", Required = true };
         var topics = new Option<string>("--topics") { Description = "Topics (BRIGHT examples give excluded ids).", Required = true };
         var run = new Option<string>("--run") { Description = "First-stage run (TREC or BRIGHT JSON).", Required = true };
-        var endpoint = new Option<string?>("--endpoint") { Description = "Server base URL, e.g. http://127.0.0.1:30000 (or use --gguf)." }.Url();
+        var endpoint = new Option<string[]>("--endpoint") { Description = "Server base URL, e.g. http://127.0.0.1:30000 (or use --gguf); repeat it for replicas of one model, balanced by least outstanding requests." }.Url();
         var model = new Option<string?>("--model") { Description = "Model name on the server." };
         var gguf = new Option<string?>("--gguf") { Description = "Run the model embedded (llama.cpp): a .gguf path or hf:OWNER/REPO/FILE.gguf in the model cache." };
         var llamaLib = new Option<string?>("--llama-lib") { Description = "Folder with libllama/libggml (default: tools/llama, LODESTAR_LLAMA_LIB)." };
@@ -63,6 +63,8 @@ internal static class RerankCommand
         };
         var methods = new RerankMethodOptions();
         methods.AddTo(command);
+        var adaptive = new AdaptiveKOptions();
+        adaptive.AddTo(command);
         command.SetAction(async (parse, cancel) =>
         {
             // Ctrl-C (SIGINT) and SIGTERM stop the rerank cleanly: requests in flight are abandoned, answered samples
@@ -79,10 +81,10 @@ internal static class RerankCommand
                 : RelevanceDefinition.Bright.TryGetValue(parse.GetValue(task)!, out RelevanceDefinition? known) ? known
                 : throw new ArgumentException($"unknown task '{parse.GetValue(task)}', expected 'custom' or one of: {string.Join(", ", RelevanceDefinition.Bright.Keys)}");
             string outPath = parse.GetValue(output)!;
-            List<(int Top, int Samples)> stages = parse.GetValue(cascade) is string c ? ParseCascade(c) : [(parse.GetValue(top), parse.GetValue(samples))];
             var options = new RerankOptions
             {
                 Definition = d,
+                Samples = parse.GetValue(samples),
                 MaxPromptChars = parse.GetValue(maxChars),
                 MaxPromptTokens = parse.GetValue(maxTokens),
                 Resample = parse.GetValue(resample),
@@ -93,7 +95,8 @@ internal static class RerankCommand
                 MaxFailures = parse.GetValue(maxFailures),
             };
 
-            options = methods.ApplyTo(parse, options);
+            options = adaptive.ApplyTo(parse, samples, methods.ApplyTo(parse, options));
+            List<(int Top, int Samples)> stages = parse.GetValue(cascade) is string c ? ParseCascade(c) : [(parse.GetValue(top), options.Samples)];
             // Every input is checked, and the server too, before the store is created or any pair is sent.
             AtomicFile.CheckTarget(outPath);
             List<Topic> list = TopicReader.Read(parse.GetValue(topics)!);
@@ -145,6 +148,10 @@ internal static class RerankCommand
                 $"{s.Unscored} pairs unscored (kept at first-stage rank); tokens in {s.TokensIn:N0}, out {s.TokensOut:N0}" +
                 (s.EstimatedTokenSamples > 0 ? $" (estimated for {s.EstimatedTokenSamples:N0} samples: the server counted only part of an n > 1 request)" : "") +
                 (s.ClaimsTakenOver > 0 ? $"; {s.ClaimsTakenOver} expired claims of other processes taken over" : ""));
+                if (AdaptiveKOptions.Describe(s) is string line)
+                {
+                    context.Error.WriteLine(line);
+                }
             }
 
             if (summaries.Count > 0 && summaries[^1] is { Pairs: > 0 } last && last.Unscored == last.Pairs)
@@ -183,6 +190,14 @@ internal static class RerankCommand
     }
 
     private static string Quote(string arg) => arg.Length > 0 && arg.All(ch => char.IsLetterOrDigit(ch) || "-_./:=@,+%".Contains(ch)) ? arg : $"'{arg.Replace("'", "'\\''")}'";
+
+    /// <summary>The chat client: one server or a pool of replicas (<c>--endpoint</c> once or repeated, <c>--model</c>),
+    /// or the embedded engine (<c>--gguf</c>).</summary>
+    internal static IChatClient OpenClient(CliContext context, IReadOnlyList<string>? endpoints, string? model, string? apiKey, int inFlight, int timeout, int retries,
+        string? gguf, string? llamaLib, LlamaChatOptions embedded, int? gpuLayers = null, CancellationToken ct = default) =>
+        endpoints is { Count: > 1 }
+            ? EndpointPoolReport.Open(context, endpoints, gguf, url => OpenClient(context, url, model, apiKey, inFlight, timeout, retries, null, llamaLib, embedded, gpuLayers, ct))
+            : OpenClient(context, endpoints is { Count: 1 } ? endpoints[0] : null, model, apiKey, inFlight, timeout, retries, gguf, llamaLib, embedded, gpuLayers, ct);
 
     /// <summary>The chat client: a server (<c>--endpoint</c>, <c>--model</c>) or the embedded engine (<c>--gguf</c>).</summary>
     internal static IChatClient OpenClient(CliContext context, string? endpoint, string? model, string? apiKey, int inFlight, int timeout, int retries,

@@ -18,7 +18,7 @@ internal static class RewriteCommand
     {
         var topics = new Option<string>("--topics") { Description = "Topics (BEIR queries, BRIGHT examples or TSV).", Required = true };
         var method = new Option<string>("--method") { Description = "bright-reason (BRIGHT's prompt: problem, reasoning, draft answer), hyde, query2doc or multi:N.", Required = true };
-        var endpoint = new Option<string?>("--endpoint") { Description = "Server base URL (or use --gguf)." }.Url();
+        var endpoint = new Option<string[]>("--endpoint") { Description = "Server base URL (or use --gguf); repeat it for replicas of one model." }.Url();
         var model = new Option<string?>("--model") { Description = "Model name on the server." };
         var gguf = new Option<string?>("--gguf") { Description = "Run the model embedded (llama.cpp): a .gguf path or hf:OWNER/REPO/FILE.gguf." };
         var llamaLib = new Option<string?>("--llama-lib") { Description = "Folder with libllama/libggml." };

@@ -12,7 +12,7 @@ namespace Lodestar.Cli.Commands;
 /// store and token budget.</summary>
 internal sealed class SynthModelOptions
 {
-    public Option<string?> Endpoint { get; } = new Option<string?>("--endpoint") { Description = "Server base URL, e.g. http://127.0.0.1:30000 (or use --gguf)." }.Url();
+    public Option<string[]> Endpoint { get; } = new Option<string[]>("--endpoint") { Description = "Server base URL, e.g. http://127.0.0.1:30000 (or use --gguf); repeat it for replicas of one model." }.Url();
     public Option<string?> Model { get; } = new("--model") { Description = "Model name on the server." };
     public Option<string?> Gguf { get; } = new("--gguf") { Description = "Run the model embedded (llama.cpp): a .gguf path or hf:OWNER/REPO/FILE.gguf." };
     public Option<string?> LlamaLib { get; } = new("--llama-lib") { Description = "Folder with libllama/libggml (default: tools/llama, LODESTAR_LLAMA_LIB)." };

@@ -79,9 +79,16 @@ public sealed class StoredChat
                 long seed = sampling.Seed + have.Count;
                 List<LlmCall> fresh = await RequestAsync(purpose, key, messages, sampling, parameters, promptSha, seed, have.Count, missing, cancellationToken)
                     .ConfigureAwait(false);
-                _store.AddCalls(fresh, promptSha, messagesJson);
-                // Another process may have stored answers for the same indexes first: the store's answers win.
-                have = _store.GetCalls(key);
+                // Another process may have stored answers for the same indexes first: the store's answers win (read
+                // back only then; when every answer went in, they are what the store holds).
+                if (_store.AddCalls(fresh, promptSha, messagesJson) == fresh.Count && fresh.Count > 0)
+                {
+                    have.AddRange(fresh);
+                }
+                else
+                {
+                    have = _store.GetCalls(key);
+                }
             }
 
             return have.Take(n).ToList();

@@ -10,6 +10,15 @@ public sealed class RetryLog
 {
     private readonly ConcurrentDictionary<string, int> _byKind = new(StringComparer.Ordinal);
     private long _waitTicks;
+    private readonly IReadOnlyList<RetryLog> _parts = [];
+
+    /// <summary>An empty log.</summary>
+    public RetryLog()
+    {
+    }
+
+    /// <summary>A log whose snapshots add up <paramref name="parts"/> (the clients of an <see cref="EndpointPool"/>).</summary>
+    public RetryLog(IReadOnlyList<RetryLog> parts) => _parts = parts;
 
     /// <summary>Records one retry of a failure of <paramref name="kind"/> after waiting <paramref name="delay"/>.</summary>
     public void Add(string kind, TimeSpan delay)
@@ -19,8 +28,23 @@ public sealed class RetryLog
     }
 
     /// <summary>Retries so far by kind, and the total wait before them.</summary>
-    public (Dictionary<string, int> ByKind, TimeSpan Waited) Snapshot() =>
-        (new Dictionary<string, int>(_byKind, StringComparer.Ordinal), TimeSpan.FromTicks(Interlocked.Read(ref _waitTicks)));
+    public (Dictionary<string, int> ByKind, TimeSpan Waited) Snapshot()
+    {
+        var byKind = new Dictionary<string, int>(_byKind, StringComparer.Ordinal);
+        TimeSpan waited = TimeSpan.FromTicks(Interlocked.Read(ref _waitTicks));
+        foreach (RetryLog part in _parts)
+        {
+            (Dictionary<string, int> kinds, TimeSpan w) = part.Snapshot();
+            foreach ((string kind, int n) in kinds)
+            {
+                byKind[kind] = byKind.GetValueOrDefault(kind) + n;
+            }
+
+            waited += w;
+        }
+
+        return (byKind, waited);
+    }
 
     /// <summary>The retries between two snapshots.</summary>
     public static (Dictionary<string, int> ByKind, TimeSpan Waited) Since((Dictionary<string, int> ByKind, TimeSpan Waited) before,

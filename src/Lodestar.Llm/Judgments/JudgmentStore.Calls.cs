@@ -24,7 +24,8 @@ public sealed partial class JudgmentStore
     /// <param name="calls">The answers.</param>
     /// <param name="promptSha256">The prompt's hash (the answers' <see cref="LlmCall.PromptSha256"/>).</param>
     /// <param name="messages">The prompt's messages as JSON, stored once per hash.</param>
-    public void AddCalls(IReadOnlyList<LlmCall> calls, string promptSha256, string messages)
+    /// <returns>The answers inserted (fewer than given when some were already stored).</returns>
+    public int AddCalls(IReadOnlyList<LlmCall> calls, string promptSha256, string messages)
     {
         lock (_gate)
         {
@@ -45,6 +46,7 @@ public sealed partial class JudgmentStore
                   finish_reason, prompt_tokens, completion_tokens, tokens_estimated, latency_ms)
                 VALUES ($key, $i, $purpose, $model, $endpoint, $params, $seed, $prompt, $text, $finish, $in, $out, $est, $ms)
                 """;
+            int inserted = 0;
             foreach (LlmCall c in calls)
             {
                 cmd.Parameters.Clear();
@@ -62,10 +64,11 @@ public sealed partial class JudgmentStore
                 cmd.Parameters.AddWithValue("$out", c.CompletionTokens);
                 cmd.Parameters.AddWithValue("$est", c.TokensEstimated ? 1 : 0);
                 cmd.Parameters.AddWithValue("$ms", c.LatencyMs);
-                cmd.ExecuteNonQuery();
+                inserted += cmd.ExecuteNonQuery();
             }
 
             tx.Commit();
+            return inserted;
         }
     }
 

@@ -41,8 +41,11 @@ public sealed partial class JudgmentStore : IDisposable
     /// <summary>The database file.</summary>
     public string Path { get; }
 
-    /// <summary>Adds samples in one transaction; a sample already stored (same key and index) is left as it was.</summary>
-    public void Add(IEnumerable<Judgment> judgments)
+    /// <summary>Adds samples in one transaction; a sample already stored (same key and index) is left as it was.
+    /// With <paramref name="release"/>, this store's claim on that key is given up in the same transaction (one
+    /// commit instead of two per request).</summary>
+    /// <returns>The samples inserted (fewer than given when some were already stored).</returns>
+    public int Add(IEnumerable<Judgment> judgments, string? release = null)
     {
         lock (_gate)
         {
@@ -54,6 +57,7 @@ public sealed partial class JudgmentStore : IDisposable
                   raw, score, outcome, truncated, prompt_tokens, completion_tokens, latency_ms)
                 VALUES ($key, $i, $topic, $doc, $model, $endpoint, $prompt, $params, $seed, $raw, $score, $outcome, $truncated, $in, $out, $ms)
                 """;
+            int inserted = 0;
             foreach (Judgment j in judgments)
             {
                 cmd.Parameters.Clear();
@@ -73,10 +77,22 @@ public sealed partial class JudgmentStore : IDisposable
                 cmd.Parameters.AddWithValue("$in", j.PromptTokens);
                 cmd.Parameters.AddWithValue("$out", j.CompletionTokens);
                 cmd.Parameters.AddWithValue("$ms", j.LatencyMs);
-                cmd.ExecuteNonQuery();
+                inserted += cmd.ExecuteNonQuery();
+            }
+
+            if (release is not null)
+            {
+                EnsureClaims();
+                using SqliteCommand free = _connection.CreateCommand();
+                free.Transaction = tx;
+                free.CommandText = "DELETE FROM claims WHERE key = $key AND owner = $owner";
+                free.Parameters.AddWithValue("$key", release);
+                free.Parameters.AddWithValue("$owner", _owner);
+                free.ExecuteNonQuery();
             }
 
             tx.Commit();
+            return inserted;
         }
     }
 

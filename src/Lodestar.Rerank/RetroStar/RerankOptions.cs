@@ -51,6 +51,11 @@ public sealed record RerankOptions
     /// <see cref="RerankAbortedException"/>; null = 5% of the pairs, at least 10.</summary>
     public int? MaxFailures { get; init; }
 
+    /// <summary>Adaptive K: draw samples for a pair until its place among its neighbours is settled, from
+    /// <see cref="AdaptiveK.Min"/> up to <see cref="AdaptiveK.Cap"/> (null = fixed K, <see cref="Samples"/>). A cascade
+    /// stage takes its K as the cap.</summary>
+    public AdaptiveK? Adaptive { get; init; }
+
     /// <summary>W of <c>--fuse first-stage=W</c>: final = (1 − W)·score/100 + W·minmax(first-stage score) per topic.</summary>
     public double FirstStageWeight { get; init; }
 }
@@ -84,6 +89,9 @@ public sealed record RerankSummary(int Topics, int Pairs, long Requested, long R
 
     /// <summary>Seconds spent waiting before retries.</summary>
     public double RetrySeconds { get; init; }
+
+    /// <summary>What adaptive K did (null for fixed K).</summary>
+    public AdaptiveReport? Adaptive { get; init; }
 
     /// <summary>Keys whose claim by another process had expired and were taken over (see <see cref="Lodestar.Llm.Judgments.JudgmentStore.TryClaim"/>).</summary>
     public int ClaimsTakenOver { get; init; }

@@ -21,7 +21,7 @@ namespace Lodestar.Rerank.RetroStar;
 /// The written score is the integrated score plus 1e-6 × (window − first-stage rank), so that trec_eval's re-sort
 /// keeps the tie order.
 /// </remarks>
-public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, RerankOptions options)
+public sealed partial class RetroStarReranker(IChatClient client, JudgmentStore store, RerankOptions options)
 {
     private readonly ChatEndpoint _endpoint = client.GetService<ChatEndpoint>() ?? throw new ArgumentException(
         "the chat client must offer a ChatEndpoint service (OpenAiChatClient and LlamaChatClient do)", nameof(client));
@@ -34,7 +34,8 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
 
     /// <summary>Called once per pair when its samples are known (stored and new, in sample order; the first K, or with
     /// re-sampling the first K parsed, are integrated): topic id, document id, samples. Lets a caller show each
-    /// sample's reasoning and score. Called from worker threads.</summary>
+    /// sample's reasoning and score. With adaptive K, called again after each round that drew samples for the pair.
+    /// Called from worker threads.</summary>
     public Action<string, string, IReadOnlyList<Judgment>>? PairScored { get; init; }
 
     /// <summary>Progress: pairs done and in all, unparseable samples and failed requests so far, tokens generated.</summary>
@@ -57,7 +58,7 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
             int rank = 0;
             foreach (Hit hit in firstStage[topic.Id].Where(h => !excluded.Contains(h.DocId)).Take(options.Top))
             {
-                pairs.Add(new Pair(topic, hit.DocId, rank++, hit.Score));
+                pairs.Add(new Pair(topic, hit.DocId, rank++, hit.Score) { Target = FirstTarget });
             }
         }
 
@@ -71,6 +72,7 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
         // Past the failure bound no new pair is sent; requests in flight finish (their answers are paid for).
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var deferred = new ConcurrentQueue<Pair>();
+        bool firstRound = true; // later rounds of adaptive K revisit pairs already counted as done
 
         async Task DispatchAsync(IEnumerable<Pair> batch, bool wait)
         {
@@ -120,7 +122,7 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
 
                         PairScored?.Invoke(pair.Topic.Id, pair.Doc, pair.Samples);
 
-                        progress?.Report(new Progress(Interlocked.Increment(ref done), pairs.Count, Interlocked.Read(ref unparseableNew),
+                        progress?.Report(new Progress(firstRound ? Interlocked.Increment(ref done) : Volatile.Read(ref done), pairs.Count, Interlocked.Read(ref unparseableNew),
                             failures.Values.Sum(), Interlocked.Read(ref tokensOut)));
                     }
                     finally
@@ -134,10 +136,23 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
         }
 
         // Pairs whose key another process has claimed come last, when there is nothing else to do but wait for them.
-        await DispatchAsync(pairs, wait: false).ConfigureAwait(false);
-        if (!stop.IsCancellationRequested && !deferred.IsEmpty)
+        async Task RoundAsync(List<Pair> batch)
         {
-            await DispatchAsync([.. deferred], wait: true).ConfigureAwait(false);
+            deferred.Clear();
+            await DispatchAsync(batch, wait: false).ConfigureAwait(false);
+            if (!stop.IsCancellationRequested && !deferred.IsEmpty)
+            {
+                await DispatchAsync([.. deferred], wait: true).ConfigureAwait(false);
+            }
+        }
+
+        await RoundAsync(pairs).ConfigureAwait(false);
+        int rounds = 1;
+        // Adaptive K: pairs whose place among their neighbours is not settled draw more samples, round after round.
+        for (List<Pair> more; AdaptiveSettings is not null && !stop.IsCancellationRequested && (more = NextRound(pairs)).Count > 0; rounds++)
+        {
+            firstRound = false;
+            await RoundAsync(more).ConfigureAwait(false);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -155,6 +170,7 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
             RetrySeconds = retried.Item2.TotalSeconds,
             ClaimsTakenOver = store.ClaimsTakenOver - takenOverBefore,
             EstimatedTokenSamples = EstimatedTokenSamples,
+            Adaptive = AdaptiveSettings is null ? null : Report(pairs, rounds),
         };
         return (run, summary);
     }
@@ -171,7 +187,11 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
         var summaries = new List<RerankSummary>();
         for (int s = 0; s < stages.Count; s++)
         {
-            var stage = options with { Top = stages[s].Top, Samples = stages[s].Samples, Seed = options.Seed + (1_000_000L * s), FirstStageWeight = s == stages.Count - 1 ? options.FirstStageWeight : 0 };
+            var stage = options with
+            {
+                Top = stages[s].Top, Samples = stages[s].Samples, Seed = options.Seed + (1_000_000L * s), FirstStageWeight = s == stages.Count - 1 ? options.FirstStageWeight : 0,
+                Adaptive = options.Adaptive is { } a ? a with { Cap = stages[s].Samples } : null,
+            };
             RerankSummary summary;
             (run, summary) = await new RetroStarReranker(client, store, stage).RerankAsync(topics, run, textOf, progress, cancellationToken).ConfigureAwait(false);
             summaries.Add(summary);
@@ -186,6 +206,12 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
 
         /// <summary>The pair's samples, stored and new, by index; filled while scoring.</summary>
         public List<Judgment> Samples { get; set; } = [];
+
+        /// <summary>K for this pair: the samples it integrates (fixed K, or the current round's of adaptive K).</summary>
+        public int Target { get; set; }
+
+        /// <summary>Samples already counted in the summary as asked or reused (earlier rounds of adaptive K).</summary>
+        public int Accounted { get; set; }
     }
 
     private const string UnknownDocument = "UnknownDocument";
@@ -205,7 +231,7 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
         }
 
         (string prompt, bool cut) = await BuildPromptAsync(pair.Topic.Text, text, ct).ConfigureAwait(false);
-        string parameters = JsonSerializer.Serialize(new
+        string parameters = _parameters ??= JsonSerializer.Serialize(new
         {
             temperature = options.Temperature, top_p = options.TopP, top_k = options.TopK, max_tokens = options.MaxTokens,
             enable_thinking = options.EnableThinking,
@@ -228,13 +254,26 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _keyGates = new(StringComparer.Ordinal);
 
-    /// <summary>Samples still to ask for: up to K, then (with re-sampling) replacements of unparseable ones.</summary>
-    private int Missing(List<Judgment> have)
+    private string? _parameters; // the sampling parameters as stored: the same for every pair of a rerank
+
+    /// <summary>Samples still to ask for: up to K (the pair's target), then (with re-sampling) replacements of
+    /// unparseable ones.</summary>
+    private int Missing(List<Judgment> have, int k)
     {
         int parsed = have.Count(j => j.Score is not null);
-        return have.Count < options.Samples ? options.Samples - have.Count
-            : parsed < options.Samples && have.Count < options.Samples + options.Resample ? Math.Min(options.Samples - parsed, options.Samples + options.Resample - have.Count)
+        return have.Count < k ? k - have.Count
+            : parsed < k && have.Count < k + options.Resample ? Math.Min(k - parsed, k + options.Resample - have.Count)
             : 0;
+    }
+
+    /// <summary>Counts a pair's samples once: those asked in this call, and those found in the store that no earlier
+    /// round counted.</summary>
+    private long FoundNow(Pair pair, List<Judgment> have, long asked)
+    {
+        int counted = Math.Min(have.Count, pair.Target + options.Resample);
+        long found = Math.Max(0, counted - asked - pair.Accounted);
+        pair.Accounted = Math.Max(pair.Accounted, counted);
+        return found;
     }
 
     /// <summary>
@@ -249,9 +288,9 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
         while (true)
         {
             pair.Samples = have; // Assemble reads it
-            if (Missing(have) <= 0)
+            if (Missing(have, pair.Target) <= 0)
             {
-                return new Outcome(asked, Math.Max(0, Math.Min(have.Count, options.Samples + options.Resample) - asked), cut, tin, tout, bad, null);
+                return new Outcome(asked, FoundNow(pair, have, asked), cut, tin, tout, bad, null);
             }
 
             if (!store.TryClaim(pair.Key))
@@ -266,11 +305,12 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
                 continue;
             }
 
+            bool released = false;
             try
             {
                 have = store.Get(pair.Key); // another process may have finished the key just before the claim
                 pair.Samples = have;
-                int missing = Missing(have);
+                int missing = Missing(have, pair.Target);
                 if (missing <= 0)
                 {
                     continue;
@@ -299,7 +339,7 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
                 {
                     Interlocked.CompareExchange(ref _firstError, e.Message, null);
                     store.AddFailure(pair.Key, pair.Topic.Id, pair.Doc, e.Kind.ToString(), e.Message);
-                    return new Outcome(asked, Math.Max(0, have.Count - asked), cut, tin, tout, bad, e.Kind.ToString());
+                    return new Outcome(asked, FoundNow(pair, have, asked), cut, tin, tout, bad, e.Kind.ToString());
                 }
 
                 long promptTokens = response.Usage?.InputTokenCount ?? 0, completionTokens = response.Usage?.OutputTokenCount ?? 0;
@@ -318,16 +358,22 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
                     return new Judgment(pair.Key, first + j, pair.Topic.Id, pair.Doc, _endpoint.Model, _endpoint.Endpoint, promptSha,
                         parameters, sampleSeed ?? seed, c.Text, parsedScore.Score, parsedScore.Outcome.ToString(), cut, promptTokens, sampleTokens ?? perSample, latency);
                 }).ToList();
-                store.Add(samples);
+                // One commit stores the samples and gives up the claim; the samples are then what the store holds: the
+                // new ones when all went in, else (another process stored some first) read back.
+                int inserted = store.Add(samples, release: pair.Key);
+                released = true;
                 asked += samples.Count;
                 tin += promptTokens;
                 tout += completionTokens;
                 bad += samples.Count(x => x.Score is null);
-                have = store.Get(pair.Key); // what the store kept is what counts
+                have = inserted == samples.Count ? [.. have, .. samples] : store.Get(pair.Key);
             }
             finally
             {
-                store.Release(pair.Key);
+                if (!released)
+                {
+                    store.Release(pair.Key);
+                }
             }
         }
     }
@@ -394,15 +440,10 @@ public sealed class RetroStarReranker(IChatClient client, JudgmentStore store, R
             var left = new List<Pair>();
             foreach (Pair p in window)
             {
-                List<Judgment> all = [.. p.Samples.Take(options.Samples + options.Resample)];
+                List<Judgment> all = [.. p.Samples.Take(p.Target + options.Resample)];
                 unparseable += all.Count(s => s.Outcome == nameof(ScoreOutcome.Unparseable));
                 clamped += all.Count(s => s.Outcome == nameof(ScoreOutcome.Clamped));
-                // Without re-sampling: the first K samples. With it: the first K parsed ones.
-                List<Judgment> samples = options.Resample == 0 ? [.. all.Take(options.Samples)]
-                    : [.. all.Where(s => s.Score is not null).Take(options.Samples)];
-                double? score = samples.Count == 0 ? null
-                    : ScoreIntegration.Integrate([.. samples.Select(s => new ParsedScore(s.Score, Enum.Parse<ScoreOutcome>(s.Outcome)))], options.Integration, options.OnFailure);
-                if (score is double s)
+                if (ScoreOf(p, p.Target) is double s)
                 {
                     scored.Add((p, s));
                 }

@@ -58,18 +58,23 @@ public sealed class ClientOverheadBenchmark(ITestOutputHelper output) : IDisposa
         using OpenAiClient listClient = Client(server);
         var chat = new StoredChat(new OpenAiChatClient(listClient), listStore);
         var clock = Stopwatch.StartNew();
+        TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
         (_, ListwiseSummary listwise) = await new ListwiseReranker(chat, new ListwiseOptions { Concurrency = 32 }).RerankAsync(topics, run, textOf);
         double listwiseRate = listwise.Windows / clock.Elapsed.TotalSeconds;
+        double listwiseCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / listwise.Windows;
 
         // Retro*: 20 topics × top 100 pairs, K = 1 = 2,000 calls.
         (topics, run) = Data(20, 100);
         using var retroStore = new JudgmentStore(Path.Combine(_dir, "retro.db"));
         using OpenAiClient retroClient = Client(server);
         clock.Restart();
+        cpu = Process.GetCurrentProcess().TotalProcessorTime;
         (_, RerankSummary retro) = await new RetroStarReranker(retroClient, retroStore, new RerankOptions { Top = 100 }).RerankAsync(topics, run, textOf);
         double retroRate = retro.Requested / clock.Elapsed.TotalSeconds;
+        double retroCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / retro.Requested;
 
-        output.WriteLine($"listwise: {listwise.Windows} calls, {listwiseRate:N0} calls/s; Retro*: {retro.Requested} calls, {retroRate:N0} calls/s ({Environment.ProcessorCount} cores, server in-process)");
+        output.WriteLine($"listwise: {listwise.Windows} calls, {listwiseRate:N0} calls/s, {listwiseCpu:N0} µs CPU per call; " +
+            $"Retro*: {retro.Requested} calls, {retroRate:N0} calls/s, {retroCpu:N0} µs CPU per call ({Environment.ProcessorCount} cores, server in-process: CPU is client and server together)");
         Assert.Equal(1800, listwise.Windows);
         Assert.Equal(2000, retro.Requested);
         Assert.Equal(0, listwise.FailedWindows);
