@@ -39,6 +39,14 @@ public sealed record Recipe
     /// <summary>The final fusion; null when the last run node is the final run.</summary>
     public RecipeFusion? Final { get; init; }
 
+    /// <summary>
+    /// LLM requests and generated answers per topic: one request per rewrite (<c>multi:N</c> asks for N answers in it),
+    /// plus each rerank's (<see cref="RecipeRerank.Cost"/>). An upper bound for Retro* and listwise (a prompt met twice is
+    /// asked once); an estimate for setwise.
+    /// </summary>
+    public (double Requests, double Answers) Cost() =>
+        (Rewrites.Count + Reranks.Sum(r => r.Cost().Requests), Rewrites.Sum(r => r.Method.Count) + Reranks.Sum(r => r.Cost().Answers));
+
     /// <summary>The node whose run is the final one when there is no <see cref="Final"/> fusion.</summary>
     public string LastRun => Final?.Name ?? Reranks.LastOrDefault()?.Name ?? Fusions.LastOrDefault()?.Name ?? Retrievers[^1].Name;
 }
