@@ -92,6 +92,11 @@ internal static class BrightRunCommand
 
             EmbeddingProfile profile = embedder.ReadProfile(parse);
             string queryConfig = parse.GetValue(queries) == "original" ? "examples" : parse.GetValue(queries)!;
+            if (queryConfig.StartsWith("reason:", StringComparison.Ordinal) && parse.GetValue(endpoint) is null)
+            {
+                throw new ArgumentException($"--queries {queryConfig} needs --endpoint URL, the server of {queryConfig[7..]}");
+            }
+
             var recorded = new Dictionary<string, string>
             {
                 ["tasks"] = parse.GetValue(tasks)!, ["retriever"] = parse.GetValue(retriever)!, ["queries"] = parse.GetValue(queries)!,
@@ -116,8 +121,7 @@ internal static class BrightRunCommand
                 Profile = profile,
                 Fusion = parse.GetValue(fusion),
                 Weights = (wb, wd),
-                Rewriter = queryConfig.StartsWith("reason:", StringComparison.Ordinal) ? () => RerankCommand.OpenClient(context,
-                    parse.GetValue(endpoint) ?? throw new ArgumentException($"--queries {queryConfig} needs --endpoint URL, the server of {queryConfig[7..]}"),
+                Rewriter = queryConfig.StartsWith("reason:", StringComparison.Ordinal) ? () => RerankCommand.OpenClient(context, parse.GetValue(endpoint),
                     queryConfig[7..], null, parse.GetValue(inFlight), 600, 4, null, null, new LlamaChatOptions()) : null,
                 Reranker = parse.GetValue(rerank) is null ? null : () => RerankCommand.OpenClient(context, parse.GetValue(endpoint), parse.GetValue(model), null,
                     parse.GetValue(inFlight), 600, 4, parse.GetValue(rerankGguf), embedder.LlamaLibValue(parse), new LlamaChatOptions()),
