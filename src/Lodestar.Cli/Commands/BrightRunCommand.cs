@@ -36,7 +36,7 @@ internal static class BrightRunCommand
         var offline = new Option<bool>("--offline") { Description = "Use only the hub cache." };
         var data = new Option<string>("--data") { Description = "BRIGHT on disk (TASK/CONFIG.jsonl[.gz], or the hub's parquet shards CONFIG/TASK-*.parquet anywhere below it); else where the hub's files are converted to.", DefaultValueFactory = _ => BrightDataset.DefaultFolder };
         var experiment = new Option<string>("--experiment", "-o") { Description = "Experiment folder (created, or resumed).", Required = true };
-        var force = new Option<string[]>("--force") { Description = "Redo a step even if finished: pull, index, dense, search, rerank, eval (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var force = new Option<string[]>("--force") { Description = "Redo a step even if finished: pull, rewrite, index, dense, search, rerank, eval; with --recipe a kind (retrieve, fuse, final, …) or KIND:NAME (repeatable).", AllowMultipleArgumentsPerToken = true };
         var fusion = new Option<FusionMethod>("--fusion") { Description = "Hybrid: rrf, minmax or zscore.", DefaultValueFactory = _ => FusionMethod.Rrf };
         var weights = new Option<string>("--weights") { Description = "Hybrid: BM25,DENSE weights.", DefaultValueFactory = _ => "1,1" };
         var rerank = new Option<string?>("--rerank") { Description = "retro-star to rerank the first stage." };

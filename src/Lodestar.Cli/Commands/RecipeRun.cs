@@ -72,13 +72,25 @@ internal static class RecipeRun
             $"recipe {recipe.Name} (sha256 {recipe.Sha256[..12]}): at most {requests:0.#} LLM requests and {answers:0.#} answers per topic"));
         string folder = parse.GetValue(o.Experiment)!;
         using var downloader = new HubDownloader();
-        List<StepOutcome> outcomes = new RecipeRunner(folder, options, downloader).RunAsync(new Printer(context)).GetAwaiter().GetResult();
+        List<StepOutcome> outcomes = new RecipeRunner(folder, options, downloader).RunAsync(new Printer(context), new Lines(context)).GetAwaiter().GetResult();
         foreach (StepOutcome e in outcomes.Where(x => x.Step == "eval"))
         {
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{e.Task}\tndcg_cut_10\t{e.Figures["ndcg_cut_10"]:F5}"));
         }
 
         return 0;
+    }
+
+    /// <summary>Writes status lines (conversions, rerank progress every few seconds) to stderr.</summary>
+    private sealed class Lines(CliContext context) : IProgress<string>
+    {
+        public void Report(string line)
+        {
+            lock (this)
+            {
+                context.Error.WriteLine(line);
+            }
+        }
     }
 
     /// <summary>Writes each step's outcome as it finishes (a plain line: progress that a log keeps).</summary>

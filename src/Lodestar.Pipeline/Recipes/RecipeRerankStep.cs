@@ -16,14 +16,16 @@ namespace Lodestar.Pipeline.Recipes;
 internal static class RecipeRerankStep
 {
     /// <summary>Reranks <paramref name="input"/> and writes the run to <paramref name="output"/>; returns the figures.</summary>
+    /// <remarks><paramref name="status"/> gets a line at most every 5 seconds (Retro* pairs, listwise topics).</remarks>
     public static async Task<Dictionary<string, double>> RunAsync(RecipeRerank rerank, IChatClient client, string storePath, string task, List<Topic> topics,
-        Run input, Func<string, string?> textOf, string output, int maxNewTokens, CancellationToken ct)
+        Run input, Func<string, string?> textOf, string output, int maxNewTokens, IProgress<string>? status, CancellationToken ct)
     {
         using var store = new JudgmentStore(storePath);
+        var every = new Throttle(status, $"{task}/rerank:{rerank.Name}");
         (Run run, Dictionary<string, double> figures) = rerank.Method switch
         {
-            "retro-star" => await RetroStarAsync(rerank, client, store, task, topics, input, textOf, maxNewTokens, ct).ConfigureAwait(false),
-            "listwise" => await ListwiseAsync(rerank, new StoredChat(client, store), topics, input, textOf, ct).ConfigureAwait(false),
+            "retro-star" => await RetroStarAsync(rerank, client, store, task, topics, input, textOf, maxNewTokens, every, ct).ConfigureAwait(false),
+            "listwise" => await ListwiseAsync(rerank, new StoredChat(client, store), topics, input, textOf, every, ct).ConfigureAwait(false),
             _ => await SetwiseAsync(rerank, new StoredChat(client, store), topics, input, textOf, ct).ConfigureAwait(false),
         };
         run.Name = rerank.Name;
@@ -32,10 +34,11 @@ internal static class RecipeRerankStep
     }
 
     private static async Task<(Run, Dictionary<string, double>)> RetroStarAsync(RecipeRerank rerank, IChatClient client, JudgmentStore store, string task,
-        List<Topic> topics, Run input, Func<string, string?> textOf, int maxNewTokens, CancellationToken ct)
+        List<Topic> topics, Run input, Func<string, string?> textOf, int maxNewTokens, Throttle every, CancellationToken ct)
     {
         var options = new RerankOptions { MaxTokens = maxNewTokens, Definition = RelevanceDefinition.ForTask(task) };
-        (Run run, List<RerankSummary> summaries) = await RetroStarReranker.CascadeAsync(client, store, options, rerank.Cascade, topics, input, textOf, cancellationToken: ct)
+        (Run run, List<RerankSummary> summaries) = await RetroStarReranker.CascadeAsync(client, store, options, rerank.Cascade, topics, input, textOf,
+            new Reporter<RetroStarReranker.Progress>(p => every.Report($"{p.Done:N0}/{p.Total:N0} pairs of this stage, {p.Failures} failed requests")), ct)
             .ConfigureAwait(false);
         if (summaries.FirstOrDefault(s => s.Pairs > 0 && s.Unscored == s.Pairs) is { } failed)
         {
@@ -50,7 +53,7 @@ internal static class RecipeRerankStep
     }
 
     private static async Task<(Run, Dictionary<string, double>)> ListwiseAsync(RecipeRerank rerank, StoredChat chat, List<Topic> topics, Run input,
-        Func<string, string?> textOf, CancellationToken ct)
+        Func<string, string?> textOf, Throttle every, CancellationToken ct)
     {
         var defaults = new ListwiseOptions();
         var options = new ListwiseOptions
@@ -58,7 +61,8 @@ internal static class RecipeRerankStep
             Top = rerank.Top, Window = rerank.Window, Stride = rerank.Stride, Passes = rerank.Passes, Prompt = rerank.Prompt,
             Sampling = defaults.Sampling with { MaxTokens = rerank.Thinking.MaxTokens(defaults.Sampling.MaxTokens ?? 4096), ChatTemplateKwargs = rerank.Thinking.ChatTemplateKwargs() },
         };
-        (Run run, ListwiseSummary s) = await new ListwiseReranker(chat, options).RerankAsync(topics, input, textOf, cancellationToken: ct).ConfigureAwait(false);
+        (Run run, ListwiseSummary s) = await new ListwiseReranker(chat, options).RerankAsync(topics, input, textOf,
+            new Reporter<ListwiseReranker.Progress>(p => every.Report($"{p.Done:N0}/{p.Total:N0} topics, {p.Windows:N0} windows, {p.FailedWindows} failed")), ct).ConfigureAwait(false);
         if (s.Windows > 0 && s.FailedWindows == s.Windows)
         {
             throw new LlmException(LlmFailure.Http, $"rerank {rerank.Name}: every one of {s.Windows} windows failed (failures: {Kinds(chat.Counters.Failures)})");
@@ -83,6 +87,27 @@ internal static class RecipeRerankStep
         }
 
         return (run, new() { ["comparisons"] = s.Comparisons, ["requested"] = s.Requested, ["reused"] = s.Reused, ["unparseable"] = s.Unparseable, ["failed"] = s.Failed });
+    }
+
+    /// <summary>Passes at most one line every 5 seconds to <c>status</c>, prefixed with the step.</summary>
+    private sealed class Throttle(IProgress<string>? status, string step)
+    {
+        private long _next;
+
+        public void Report(string line)
+        {
+            long now = Environment.TickCount64, next = Interlocked.Read(ref _next);
+            if (status is not null && now >= next && Interlocked.CompareExchange(ref _next, now + 5000, next) == next)
+            {
+                status.Report($"{step}: {line}");
+            }
+        }
+    }
+
+    /// <summary>Reports on the reporting thread.</summary>
+    private sealed class Reporter<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 
     private static string Kinds(IReadOnlyDictionary<string, int> failures) => failures.Count == 0 ? "none" : string.Join(", ", failures.Select(f => $"{f.Key} {f.Value}"));

@@ -97,7 +97,7 @@ public sealed class RecipeRunner(string experiment, RecipeRunOptions options, Hu
         {
             manifest.Dataset["repository"] = "beir:" + Path.GetFullPath(beir);
             TaskData data = Beir(beir);
-            await new TaskRun(this, steps, data, Report, ct).RunAsync().ConfigureAwait(false);
+            await new TaskRun(this, steps, data, Report, status, ct).RunAsync().ConfigureAwait(false);
             return outcomes;
         }
 
@@ -108,7 +108,7 @@ public sealed class RecipeRunner(string experiment, RecipeRunOptions options, Hu
             Report(await BrightPipeline.PullStepAsync(steps, downloader, task, options.Data, options.Revision, options.Offline, configs, "examples", docsConfig, status, ct)
                 .ConfigureAwait(false));
             var data = new TaskData(task, BrightLocal.File(options.Data, task, "examples"), BrightLocal.File(options.Data, task, docsConfig), null);
-            await new TaskRun(this, steps, data, Report, ct).RunAsync().ConfigureAwait(false);
+            await new TaskRun(this, steps, data, Report, status, ct).RunAsync().ConfigureAwait(false);
         }
 
         return outcomes;
@@ -126,7 +126,7 @@ public sealed class RecipeRunner(string experiment, RecipeRunOptions options, Hu
     private sealed record TaskData(string Name, string Topics, string Documents, string? Qrels);
 
     /// <summary>The steps of one task.</summary>
-    private sealed class TaskRun(RecipeRunner runner, StepRunner steps, TaskData data, Action<StepOutcome> report, CancellationToken ct)
+    private sealed class TaskRun(RecipeRunner runner, StepRunner steps, TaskData data, Action<StepOutcome> report, IProgress<string>? status, CancellationToken ct)
     {
         private readonly string _dir = Path.Combine(runner.Experiment, data.Name);
         private readonly Dictionary<string, string> _topicSets = new(StringComparer.Ordinal) { ["original"] = data.Topics };
@@ -261,7 +261,7 @@ public sealed class RecipeRunner(string experiment, RecipeRunOptions options, Hu
                 using Microsoft.Extensions.AI.IChatClient client = Options.OpenChat(endpoint, model);
                 using IndexReader reader = IndexReader.Open(Index);
                 return await RecipeRerankStep.RunAsync(rerank, client, Store, data.Name, TopicsOf(data.Topics), TrecRunFormat.Read(input),
-                    id => reader.TryGetDoc(id, out int doc) ? reader.GetText(doc) : null, output, Options.MaxNewTokens, ct).ConfigureAwait(false);
+                    id => reader.TryGetDoc(id, out int doc) ? reader.GetText(doc) : null, output, Options.MaxNewTokens, status, ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
             _runs[rerank.Name] = output;
         }
