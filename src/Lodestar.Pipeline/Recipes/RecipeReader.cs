@@ -73,8 +73,15 @@ public static partial class RecipeReader
         string name = r.String(root, "name") ?? System.IO.Path.GetFileNameWithoutExtension(path);
         return new Recipe
         {
-            Name = name, Path = path, Text = text, Sha256 = sha256 ?? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))),
-            Rewrites = rewrites, Retrievers = retrievers, Fusions = fusions, Reranks = reranks, Final = final,
+            Name = name,
+            Path = path,
+            Text = text,
+            Sha256 = sha256 ?? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))),
+            Rewrites = rewrites,
+            Retrievers = retrievers,
+            Fusions = fusions,
+            Reranks = reranks,
+            Final = final,
         };
     }
 
@@ -86,7 +93,11 @@ public static partial class RecipeReader
         RewriteMethod method = r.Convert(methodNode, "bright-reason, hyde, query2doc or multi:N (N from 1 to 64)", RewriteMethod.Parse);
         var rewrite = new RecipeRewrite(r.At(m))
         {
-            Name = name, Method = method, Model = r.String(m, "model"), Endpoint = r.Url(m, "endpoint"), Thinking = r.Thinking(m),
+            Name = name,
+            Method = method,
+            Model = r.String(m, "model"),
+            Endpoint = r.Url(m, "endpoint"),
+            Thinking = r.Thinking(m),
         };
         foreach (string output in rewrite.Outputs.Skip(method.Count == 1 ? 1 : 0))
         {
@@ -127,7 +138,12 @@ public static partial class RecipeReader
         runs.Add(name);
         return new RecipeRetriever(r.At(m))
         {
-            Name = name, Kind = kind, Queries = queries, K = r.Int(m, "k", 1, 10_000_000) ?? 1000, Model = model, Endpoint = r.Url(m, "endpoint"),
+            Name = name,
+            Kind = kind,
+            Queries = queries,
+            K = r.Int(m, "k", 1, 10_000_000) ?? 1000,
+            Model = model,
+            Endpoint = r.Url(m, "endpoint"),
             Profile = r.OneOf(m, "profile", ["plain", "rader", "e5", "bge"], required: false) ?? "plain",
         };
     }
@@ -177,8 +193,13 @@ public static partial class RecipeReader
         runs.Add(name);
         return new RecipeFusion(r.At(m))
         {
-            Name = name, Method = method, Normalization = norm, Runs = fused, Depth = r.Int(m, "depth", 1, 10_000_000) ?? 1000,
-            Top = r.Int(m, "top", 1, 10_000_000), RrfK = r.Int(m, "rrf_k", 0, 1_000_000) ?? 60,
+            Name = name,
+            Method = method,
+            Normalization = norm,
+            Runs = fused,
+            Depth = r.Int(m, "depth", 1, 10_000_000) ?? 1000,
+            Top = r.Int(m, "top", 1, 10_000_000),
+            RrfK = r.Int(m, "rrf_k", 0, 1_000_000) ?? 60,
         };
     }
 
@@ -208,12 +229,20 @@ public static partial class RecipeReader
 
         var rerank = new RecipeRerank(r.At(m))
         {
-            Name = name, Method = method, Run = run, Model = r.String(m, "model"), Endpoint = r.Url(m, "endpoint"),
+            Name = name,
+            Method = method,
+            Run = run,
+            Model = r.String(m, "model"),
+            Endpoint = r.Url(m, "endpoint"),
             Cascade = m.Children.TryGetValue(new YamlScalarNode("cascade"), out YamlNode? c) ? r.Convert(c, "TOP@K stages such as 100@1,30@16", ParseCascade) : [(100, 1)],
-            Top = r.Int(m, "top", 1, 1_000_000) ?? 100, Window = r.Int(m, "window", 2, 1000) ?? 20, Stride = r.Int(m, "stride", 1, 1000) ?? 10,
+            Top = r.Int(m, "top", 1, 1_000_000) ?? 100,
+            Window = r.Int(m, "window", 2, 1000) ?? 20,
+            Stride = r.Int(m, "stride", 1, 1000) ?? 10,
             Passes = r.Int(m, "passes", 1, 100) ?? 1,
             Prompt = r.OneOf(m, "prompt", ["rankgpt", "reasonrank"], required: false) == "reasonrank" ? ListwisePromptStyle.ReasonRank : ListwisePromptStyle.RankGpt,
-            SetwiseK = r.Int(m, "k", 1, 1_000_000) ?? 10, Children = r.Int(m, "children", 1, 25) ?? 3, Thinking = r.Thinking(m),
+            SetwiseK = r.Int(m, "k", 1, 1_000_000) ?? 10,
+            Children = r.Int(m, "children", 1, 25) ?? 3,
+            Thinking = r.Thinking(m),
         };
         if (method == "listwise" && rerank.Stride > rerank.Window)
         {

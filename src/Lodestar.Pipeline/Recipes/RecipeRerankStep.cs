@@ -47,8 +47,12 @@ internal static class RecipeRerankStep
 
         return (run, new()
         {
-            ["pairs"] = summaries.Sum(s => s.Pairs), ["requested"] = summaries.Sum(s => s.Requested), ["reused"] = summaries.Sum(s => s.Reused),
-            ["unparseable"] = summaries.Sum(s => s.Unparseable), ["failures"] = summaries.Sum(s => s.Failures.Values.Sum()), ["unscored"] = summaries[^1].Unscored,
+            ["pairs"] = summaries.Sum(s => s.Pairs),
+            ["requested"] = summaries.Sum(s => s.Requested),
+            ["reused"] = summaries.Sum(s => s.Reused),
+            ["unparseable"] = summaries.Sum(s => s.Unparseable),
+            ["failures"] = summaries.Sum(s => s.Failures.Values.Sum()),
+            ["unscored"] = summaries[^1].Unscored,
         });
     }
 
@@ -58,7 +62,11 @@ internal static class RecipeRerankStep
         var defaults = new ListwiseOptions();
         var options = new ListwiseOptions
         {
-            Top = rerank.Top, Window = rerank.Window, Stride = rerank.Stride, Passes = rerank.Passes, Prompt = rerank.Prompt,
+            Top = rerank.Top,
+            Window = rerank.Window,
+            Stride = rerank.Stride,
+            Passes = rerank.Passes,
+            Prompt = rerank.Prompt,
             Sampling = defaults.Sampling with { MaxTokens = rerank.Thinking.MaxTokens(defaults.Sampling.MaxTokens ?? 4096), ChatTemplateKwargs = rerank.Thinking.ChatTemplateKwargs() },
         };
         (Run run, ListwiseSummary s) = await new ListwiseReranker(chat, options).RerankAsync(topics, input, textOf,
@@ -77,7 +85,9 @@ internal static class RecipeRerankStep
         var defaults = new SetwiseOptions();
         var options = new SetwiseOptions
         {
-            Top = rerank.Top, K = rerank.SetwiseK, Children = rerank.Children,
+            Top = rerank.Top,
+            K = rerank.SetwiseK,
+            Children = rerank.Children,
             Sampling = defaults.Sampling with { MaxTokens = rerank.Thinking.MaxTokens(defaults.Sampling.MaxTokens ?? 256), ChatTemplateKwargs = rerank.Thinking.ChatTemplateKwargs() },
         };
         (Run run, SetwiseSummary s) = await new SetwiseReranker(chat, options).RerankAsync(topics, input, textOf, ct).ConfigureAwait(false);

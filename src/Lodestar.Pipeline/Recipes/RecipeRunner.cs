@@ -275,7 +275,11 @@ public sealed class RecipeRunner(string experiment, RecipeRunOptions options, Hu
                 var runs = fusion.Runs.Select(r => (Cut(TrecRunFormat.Read(_runs[r.Run]), fusion.Top), r.Weight)).ToList();
                 Run fused = Fusion.RunFusion.Fuse(runs, new Fusion.FusionOptions
                 {
-                    Method = fusion.Method, Normalization = fusion.Normalization, Depth = fusion.Depth, RrfK = fusion.RrfK, Name = fusion.Name,
+                    Method = fusion.Method,
+                    Normalization = fusion.Normalization,
+                    Depth = fusion.Depth,
+                    RrfK = fusion.RrfK,
+                    Name = fusion.Name,
                 });
                 TrecRunFormat.Write(output, fused);
                 return Task.FromResult(new Dictionary<string, double> { ["topics"] = fused.TopicIds.Count, ["runs"] = runs.Count });
