@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text;
 using Lodestar.Dense;
 using Lodestar.Datasets;
@@ -27,7 +25,8 @@ public sealed record BrightRunOptions
     /// <summary><c>bm25</c>, <c>dense</c> or <c>hybrid</c>.</summary>
     public string Retriever { get; init; } = "bm25";
 
-    /// <summary>The query config: <c>examples</c> (original queries) or a reasoning config such as <c>gpt4_reason</c>.</summary>
+    /// <summary>The query config: <c>examples</c> (original queries), a reasoning config such as <c>gpt4_reason</c>, or
+    /// <c>reason:MODEL</c>: BRIGHT's reasoning queries written by MODEL through <see cref="Rewriter"/>.</summary>
     public string Queries { get; init; } = "examples";
 
     /// <summary>Long documents and <c>gold_ids_long</c>.</summary>
@@ -60,6 +59,9 @@ public sealed record BrightRunOptions
 
     /// <summary>Hybrid weights (BM25, dense).</summary>
     public (double Bm25, double Dense) Weights { get; init; } = (1, 1);
+
+    /// <summary>Opens the chat client that writes <c>reason:MODEL</c> queries.</summary>
+    public Func<IChatClient>? Rewriter { get; init; }
 
     /// <summary>Opens the reranker's chat client; null runs no rerank step.</summary>
     public Func<IChatClient>? Reranker { get; init; }
@@ -99,9 +101,13 @@ public sealed record StepOutcome(string Task, string Step, bool Reused, double S
 public sealed class BrightPipeline(string experiment, BrightRunOptions options, HubDownloader downloader)
 {
     /// <summary>The steps, in order.</summary>
-    public static IReadOnlyList<string> Steps { get; } = ["pull", "index", "dense", "search", "rerank", "eval"];
+    public static IReadOnlyList<string> Steps { get; } = ["pull", "rewrite", "index", "dense", "search", "rerank", "eval"];
+
+    /// <summary>The model of <c>--queries reason:MODEL</c>, or null.</summary>
+    private string? ReasonModel => options.Queries.StartsWith("reason:", StringComparison.Ordinal) ? options.Queries["reason:".Length..] : null;
 
     private ExperimentManifest _manifest = new();
+    private StepRunner? _steps;
 
     /// <summary>Runs every task; returns each step's outcome.</summary>
     public async Task<List<StepOutcome>> RunAsync(IProgress<StepOutcome>? progress = null, IProgress<string>? status = null, CancellationToken cancellationToken = default)
@@ -109,6 +115,11 @@ public sealed class BrightPipeline(string experiment, BrightRunOptions options, 
         if (options.Retriever is not ("bm25" or "dense" or "hybrid"))
         {
             throw new ArgumentException($"unknown retriever '{options.Retriever}', expected bm25, dense or hybrid");
+        }
+
+        if (ReasonModel is { } m && (m.Length == 0 || options.Rewriter is null))
+        {
+            throw new ArgumentException($"--queries {options.Queries} needs a model name after reason: and an endpoint (--endpoint) that serves it");
         }
 
         if (options.Retriever != "bm25" && options.Embedder is null)
@@ -133,6 +144,7 @@ public sealed class BrightPipeline(string experiment, BrightRunOptions options, 
     {
         Directory.CreateDirectory(experiment);
         _manifest = ExperimentManifest.Load(experiment);
+        _steps = new StepRunner(experiment, options.Data, _manifest, options.Force);
         foreach ((string k, string v) in options.Recorded)
         {
             _manifest.Parameters[k] = v;
@@ -144,27 +156,31 @@ public sealed class BrightPipeline(string experiment, BrightRunOptions options, 
             string dir = Path.Combine(experiment, task);
             Directory.CreateDirectory(dir);
             string docsConfig = options.Long ? "long_documents" : "documents";
-            string[] configs = [.. new[] { "examples", options.Queries, docsConfig }.Distinct()];
+            string queryConfig = ReasonModel is null ? options.Queries : "examples";
+            string[] configs = [.. new[] { "examples", queryConfig, docsConfig }.Distinct()];
 
             // BRIGHT already on disk (converted JSONL, or parquet shards anywhere in the data folder) needs no hub; a
             // folder that `data pull` filled (it has dataset.json) keeps following the hub's revision.
-            bool local = !File.Exists(Path.Combine(options.Data, "dataset.json")) && BrightLocal.Prepare(options.Data, task, configs, status).Count == 0;
-            string queries = BrightLocal.File(options.Data, task, options.Queries);
+            string queries = BrightLocal.File(options.Data, task, queryConfig);
             string examples = BrightLocal.File(options.Data, task, "examples");
             string documents = BrightLocal.File(options.Data, task, docsConfig);
-            string source = local ? $"local:{Path.GetFullPath(options.Data)}" : $"{BrightDataset.Repository}@{options.Revision}";
-            await Step(task, "pull", $"{source}:{string.Join(',', configs)}", [], [queries, examples, documents], async () =>
-            {
-                if (!local)
-                {
-                    await BrightDataset.PullAsync(downloader, [task], configs, options.Revision, options.Offline, options.Data, status, null, cancellationToken).ConfigureAwait(false);
-                }
+            outcomes.Add(await PullStepAsync(_steps!, downloader, task, options.Data, options.Revision, options.Offline, configs, queryConfig, docsConfig, status, cancellationToken)
+                .ConfigureAwait(false));
+            progress?.Report(outcomes[^1]);
 
-                _manifest.Dataset["repository"] = local ? source : BrightDataset.Repository;
-                _manifest.Dataset["revision"] = local ? "" : options.Revision;
-                _manifest.Dataset["commit"] = local ? "" : BrightDataset.RecordedCommit(options.Data) ?? options.Revision;
-                return new() { ["documents"] = CountLines(documents), ["topics"] = CountLines(queries) };
-            }, outcomes, progress, cancellationToken).ConfigureAwait(false);
+            if (ReasonModel is { } reasonModel)
+            {
+                // BRIGHT's reasoning queries written by the model, each answer kept in the task's judgment store.
+                string rewritten = Path.Combine(dir, "queries.reason.jsonl");
+                var method = new Rewrite.RewriteMethod(Rewrite.RewriteKind.BrightReason, 1);
+                await Step(task, "rewrite", RewriteStep.Describe(method, reasonModel, Rerank.Thinking.ThinkingMode.Default), [examples], [rewritten], async () =>
+                {
+                    using IChatClient client = options.Rewriter!();
+                    return await RewriteStep.RunAsync(client, Path.Combine(dir, "judgments.db"), method, Rerank.Thinking.ThinkingMode.Default,
+                        TopicReader.Read(examples), [rewritten], cancellationToken).ConfigureAwait(false);
+                }, outcomes, progress, cancellationToken).ConfigureAwait(false);
+                queries = rewritten;
+            }
 
             string index = Path.Combine(dir, "index"), dense = Path.Combine(dir, "dense");
             if (options.Retriever != "dense")
@@ -273,6 +289,32 @@ public sealed class BrightPipeline(string experiment, BrightRunOptions options, 
         return outcomes;
     }
 
+    /// <summary>
+    /// The pull step of one task: BRIGHT already on disk (converted JSONL, or parquet shards anywhere in the data
+    /// folder) needs no hub; a folder that <c>data pull</c> filled (it has dataset.json) keeps following the hub's revision.
+    /// </summary>
+    internal static async Task<StepOutcome> PullStepAsync(StepRunner steps, HubDownloader downloader, string task, string data, string revision, bool offline,
+        string[] configs, string queryConfig, string docsConfig, IProgress<string>? status, CancellationToken cancellationToken)
+    {
+        bool local = !File.Exists(Path.Combine(data, "dataset.json")) && BrightLocal.Prepare(data, task, configs, status).Count == 0;
+        string queries = BrightLocal.File(data, task, queryConfig);
+        string examples = BrightLocal.File(data, task, "examples");
+        string documents = BrightLocal.File(data, task, docsConfig);
+        string source = local ? $"local:{Path.GetFullPath(data)}" : $"{BrightDataset.Repository}@{revision}";
+        return await steps.RunAsync(task, "pull", $"{source}:{string.Join(',', configs)}", [], [queries, examples, documents], async () =>
+        {
+            if (!local)
+            {
+                await BrightDataset.PullAsync(downloader, [task], configs, revision, offline, data, status, null, cancellationToken).ConfigureAwait(false);
+            }
+
+            steps.Manifest.Dataset["repository"] = local ? source : BrightDataset.Repository;
+            steps.Manifest.Dataset["revision"] = local ? "" : revision;
+            steps.Manifest.Dataset["commit"] = local ? "" : BrightDataset.RecordedCommit(data) ?? revision;
+            return new() { ["documents"] = CountLines(documents), ["topics"] = CountLines(queries) };
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>BRIGHT's protocol on one run: excluded ids removed before the top-1000 cut, gold ids as qrels.</summary>
     public static EvalReport Evaluate(string examples, string runPath, bool longDocuments)
     {
@@ -284,53 +326,10 @@ public sealed class BrightPipeline(string experiment, BrightRunOptions options, 
     private async Task Step(string task, string step, string parameters, string[] inputs, string[] outputs, Func<Task<Dictionary<string, double>>> work,
         List<StepOutcome> outcomes, IProgress<StepOutcome>? progress, CancellationToken ct)
     {
-        ct.ThrowIfCancellationRequested();
-        var inputSums = inputs.Where(i => File.Exists(i) || Directory.Exists(i)).ToDictionary(i => Relative(i), ExperimentManifest.Checksum);
-        string key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(parameters + "\n" + string.Join("\n", inputSums.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}")))));
-        Dictionary<string, StepRecord> steps = _manifest.Tasks.TryGetValue(task, out Dictionary<string, StepRecord>? s) ? s : _manifest.Tasks[task] = [];
-        if (!options.Force.Contains(step) && steps.TryGetValue(step, out StepRecord? done) && done.Key == key && Intact(done))
-        {
-            var reused = new StepOutcome(task, step, true, done.Seconds, done.Figures);
-            outcomes.Add(reused);
-            progress?.Report(reused);
-            return;
-        }
-
-        var clock = Stopwatch.StartNew();
-        Dictionary<string, double> figures = await work().ConfigureAwait(false);
-        steps[step] = new StepRecord
-        {
-            Key = key,
-            Inputs = inputSums,
-            Outputs = outputs.Distinct().ToDictionary(Relative, ExperimentManifest.Checksum),
-            Seconds = clock.Elapsed.TotalSeconds,
-            Finished = DateTime.UtcNow.ToString("O"),
-            Figures = figures,
-        };
-        _manifest.Save(experiment);
-        var outcome = new StepOutcome(task, step, false, clock.Elapsed.TotalSeconds, figures);
+        StepOutcome outcome = await _steps!.RunAsync(task, step, parameters, inputs, outputs, work, ct).ConfigureAwait(false);
         outcomes.Add(outcome);
         progress?.Report(outcome);
     }
-
-    private bool Intact(StepRecord record) => record.Outputs.All(o =>
-    {
-        string path = Absolute(o.Key);
-        return (File.Exists(path) || Directory.Exists(path)) && ExperimentManifest.Checksum(path) == o.Value;
-    });
-
-    private string Relative(string path)
-    {
-        string full = Path.GetFullPath(path);
-        string root = Path.GetFullPath(experiment);
-        string data = Path.GetFullPath(options.Data);
-        return full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? Path.GetRelativePath(root, full).Replace('\\', '/')
-            : full.StartsWith(data + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? "data:" + Path.GetRelativePath(data, full).Replace('\\', '/')
-            : full;
-    }
-
-    private string Absolute(string relative) => relative.StartsWith("data:", StringComparison.Ordinal) ? Path.Combine(options.Data, relative[5..])
-        : Path.IsPathRooted(relative) ? relative : Path.Combine(experiment, relative);
 
     private static double CountLines(string path) => File.Exists(path) ? LineReader.CountRecords(path) : 0;
 }

@@ -25,6 +25,22 @@ public sealed record StepRecord
     public Dictionary<string, double> Figures { get; init; } = [];
 }
 
+/// <summary>The recipe of an experiment as it was run: its name, file, SHA-256 and text.</summary>
+public sealed record RecipeRecord
+{
+    /// <summary>The recipe's name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The file (absolute path when run).</summary>
+    public required string Path { get; init; }
+
+    /// <summary>SHA-256 of the file's bytes.</summary>
+    public required string Sha256 { get; init; }
+
+    /// <summary>The file's text.</summary>
+    public required string Text { get; init; }
+}
+
 /// <summary>
 /// <c>manifest.json</c> of an experiment: tool version, parameters, dataset revision and commit, and every finished
 /// step per task. Rewritten atomically after each step, so a kill loses at most the step that was running.
@@ -44,6 +60,9 @@ public sealed class ExperimentManifest
 
     /// <summary>Dataset repository, revision asked for, and the commit it resolved to.</summary>
     public Dictionary<string, string> Dataset { get; set; } = [];
+
+    /// <summary>The recipe the experiment ran (<c>bright run --recipe</c>), or null.</summary>
+    public RecipeRecord? Recipe { get; set; }
 
     /// <summary>Task → step → record.</summary>
     public Dictionary<string, Dictionary<string, StepRecord>> Tasks { get; set; } = [];

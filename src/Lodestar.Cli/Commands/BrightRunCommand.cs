@@ -25,14 +25,18 @@ internal static class BrightRunCommand
         var tasks = new Option<string>("--tasks") { Description = "all, or a comma-separated list of tasks.", DefaultValueFactory = _ => "all" };
         var retriever = new Option<string>("--retriever") { Description = "bm25, dense or hybrid.", DefaultValueFactory = _ => "bm25" };
         retriever.AcceptOnlyFromAmong("bm25", "dense", "hybrid");
-        var queries = new Option<string>("--queries") { Description = "original, or a reasoning-query config such as gpt4_reason.", DefaultValueFactory = _ => "original" };
+        var queries = new Option<string>("--queries") { Description = "original, a reasoning-query config such as gpt4_reason, or reason:MODEL (BRIGHT's reasoning queries written by MODEL at --endpoint, kept in the judgment store).", DefaultValueFactory = _ => "original" };
+        var recipe = new Option<string?>("--recipe") { Description = "Run a recipe (YAML: rewrites, retrievers, fusions, reranks, final fusion) instead of --retriever/--rerank; see recipes/." };
+        var beir = new Option<string?>("--beir") { Description = "With --recipe: run on a BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv) instead of BRIGHT tasks." };
+        var maxTopics = new Option<int?>("--max-topics") { Description = "With --recipe: only the first N topics of each task (to try or price a recipe)." }.Range(1, int.MaxValue);
+        var modelEndpoints = new Option<string[]>("--model-endpoint") { Description = "With --recipe: MODEL=URL, the server of one model (repeatable); others use --endpoint.", AllowMultipleArgumentsPerToken = true };
         var longDocs = new Option<bool>("--long") { Description = "Long documents, judged with gold_ids_long." };
         var k = new Option<int>("--k") { Description = "Hits per topic.", DefaultValueFactory = _ => 1000 }.Range(1, 10_000_000);
         var revision = new Option<string>("--revision") { Description = "Dataset revision (branch, tag or commit).", DefaultValueFactory = _ => "main" };
         var offline = new Option<bool>("--offline") { Description = "Use only the hub cache." };
         var data = new Option<string>("--data") { Description = "BRIGHT on disk (TASK/CONFIG.jsonl[.gz], or the hub's parquet shards CONFIG/TASK-*.parquet anywhere below it); else where the hub's files are converted to.", DefaultValueFactory = _ => BrightDataset.DefaultFolder };
         var experiment = new Option<string>("--experiment", "-o") { Description = "Experiment folder (created, or resumed).", Required = true };
-        var force = new Option<string[]>("--force") { Description = "Redo a step even if finished: pull, index, dense, search, rerank, eval (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var force = new Option<string[]>("--force") { Description = "Redo a step even if finished: pull, rewrite, index, dense, search, rerank, eval; with --recipe a kind (retrieve, fuse, final, …) or KIND:NAME (repeatable).", AllowMultipleArgumentsPerToken = true };
         var fusion = new Option<FusionMethod>("--fusion") { Description = "Hybrid: rrf, minmax or zscore.", DefaultValueFactory = _ => FusionMethod.Rrf };
         var weights = new Option<string>("--weights") { Description = "Hybrid: BM25,DENSE weights.", DefaultValueFactory = _ => "1,1" };
         var rerank = new Option<string?>("--rerank") { Description = "retro-star to rerank the first stage." };
@@ -47,12 +51,29 @@ internal static class BrightRunCommand
         var command = new Command("run", "Run BRIGHT end to end (pull, index, search, rerank, evaluate) in a resumable experiment folder.")
         {
             tasks, retriever, queries, longDocs, k, revision, offline, data, experiment, force, fusion, weights, rerank, endpoint, model, rerankGguf, cascade, maxNew, inFlight,
+            recipe, beir, maxTopics, modelEndpoints,
         };
         bm25.AddTo(command);
         embedder.AddTo(command);
         command.SetAction(parse =>
         {
             string[] forced = parse.GetValue(force) ?? [];
+            if (parse.GetValue(recipe) is { } recipePath)
+            {
+                foreach (Option o in new Option[] { retriever, queries, fusion, weights, rerank, cascade, k, rerankGguf }.Where(o => parse.GetResult(o) is { Implicit: false }))
+                {
+                    throw new ArgumentException($"{o.Name} does not go with --recipe: the recipe says how to retrieve, fuse and rerank");
+                }
+
+                return RecipeRun.Run(context, parse, recipePath, new RecipeRun.Inputs(tasks, longDocs, revision, offline, data, experiment, force, endpoint, model, maxNew, inFlight,
+                    beir, maxTopics, modelEndpoints, bm25, embedder));
+            }
+
+            foreach (Option o in new Option[] { beir, maxTopics, modelEndpoints }.Where(o => parse.GetResult(o) is { Implicit: false }))
+            {
+                throw new ArgumentException($"{o.Name} goes only with --recipe");
+            }
+
             foreach (string f in forced.Where(f => !BrightPipeline.Steps.Contains(f)))
             {
                 throw new ArgumentException($"unknown step '{f}' for --force, expected one of: {string.Join(", ", BrightPipeline.Steps)}");
@@ -71,6 +92,11 @@ internal static class BrightRunCommand
 
             EmbeddingProfile profile = embedder.ReadProfile(parse);
             string queryConfig = parse.GetValue(queries) == "original" ? "examples" : parse.GetValue(queries)!;
+            if (queryConfig.StartsWith("reason:", StringComparison.Ordinal) && parse.GetValue(endpoint) is null)
+            {
+                throw new ArgumentException($"--queries {queryConfig} needs --endpoint URL, the server of {queryConfig[7..]}");
+            }
+
             var recorded = new Dictionary<string, string>
             {
                 ["tasks"] = parse.GetValue(tasks)!, ["retriever"] = parse.GetValue(retriever)!, ["queries"] = parse.GetValue(queries)!,
@@ -95,6 +121,8 @@ internal static class BrightRunCommand
                 Profile = profile,
                 Fusion = parse.GetValue(fusion),
                 Weights = (wb, wd),
+                Rewriter = queryConfig.StartsWith("reason:", StringComparison.Ordinal) ? () => RerankCommand.OpenClient(context, parse.GetValue(endpoint),
+                    queryConfig[7..], null, parse.GetValue(inFlight), 600, 4, null, null, new LlamaChatOptions()) : null,
                 Reranker = parse.GetValue(rerank) is null ? null : () => RerankCommand.OpenClient(context, parse.GetValue(endpoint), parse.GetValue(model), null,
                     parse.GetValue(inFlight), 600, 4, parse.GetValue(rerankGguf), embedder.LlamaLibValue(parse), new LlamaChatOptions()),
                 Rerank = new RerankOptions { MaxTokens = parse.GetValue(maxNew) },
