@@ -92,7 +92,7 @@ internal static class BrightRunCommand
 
             EmbeddingProfile profile = embedder.ReadProfile(parse);
             string queryConfig = parse.GetValue(queries) == "original" ? "examples" : parse.GetValue(queries)!;
-            if (queryConfig.StartsWith("reason:", StringComparison.Ordinal) && parse.GetValue(endpoint) is null)
+            if (queryConfig.StartsWith("reason:", StringComparison.Ordinal) && parse.GetValue(endpoint) is not { Length: > 0 })
             {
                 throw new ArgumentException($"--queries {queryConfig} needs --endpoint URL, the server of {queryConfig[7..]}");
             }

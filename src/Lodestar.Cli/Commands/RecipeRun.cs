@@ -15,7 +15,7 @@ internal static class RecipeRun
 {
     /// <summary>The options of <c>bright run</c> that a recipe run reads.</summary>
     internal sealed record Inputs(Option<string> Tasks, Option<bool> Long, Option<string> Revision, Option<bool> Offline, Option<string> Data, Option<string> Experiment,
-        Option<string[]> Force, Option<string?> Endpoint, Option<string?> Model, Option<int> MaxNew, Option<int> InFlight, Option<string?> Beir, Option<int?> MaxTopics,
+        Option<string[]> Force, Option<string[]> Endpoint, Option<string?> Model, Option<int> MaxNew, Option<int> InFlight, Option<string?> Beir, Option<int?> MaxTopics,
         Option<string[]> ModelEndpoints, Bm25Options Bm25, EmbedderOptions Embedder);
 
     public static int Run(CliContext context, ParseResult parse, string path, Inputs o)
@@ -42,7 +42,7 @@ internal static class RecipeRun
         {
             ["recipe"] = Path.GetFullPath(path), ["tasks"] = beir is null ? parse.GetValue(o.Tasks)! : "", ["beir"] = beir is null ? "" : Path.GetFullPath(beir),
             ["long"] = parse.GetValue(o.Long) ? "true" : "false", ["revision"] = parse.GetValue(o.Revision)!, ["data"] = Path.GetFullPath(data),
-            ["bm25"] = $"{o.Bm25.Read(parse)}", ["endpoint"] = parse.GetValue(o.Endpoint) ?? "", ["model"] = parse.GetValue(o.Model) ?? "",
+            ["bm25"] = $"{o.Bm25.Read(parse)}", ["endpoint"] = string.Join(",", parse.GetValue(o.Endpoint) ?? []), ["model"] = parse.GetValue(o.Model) ?? "",
             ["max_topics"] = parse.GetValue(o.MaxTopics)?.ToString(CultureInfo.InvariantCulture) ?? "all",
         };
         var options = new RecipeRunOptions
@@ -56,11 +56,12 @@ internal static class RecipeRun
             Long = parse.GetValue(o.Long),
             MaxTopics = parse.GetValue(o.MaxTopics),
             Bm25 = o.Bm25.Read(parse),
-            Endpoint = parse.GetValue(o.Endpoint),
+            Endpoint = parse.GetValue(o.Endpoint) is { Length: > 0 } endpoints ? string.Join(",", endpoints) : null,
             Model = parse.GetValue(o.Model),
             EmbedEndpoint = parse.GetValue(o.Embedder.Endpoint),
             ModelEndpoints = modelEndpoints,
-            OpenChat = (endpoint, model) => RerankCommand.OpenClient(context, endpoint, model, null, inFlight, 600, 4, null, null, new LlamaChatOptions()),
+            // A comma-separated endpoint is replicas of one model (--endpoint repeated), balanced by the client.
+            OpenChat = (endpoint, model) => RerankCommand.OpenClient(context, endpoint.Split(','), model, null, inFlight, 600, 4, null, null, new LlamaChatOptions()),
             OpenEmbedder = (endpoint, model, profile) => new OpenAiEmbedder(new OpenAiClient(new EndpointOptions { BaseUrl = new Uri(endpoint), Model = model, MaxInFlight = 8 }),
                 profile.Normalize),
             MaxNewTokens = parse.GetValue(o.MaxNew),
