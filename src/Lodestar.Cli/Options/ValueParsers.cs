@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using System.Reflection;
 
 namespace Lodestar.Cli.Options;
 
@@ -33,17 +32,57 @@ internal static class ValueParsers
     }
 
     /// <summary>The lower-case names of an enum's values, as the command line writes them.</summary>
-    public static string[] NamesOf(Type enumType) => [.. Enum.GetNames(enumType).Select(n => n.ToLowerInvariant())];
+    public static string[] NamesOf(Type enumType) => [.. System.Enum.GetNames(enumType).Select(n => n.ToLowerInvariant())];
+
+    // Every instantiation is written out, not made with MakeGenericMethod: a native AOT build has code only for the
+    // generic instantiations it can see. A command that adds an option of a new enum type must add it here; until it
+    // does, building the command tree throws (every CLI test builds it).
+    private static readonly Dictionary<Type, Action<Symbol, string>> s_parsers = new()
+    {
+        [typeof(int)] = (s, n) => SetScalar<int>(s, n, typeof(int)),
+        [typeof(int?)] = (s, n) => SetScalar<int?>(s, n, typeof(int)),
+        [typeof(long)] = (s, n) => SetScalar<long>(s, n, typeof(long)),
+        [typeof(long?)] = (s, n) => SetScalar<long?>(s, n, typeof(long)),
+        [typeof(double)] = (s, n) => SetScalar<double>(s, n, typeof(double)),
+        [typeof(double?)] = (s, n) => SetScalar<double?>(s, n, typeof(double)),
+        [typeof(bool)] = (s, n) => SetScalar<bool>(s, n, typeof(bool)),
+        [typeof(bool?)] = (s, n) => SetScalar<bool?>(s, n, typeof(bool)),
+    };
+
+    static ValueParsers()
+    {
+        Enum<Lodestar.Cli.Commands.RetrievalMode>();
+        Enum<Lodestar.Dense.Precision>();
+        Enum<Lodestar.Fusion.FusionMethod>();
+        Enum<Lodestar.Fusion.ScoreNormalization>();
+        Enum<Lodestar.Index.EmptyDocumentPolicy>();
+        Enum<Lodestar.Llm.Embedding.Pooling>();
+        Enum<Lodestar.Llm.Engine.ChatFormat>();
+        Enum<Lodestar.Rerank.Listwise.ListwisePromptStyle>();
+        Enum<Lodestar.Rerank.RetroStar.FailureRule>();
+        Enum<Lodestar.Rerank.RetroStar.Integration>();
+        Enum<Lodestar.Search.Bm25Mode>();
+        Enum<Lodestar.Synthesis.Data.TevatronFormat>();
+    }
 
     private static void Apply(Symbol symbol, string name, Type type)
     {
-        Type? element = Nullable.GetUnderlyingType(type);
-        Type value = element ?? type;
-        MethodInfo? method = value.IsEnum ? typeof(ValueParsers).GetMethod(nameof(SetEnum), BindingFlags.NonPublic | BindingFlags.Static)
-            : value == typeof(int) || value == typeof(long) || value == typeof(double) || value == typeof(bool)
-                ? typeof(ValueParsers).GetMethod(nameof(SetScalar), BindingFlags.NonPublic | BindingFlags.Static)
-            : null;
-        method?.MakeGenericMethod(type).Invoke(null, [symbol, name, value]);
+        if (s_parsers.TryGetValue(type, out Action<Symbol, string>? set))
+        {
+            set(symbol, name);
+        }
+        else if ((Nullable.GetUnderlyingType(type) ?? type).IsEnum)
+        {
+            throw new InvalidOperationException($"{name}: add the enum type {type} to the list in {nameof(ValueParsers)}'s static constructor");
+        }
+    }
+
+    /// <summary>Adds the parser of an enum option type (and its nullable form).</summary>
+    internal static void Enum<T>()
+        where T : struct, System.Enum
+    {
+        s_parsers[typeof(T)] = (s, n) => SetEnum<T>(s, n, typeof(T));
+        s_parsers[typeof(T?)] = (s, n) => SetEnum<T?>(s, n, typeof(T));
     }
 
     private static void SetScalar<T>(Symbol symbol, string name, Type value)
@@ -60,7 +99,7 @@ internal static class ValueParsers
     {
         string[] names = NamesOf(value);
         Set<T>(symbol, name, string.Join(", ", names[..^1]) + (names.Length > 1 ? " or " : "") + names[^1],
-            s => Enum.GetNames(value).FirstOrDefault(n => n.Equals(s, StringComparison.OrdinalIgnoreCase)) is string found ? Enum.Parse(value, found) : null,
+            s => System.Enum.GetNames(value).FirstOrDefault(n => n.Equals(s, StringComparison.OrdinalIgnoreCase)) is string found ? System.Enum.Parse(value, found) : null,
             allowEmpty: false);
         if (symbol is Option option)
         {
