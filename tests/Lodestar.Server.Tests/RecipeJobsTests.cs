@@ -202,6 +202,26 @@ public sealed class RecipeJobsTests(ServerFixture f) : IClassFixture<ServerFixtu
         Assert.Equal(0, llm.Requests);
     }
 
+    [Theory]
+    [InlineData("""{"kind": "recipe", "recipe": "small", "data": "bright"}""", "tasks: 'bright' is BRIGHT data: give tasks, such as \"biology,leetcode\"")]
+    [InlineData("""{"kind": "recipe", "recipe": "small", "data": "bright", "tasks": "biology,pets"}""", "tasks: unknown BRIGHT task 'pets', expected 'all' or some of: ")]
+    public async Task RecipeJob_OnBrightData_NeedsKnownTasks(string body, string detail)
+    {
+        var files = Files("bright" + Math.Abs(body.GetHashCode()));
+        await using FakeOpenAiServer llm = await RecipeServer.StartAsync();
+        ServerOptions options = Options(files, llm.Url);
+        WebApplication app = await ServerFixture.StartAsync(f, options with
+        {
+            RecipeJobs = options.RecipeJobs! with { Datasets = [new RecipeDataset("bright", Path.Combine(f.Dir, "no-bright"), Beir: false)] },
+        });
+        await using var _ = app;
+        using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        var (status, json, text) = await Helpers.PostAsync(http, "/v1/jobs", body);
+        Assert.True(status == 422, text);
+        Assert.StartsWith(detail, json.GetProperty("detail").GetString());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(files.Jobs));
+    }
+
     [Fact]
     public async Task RecipeJob_ReadOnlyServer_Is403()
     {
