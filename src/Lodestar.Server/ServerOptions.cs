@@ -36,6 +36,10 @@ public sealed record ServerOptions
     /// <summary>Run files jobs may rerank, by name (<c>--run PATH=NAME</c>).</summary>
     public IReadOnlyList<(string Name, string Path)> Runs { get; init; } = [];
 
+    /// <summary>Recipes and datasets that recipe jobs may run (<c>--recipe</c>, <c>--beir</c>, <c>--data</c>); null = no
+    /// recipe jobs.</summary>
+    public Jobs.RecipeJobOptions? RecipeJobs { get; init; }
+
     /// <summary>Folder of the jobs' state and results; null = no jobs.</summary>
     public string? JobsPath { get; init; }
 

@@ -90,11 +90,14 @@ internal static class ServeCommand
         var readOnly = new Option<bool>("--read-only") { Description = "Refuse jobs (403); search and rerank still work." };
         var runs = new Option<string[]>("--run") { Description = "A run file jobs may rerank, PATH or PATH=NAME; repeatable (its topics must be in --topics)." };
         var jobs = new Option<string?>("--jobs") { Description = "Folder for jobs' state and results (POST /v1/jobs); unfinished jobs resume at start-up." };
+        var recipes = new Option<string[]>("--recipe") { Description = "A `bright run` recipe jobs may run, PATH or PATH=NAME (NAME defaults to the recipe's name:); repeatable." };
+        var beir = new Option<string[]>("--beir") { Description = "A BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv) recipe jobs may run on, PATH or PATH=NAME; repeatable." };
+        var data = new Option<string[]>("--data") { Description = "BRIGHT on disk (as `bright run --data`) recipe jobs may run on, PATH or PATH=NAME; repeatable; never downloaded by a job." };
         var perClient = new Option<int>("--max-concurrent-per-client") { Description = "Requests one client (its API key, else its address) may have in progress; more get 429.", DefaultValueFactory = _ => 64 }.Range(1, 1_000_000_000);
         var maxDocs = new Option<int>("--max-documents") { Description = "Most documents in one rerank request.", DefaultValueFactory = _ => 1000 }.Range(1, 1_000_000_000);
-        var command = new Command("serve", "Serve search and Retro* reranking over HTTP: Cohere /v1/rerank and /v2/rerank, TEI /rerank, /v1/search, MCP at /mcp, OpenAPI at /openapi/v1.json (reference at /scalar), /metrics, and a web page at /.")
+        var command = new Command("serve", "Serve search and Retro* reranking over HTTP: Cohere /v1/rerank and /v2/rerank, TEI /rerank, /v1/search, jobs at /v1/jobs (a Retro* rerank of a --run, or a --recipe on a --beir/--data dataset, with SSE progress; resumed after a restart), MCP at /mcp, OpenAPI at /openapi/v1.json (reference at /scalar), /metrics, and a web page at /.")
         {
-            port, host, apiKeyFile, readOnly, runs, jobs, perClient, maxDocs,
+            port, host, apiKeyFile, readOnly, runs, jobs, recipes, beir, data, perClient, maxDocs,
         };
         shared.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -106,6 +109,7 @@ internal static class ServeCommand
                 ReadOnly = parse.GetValue(readOnly),
                 Runs = [.. (parse.GetValue(runs) ?? []).Select(Named)],
                 JobsPath = parse.GetValue(jobs),
+                RecipeJobs = RecipeJobsOf(parse, context, shared, parse.GetValue(recipes) ?? [], parse.GetValue(beir) ?? [], parse.GetValue(data) ?? []),
                 Limits = new ServerLimits { MaxConcurrentPerClient = parse.GetValue(perClient), MaxDocuments = parse.GetValue(maxDocs) },
             };
             await using WebApplication app = LodestarServer.Build(options);
@@ -117,6 +121,47 @@ internal static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The recipes and datasets of recipe jobs (each recipe read and checked now); null without --recipe.</summary>
+    private static Server.Jobs.RecipeJobOptions? RecipeJobsOf(ParseResult parse, CliContext context, Shared shared, string[] recipes, string[] beir, string[] data)
+    {
+        if (recipes.Length == 0)
+        {
+            return beir.Length + data.Length == 0 ? null : throw new ArgumentException("--beir and --data name datasets for recipe jobs: give --recipe too");
+        }
+
+        if (beir.Length + data.Length == 0)
+        {
+            throw new ArgumentException("--recipe needs a dataset for its jobs: --beir DIR or --data DIR");
+        }
+
+        var read = recipes.Select(spec =>
+        {
+            int eq = spec.LastIndexOf('=');
+            Pipeline.Recipes.Recipe recipe = Pipeline.Recipes.RecipeReader.Read(eq > 0 ? spec[..eq] : spec);
+            return (eq > 0 ? spec[(eq + 1)..] : recipe.Name, recipe);
+        }).ToList();
+        var datasets = beir.Select(Named).Select(d => new Server.Jobs.RecipeDataset(d.Name, d.Path, Beir: true))
+            .Concat(data.Select(Named).Select(d => new Server.Jobs.RecipeDataset(d.Name, d.Path, Beir: false))).ToList();
+        foreach (string dup in read.Select(r => r.Item1).Concat(datasets.Select(d => d.Name)).GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key))
+        {
+            throw new ArgumentException($"two recipes or two datasets are named '{dup}': give PATH=NAME");
+        }
+
+        int inFlight = parse.GetValue(shared.InFlight);
+        string? llmKey = parse.GetValue(shared.LlmKey);
+        return new Server.Jobs.RecipeJobOptions
+        {
+            Recipes = read,
+            Datasets = datasets,
+            Endpoint = parse.GetValue(shared.Endpoint),
+            Model = parse.GetValue(shared.Model),
+            EmbedEndpoint = parse.GetValue(shared.Embedder.Endpoint),
+            OpenChat = (endpoint, model) => RerankCommand.OpenClient(context, endpoint.Split(','), model, llmKey, inFlight, 600, 4, null, null, new LlamaChatOptions()),
+            OpenEmbedder = (endpoint, model, profile) => new OpenAiEmbedder(new Llm.Client.OpenAiClient(new Llm.Client.EndpointOptions { BaseUrl = new Uri(endpoint), Model = model, MaxInFlight = 8 }),
+                profile.Normalize),
+        };
     }
 
     public static Command CreateMcp(CliContext context)

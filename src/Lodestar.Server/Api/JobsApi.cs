@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Lodestar.Server.Api;
 
-/// <summary>Jobs: start a rerank of a run named at start-up, follow it as server-sent events, fetch its run.</summary>
+/// <summary>Jobs: start a rerank of a run or a recipe named at start-up, follow it as server-sent events, fetch its run.</summary>
 internal static class JobsApi
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -17,19 +17,19 @@ internal static class JobsApi
                 JobRecord job = jobs.Submit(spec);
                 return Results.Json(job, ServerJson.Default.JobRecord, statusCode: 202);
             })
-            .WithName("SubmitJob").WithTags("jobs").WithSummary("Start a rerank of a run file named at start-up (--run)")
+            .WithName("SubmitJob").WithTags("jobs").WithSummary("Start a rerank of a run file (--run) or a recipe (--recipe) on a dataset (--beir, --data), all named at start-up")
             .Produces<JobRecord>(202).ProducesProblem(403).ProducesProblem(404).ProducesProblem(422).ProducesProblem(503);
         app.MapGet("/v1/jobs", (JobManager jobs) => Results.Json(jobs.All.ToList(), ServerJson.Default.ListJobRecord))
             .WithName("ListJobs").WithTags("jobs").Produces<List<JobRecord>>();
         app.MapGet("/v1/jobs/{id}", (string id, JobManager jobs) => Results.Json(jobs.Get(id), ServerJson.Default.JobRecord))
             .WithName("GetJob").WithTags("jobs").Produces<JobRecord>().ProducesProblem(404);
-        app.MapGet("/v1/jobs/{id}/run", (string id, JobManager jobs) =>
+        app.MapGet("/v1/jobs/{id}/run", (string id, string? task, JobManager jobs) =>
             {
                 JobRecord job = jobs.Get(id);
-                return job.State == "done" ? Results.File(jobs.RunPath(job), "text/plain; charset=utf-8")
+                return job.State == "done" ? Results.File(jobs.RunPath(job, task), "text/plain; charset=utf-8")
                     : throw new ApiProblem(409, "Not finished", $"job '{id}' is {job.State}");
             })
-            .WithName("GetJobRun").WithTags("jobs").WithSummary("The reranked run (TREC) of a finished job").ProducesProblem(404).ProducesProblem(409);
+            .WithName("GetJobRun").WithTags("jobs").WithSummary("The run (TREC) of a finished job: the reranked run, or a recipe's final run of ?task=NAME (optional with one task)").ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         app.MapGet("/v1/jobs/{id}/events", EventsAsync)
             .WithName("JobEvents").WithTags("jobs").WithSummary("Progress as server-sent events (event: progress, then done or failed)")
             .DisableRequestTimeout();

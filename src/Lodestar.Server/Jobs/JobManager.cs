@@ -10,14 +10,16 @@ using Microsoft.Extensions.Hosting;
 
 namespace Lodestar.Server.Jobs;
 
-/// <summary>Long reranks of a run file, run in the background. Each job's state is written (atomically) to
-/// <c>JOBS/ID/job.json</c>, its result to <c>JOBS/ID/run.trec</c>; a job that was queued or running when the server
-/// stopped is started again at start-up and, through the judgment store, asks only for the samples it lacks.</summary>
+/// <summary>Long reranks of a run file, and recipes (<see cref="RecipeJobs"/>), run in the background. Each job's state
+/// is written (atomically) to <c>JOBS/ID/job.json</c>, a rerank's result to <c>JOBS/ID/run.trec</c>, a recipe's to
+/// <c>JOBS/ID/experiment</c>; a job that was queued or running when the server stopped is started again at start-up
+/// and, through the judgment stores (and a recipe's experiment manifest), asks only for what it lacks.</summary>
 public sealed class JobManager : IHostedService
 {
     private readonly ServerOptions _options;
     private readonly SearchService _service;
     private readonly JudgmentStore? _store;
+    private readonly RecipeJobs _recipes;
     private readonly ConcurrentDictionary<string, JobRecord> _jobs = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentBag<Task> _running = [];
@@ -28,10 +30,13 @@ public sealed class JobManager : IHostedService
         _options = options;
         _service = service;
         _store = store;
+        _recipes = new RecipeJobs(options.RecipeJobs);
     }
 
-    /// <summary>Whether jobs can be started (a jobs folder, an LLM, and not read-only).</summary>
-    public bool Enabled => _options.JobsPath is not null && _options.Chat is not null && _store is not null && !_options.ReadOnly;
+    /// <summary>Whether jobs can be started (a jobs folder, an LLM or a recipe, and not read-only).</summary>
+    public bool Enabled => _options.JobsPath is not null && (CanRerank || _options.RecipeJobs is not null) && !_options.ReadOnly;
+
+    private bool CanRerank => _options.Chat is not null && _store is not null;
 
     /// <summary>The jobs, newest first.</summary>
     public IEnumerable<JobRecord> All => _jobs.Values.OrderByDescending(j => j.Created, StringComparer.Ordinal);
@@ -40,8 +45,10 @@ public sealed class JobManager : IHostedService
     /// <exception cref="ApiProblem">404 for an unknown id.</exception>
     public JobRecord Get(string id) => _jobs.TryGetValue(id, out JobRecord? job) ? job : throw ApiProblem.NotFound($"unknown job '{IndexCatalog.Cut(id)}'");
 
-    /// <summary>The path of a finished job's run file.</summary>
-    public string RunPath(JobRecord job) => Path.Combine(_options.JobsPath!, job.Id, "run.trec");
+    /// <summary>The path of a finished job's run file (a recipe job's final run of <paramref name="task"/>).</summary>
+    /// <exception cref="ApiProblem">For a recipe job: 422 without a task when it has several, 404 for a task it lacks.</exception>
+    public string RunPath(JobRecord job, string? task = null) => job.Spec.Kind == "recipe" ? RecipeJobs.RunPath(_options.JobsPath!, job, task)
+        : Path.Combine(_options.JobsPath!, job.Id, "run.trec");
 
     /// <summary>Validates and starts a job.</summary>
     /// <exception cref="ApiProblem">403 when read-only, 503 without a jobs folder or LLM, 422/404 for bad fields.</exception>
@@ -54,12 +61,23 @@ public sealed class JobManager : IHostedService
 
         if (!Enabled)
         {
-            throw new ApiProblem(503, "Jobs unavailable", "jobs need a jobs folder (--jobs DIR) and an LLM (--endpoint or --gguf)");
+            throw new ApiProblem(503, "Jobs unavailable", "jobs need a jobs folder (--jobs DIR) and an LLM (--endpoint or --gguf) or a recipe (--recipe)");
         }
 
-        if (spec.Kind != "rerank")
+        if (spec.Kind is not ("rerank" or "recipe"))
         {
-            throw ApiProblem.Invalid($"kind: expected rerank, found '{IndexCatalog.Cut(spec.Kind ?? "")}'");
+            throw ApiProblem.Invalid($"kind: expected rerank or recipe, found '{IndexCatalog.Cut(spec.Kind ?? "")}'");
+        }
+
+        if (spec.Kind == "recipe")
+        {
+            _recipes.Validate(spec);
+            return Start(new JobRecord { Id = NewId(), Spec = spec });
+        }
+
+        if (!CanRerank)
+        {
+            throw new ApiProblem(503, "Jobs unavailable", "rerank jobs need an LLM (--endpoint or --gguf)");
         }
 
         _service.Indexes.Get(spec.Index);
@@ -74,7 +92,13 @@ public sealed class JobManager : IHostedService
             throw ApiProblem.Limit("samples", _service.Limits.MaxSamples, spec.Samples ?? 0);
         }
 
-        var job = new JobRecord { Id = Guid.NewGuid().ToString("N")[..12], Spec = spec };
+        return Start(new JobRecord { Id = NewId(), Spec = spec });
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N")[..12];
+
+    private JobRecord Start(JobRecord job)
+    {
         _jobs[job.Id] = job;
         Save(job);
         Launch(job);
@@ -130,51 +154,69 @@ public sealed class JobManager : IHostedService
         Save(job);
         try
         {
-            LoadedIndex index = _service.Indexes.Get(job.Spec.Index);
-            Run firstStage = TrecRunFormat.Read(RunPathOf(job.Spec));
-            var topics = _service.Topics.Where(t => firstStage.Contains(t.Id)).ToList();
-            if (topics.Count == 0)
+            if (job.Spec.Kind == "recipe")
             {
-                throw ApiProblem.Invalid($"run '{job.Spec.Run}': none of its topics is in --topics");
+                await _recipes.RunAsync(job, _options.JobsPath!, Save, ct).ConfigureAwait(false);
             }
-
-            RerankOptions options = _options.Rerank with
+            else
             {
-                Top = job.Spec.Top ?? 100,
-                Samples = job.Spec.Samples ?? _options.Rerank.Samples,
-                Definition = job.Spec.Task is null ? _options.Rerank.Definition : RelevanceDefinition.ForTask(job.Spec.Task),
-            };
-            DateTime lastSave = DateTime.UtcNow;
-            var progress = new SyncProgress(p =>
-            {
-                (job.Done, job.Total, job.Failures) = (p.Done, p.Total, p.Failures);
-                if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1))
-                {
-                    lastSave = DateTime.UtcNow;
-                    Save(job);
-                }
-            });
-            (Run run, RerankSummary summary) = await new RetroStarReranker(_options.Chat!, _store!, options)
-                .RerankAsync(topics, firstStage, index.TextOf, progress, ct).ConfigureAwait(false);
-            TrecRunFormat.Write(RunPath(job), run);
-            (job.Done, job.Total, job.Failures) = (summary.Pairs, summary.Pairs, summary.Failures.Values.Sum());
-            job.State = summary.Failures.Count > 0 && summary.Unscored == summary.Pairs ? "failed" : "done";
-            job.Message = $"{summary.Pairs} pairs of {summary.Topics} topics: {summary.Requested} samples asked, {summary.Reused} from the store, " +
-                $"{summary.Unparseable} unparseable, failures {(summary.Failures.Count == 0 ? "none" : string.Join(", ", summary.Failures.Select(f => $"{f.Key} {f.Value}")))}, {summary.Unscored} unscored";
+                await RerankAsync(job, ct).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             Save(job); // stays running: resumed at the next start
             return;
         }
-        catch (Exception e) when (e is ApiProblem or Errors.InputException or IOException)
+        catch (Exception e)
         {
+            // Any other cause ends the job, so that none stays "running" for ever.
             job.State = "failed";
             job.Message = e.Message;
         }
 
         job.Finished = DateTime.UtcNow.ToString("O");
         Save(job);
+    }
+
+    private async Task RerankAsync(JobRecord job, CancellationToken ct)
+    {
+        if (!CanRerank)
+        {
+            throw new ApiProblem(503, "Jobs unavailable", "the server was started without an LLM (--endpoint or --gguf): rerank jobs cannot resume");
+        }
+
+        LoadedIndex index = _service.Indexes.Get(job.Spec.Index);
+        Run firstStage = TrecRunFormat.Read(RunPathOf(job.Spec));
+        var topics = _service.Topics.Where(t => firstStage.Contains(t.Id)).ToList();
+        if (topics.Count == 0)
+        {
+            throw ApiProblem.Invalid($"run '{job.Spec.Run}': none of its topics is in --topics");
+        }
+
+        RerankOptions options = _options.Rerank with
+        {
+            Top = job.Spec.Top ?? 100,
+            Samples = job.Spec.Samples ?? _options.Rerank.Samples,
+            Definition = job.Spec.Task is null ? _options.Rerank.Definition : RelevanceDefinition.ForTask(job.Spec.Task),
+        };
+        DateTime lastSave = DateTime.UtcNow;
+        var progress = new SyncProgress(p =>
+        {
+            (job.Done, job.Total, job.Failures) = (p.Done, p.Total, p.Failures);
+            if (DateTime.UtcNow - lastSave > TimeSpan.FromSeconds(1))
+            {
+                lastSave = DateTime.UtcNow;
+                Save(job);
+            }
+        });
+        (Run run, RerankSummary summary) = await new RetroStarReranker(_options.Chat!, _store!, options)
+            .RerankAsync(topics, firstStage, index.TextOf, progress, ct).ConfigureAwait(false);
+        TrecRunFormat.Write(RunPath(job), run);
+        (job.Done, job.Total, job.Failures) = (summary.Pairs, summary.Pairs, summary.Failures.Values.Sum());
+        job.State = summary.Failures.Count > 0 && summary.Unscored == summary.Pairs ? "failed" : "done";
+        job.Message = $"{summary.Pairs} pairs of {summary.Topics} topics: {summary.Requested} samples asked, {summary.Reused} from the store, " +
+            $"{summary.Unparseable} unparseable, failures {(summary.Failures.Count == 0 ? "none" : string.Join(", ", summary.Failures.Select(f => $"{f.Key} {f.Value}")))}, {summary.Unscored} unscored";
     }
 
     /// <summary>Reports on the reporting thread, so no late report can follow the final state.</summary>

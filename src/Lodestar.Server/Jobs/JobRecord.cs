@@ -1,9 +1,10 @@
 namespace Lodestar.Server.Jobs;
 
-/// <summary>What a job is asked to do: rerank a run named at start-up (<c>--run</c>) with Retro*.</summary>
+/// <summary>What a job is asked to do: rerank a run named at start-up (<c>--run</c>) with Retro*, or run a recipe
+/// named at start-up (<c>--recipe</c>) on a dataset named at start-up (<c>--beir</c>, <c>--data</c>).</summary>
 public sealed record JobSpec
 {
-    /// <summary>The kind of job; <c>rerank</c> is the one there is.</summary>
+    /// <summary>The kind of job: <c>rerank</c> or <c>recipe</c>.</summary>
     public string? Kind { get; init; }
 
     /// <summary>The index holding the documents' text (optional when one index is loaded).</summary>
@@ -20,6 +21,18 @@ public sealed record JobSpec
 
     /// <summary>A BRIGHT task's relevance definition (default: the server's).</summary>
     public string? Task { get; init; }
+
+    /// <summary>Recipe jobs: the recipe's name (<c>--recipe PATH=NAME</c>).</summary>
+    public string? Recipe { get; init; }
+
+    /// <summary>Recipe jobs: the dataset's name (<c>--beir DIR=NAME</c> or <c>--data DIR=NAME</c>).</summary>
+    public string? Data { get; init; }
+
+    /// <summary>Recipe jobs on BRIGHT: the tasks, comma-separated (such as <c>biology,leetcode</c>).</summary>
+    public string? Tasks { get; init; }
+
+    /// <summary>Recipe jobs: only the first N topics of each task.</summary>
+    public int? MaxTopics { get; init; }
 }
 
 /// <summary>A job's state, as stored in <c>JOBS/ID/job.json</c> and streamed as server-sent events.</summary>
@@ -45,6 +58,15 @@ public sealed record JobRecord
 
     /// <summary>How many times the job has been started (a restart resumes it).</summary>
     public int Attempts { get; set; }
+
+    /// <summary>Recipe jobs: each step's outcome so far, such as <c>cranfield/index: done in 0.4 s (documents 1,400)</c>.</summary>
+    public IReadOnlyList<string>? Steps { get; set; }
+
+    /// <summary>Recipe jobs: the latest status line (a step's progress, such as the rerank's pairs scored).</summary>
+    public string? Status { get; set; }
+
+    /// <summary>Recipe jobs when done: nDCG@10 of the final run, by task.</summary>
+    public IReadOnlyDictionary<string, double>? Ndcg { get; set; }
 
     /// <summary>The summary when done, or the cause when failed.</summary>
     public string? Message { get; set; }
