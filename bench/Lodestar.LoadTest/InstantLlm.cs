@@ -28,7 +28,7 @@ internal static class InstantLlm
 
         string permutation = string.Join(" > ", Enumerable.Range(1, Math.Max(1, passages)).Reverse().Select(i => $"[{i}]"));
         return System.Text.Encoding.UTF8.GetBytes(
-            $$"""{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"{{permutation}}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":100,"completion_tokens":20}}""");
+            $$$"""{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"{{{permutation}}}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":100,"completion_tokens":20}}""");
     }
 
     public static async Task<int> RunAsync(int port)
