@@ -16,7 +16,7 @@ dotnet build bench/Lodestar.LoadTest -c Release -v q >/dev/null
 cli=src/Lodestar.Cli/bin/Release/net10.0/lodestar.dll
 load=bench/Lodestar.LoadTest/bin/Release/net10.0/Lodestar.LoadTest.dll
 dotnet "$cli" index data/cranfield/corpus.jsonl.gz -o "$work/cran" 2>/dev/null
-dotnet "$cli" search "$work/cran" --topics data/cranfield/queries.jsonl -k 100 -o "$work/bm25.run" 2>/dev/null
+dotnet "$cli" search "$work/cran" --topics data/cranfield/queries.jsonl --k 100 -o "$work/bm25.run" 2>/dev/null
 dotnet "$load" llm 18191 >/dev/null & pids+=($!)
 for _ in $(seq 1 100); do curl -s -o /dev/null http://127.0.0.1:18191/ && break; sleep 0.2; done
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run; in flight: $inflight"

@@ -15,7 +15,8 @@ internal static class InstantLlm
 
     private static byte[] Answer(ReadOnlySpan<byte> request)
     {
-        if (request.IndexOf("score>"u8) >= 0)
+        // Retro*'s prompt asks for a <score> tag (JSON may escape the angle brackets).
+        if (request.IndexOf("score>"u8) >= 0 || request.IndexOf("score\\u003E"u8) >= 0)
         {
             return s_answer;
         }
