@@ -27,13 +27,9 @@ public static class Evaluator
             throw new ArgumentException("the prefs_* measures need preference judgments: -R prefs or -R qrels_prefs");
         }
 
-        IReadOnlyList<string> judged = prefs?.TopicIds ?? qrels.TopicIds;
-        var topics = (options.CompleteQueries ? judged : run.TopicIds.Where(prefs is null ? qrels.Contains : prefs.Contains))
-            .Order(StringComparer.Ordinal).ToList();
-        if (topics.Count == 0)
-        {
-            ThrowHelper.Input(run.Name, 0, 0, $"expected topics that the qrels judge, found none of the run's {run.Count} topics in the qrels");
-        }
+        List<string> topics = prefs is null
+            ? TopicsToEvaluate(run.Name, run.TopicIds, qrels.TopicIds, qrels.Contains, options)
+            : TopicsToEvaluate(run.Name, run.TopicIds, prefs.TopicIds, prefs.Contains, options);
 
         var rankings = new JudgedRanking[topics.Count];
         Parallel.For(0, topics.Count, i =>
@@ -67,17 +63,26 @@ public static class Evaluator
             return Evaluate(qrels, run.ToRun(), measures, options);
         }
 
-        var topics = (options.CompleteQueries ? qrels.TopicIds : run.TopicIds.Where(qrels.Contains)).Order(StringComparer.Ordinal).ToList();
-        if (topics.Count == 0)
-        {
-            ThrowHelper.Input(run.Name, 0, 0, $"expected topics that the qrels judge, found none of the run's {run.Count} topics in the qrels");
-        }
+        List<string> topics = TopicsToEvaluate(run.Name, run.TopicIds, qrels.TopicIds, qrels.Contains, options);
 
         var rankings = new JudgedRanking[topics.Count];
         Parallel.For(0, topics.Count, i => rankings[i] = run.Contains(topics[i])
             ? JudgedRanking.Create(run[topics[i]], qrels[topics[i]], options.RelevanceLevel, options.MaxDocsPerTopic)
             : JudgedRanking.Create([new Hit(MissingTopicDoc, 1.0)], qrels[topics[i]], options.RelevanceLevel, options.MaxDocsPerTopic));
         return Summarize(run.Name, topics, rankings, run.Contains, measures, options);
+    }
+
+    // The run's judged topics (every judged topic with -c), in id order; none is bad input.
+    private static List<string> TopicsToEvaluate(string runName, IReadOnlyList<string> runTopics, IReadOnlyList<string> judged,
+        Func<string, bool> isJudged, EvalOptions options)
+    {
+        List<string> topics = [.. (options.CompleteQueries ? judged : runTopics.Where(isJudged)).Order(StringComparer.Ordinal)];
+        if (topics.Count == 0)
+        {
+            ThrowHelper.Input(runName, 0, 0, $"expected topics that the qrels judge, found none of the run's {runTopics.Count} topics in the qrels");
+        }
+
+        return topics;
     }
 
     // Every measure per topic, then the summary values; a topic missing from the run (-c) zeroes the counts that
