@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
@@ -47,7 +48,7 @@ public sealed class StoredChat
 
     /// <summary>The store key of a call: what makes two answers interchangeable.</summary>
     public string KeyOf(IReadOnlyList<(string Role, string Content)> messages, LlmSampling sampling) =>
-        Key(ParametersOf(sampling), sampling.Seed, Sha256(MessagesJson(messages)));
+        Key(ParametersOf(sampling), sampling.Seed, PromptSha256(messages));
 
     /// <summary>
     /// The first <paramref name="n"/> answers of a call: those stored, then new ones asked for the rest (answer i
@@ -63,8 +64,7 @@ public sealed class StoredChat
         LlmSampling sampling, int n = 1, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
-        string messagesJson = MessagesJson(messages);
-        string promptSha = Sha256(messagesJson);
+        string promptSha = PromptSha256(messages);
         string parameters = ParametersOf(sampling);
         string key = Key(parameters, sampling.Seed, promptSha);
         SemaphoreSlim gate = _keyGates.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
@@ -81,7 +81,7 @@ public sealed class StoredChat
                     .ConfigureAwait(false);
                 // Another process may have stored answers for the same indexes first: the store's answers win (read
                 // back only then; when every answer went in, they are what the store holds).
-                if (_store.AddCalls(fresh, promptSha, messagesJson) == fresh.Count && fresh.Count > 0)
+                if (_store.AddCalls(fresh, promptSha, MessagesJson(messages)) == fresh.Count && fresh.Count > 0)
                 {
                     have.AddRange(fresh);
                 }
@@ -177,8 +177,45 @@ public sealed class StoredChat
         return JsonSerializer.Serialize(map, s_canonical);
     }
 
-    private static string MessagesJson(IReadOnlyList<(string Role, string Content)> messages) =>
-        JsonSerializer.Serialize(messages.Select(m => new Dictionary<string, string> { ["role"] = m.Role, ["content"] = m.Content }), s_canonical);
+    /// <summary>The messages' canonical JSON, <c>[{"role":…,"content":…},…]</c>, as <see cref="JsonSerializer"/>
+    /// writes a list of role/content dictionaries with default options (the form every stored key was made from).</summary>
+    internal static string MessagesJson(IReadOnlyList<(string Role, string Content)> messages)
+    {
+        ArrayBufferWriter<byte> buffer = WriteMessages(messages);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>SHA-256 of the messages' canonical JSON, hashed from UTF-8 without a string in between.</summary>
+    internal static string PromptSha256(IReadOnlyList<(string Role, string Content)> messages)
+    {
+        ArrayBufferWriter<byte> buffer = WriteMessages(messages);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(buffer.WrittenSpan, hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    // The writer's default encoder is JsonSerializer's default (JavaScriptEncoder.Default), so the bytes are the same.
+    private static ArrayBufferWriter<byte> WriteMessages(IReadOnlyList<(string Role, string Content)> messages)
+    {
+        ArrayBufferWriter<byte> buffer = t_buffer ??= new ArrayBufferWriter<byte>(64 * 1024);
+        buffer.ResetWrittenCount();
+        using var w = new Utf8JsonWriter(buffer);
+        w.WriteStartArray();
+        foreach ((string role, string content) in messages)
+        {
+            w.WriteStartObject();
+            w.WriteString("role", role);
+            w.WriteString("content", content);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.Flush();
+        return buffer;
+    }
 
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -25,7 +25,7 @@ public static partial class ListwisePrompt
     {
         query = ReplaceNumbers(query).Trim();
         int num = documents.Count;
-        string[] contents = [.. documents.Select(d => ReplaceNumbers(Cut(d, maxWords)))];
+        string[] contents = [.. documents.Select(d => Prepare(d, maxWords))];
         return style == ListwisePromptStyle.RankGpt ? RankGpt(query, num, contents) : ReasonRank(query, num, contents);
     }
 
@@ -60,13 +60,20 @@ public static partial class ListwisePrompt
         return [("system", ReasonRankSystem), ("user", user.ToString())];
     }
 
-    private static string Cut(string text, int maxWords)
+    /// <summary>A document as it appears in a window: its first <paramref name="maxWords"/> words, identifiers
+    /// defused. <see cref="Build"/> applies it; a caller that shows one document in several windows may prepare it
+    /// once and pass it through <see cref="BuildPrepared"/>.</summary>
+    public static string Prepare(string document, int maxWords = 300) => ReplaceNumbers(PassageText.FirstWords(document, maxWords));
+
+    /// <summary>The messages for documents already passed through <see cref="Prepare"/>.</summary>
+    public static List<(string Role, string Content)> BuildPrepared(ListwisePromptStyle style, string query, IReadOnlyList<string> prepared)
     {
-        string[] words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        return string.Join(' ', words.Length > maxWords ? words[..maxWords] : words);
+        query = ReplaceNumbers(query).Trim();
+        string[] contents = [.. prepared];
+        return style == ListwisePromptStyle.RankGpt ? RankGpt(query, contents.Length, contents) : ReasonRank(query, contents.Length, contents);
     }
 
-    private static string ReplaceNumbers(string text) => Identifier().Replace(text, "($1)");
+    private static string ReplaceNumbers(string text) => text.Contains('[') ? Identifier().Replace(text, "($1)") : text;
 
     [GeneratedRegex(@"\[(\d+)\]")]
     private static partial Regex Identifier();

@@ -75,6 +75,18 @@ public sealed class ListwiseReranker(StoredChat chat, ListwiseOptions options)
         List<string> head = kept.Take(options.Top).ToList();
         PermutationRepairs repairs = default;
         int windows = 0, failed = 0;
+        // A document sits in about Window / Stride windows per pass: fetch and cut it once per topic.
+        var prepared = new Dictionary<string, string>(StringComparer.Ordinal);
+        string PreparedText(string id)
+        {
+            if (!prepared.TryGetValue(id, out string? text))
+            {
+                prepared[id] = text = ListwisePrompt.Prepare(textOf(id) ?? "", options.MaxWordsPerDocument);
+            }
+
+            return text;
+        }
+
         for (int pass = 0; pass < options.Passes; pass++)
         {
             foreach ((int start, int length) in SlidingWindow.Plan(head.Count, options.Window, options.Stride))
@@ -85,7 +97,7 @@ public sealed class ListwiseReranker(StoredChat chat, ListwiseOptions options)
                 }
 
                 List<string> window = head.GetRange(start, length);
-                var messages = ListwisePrompt.Build(options.Prompt, topic.Text, [.. window.Select(d => textOf(d) ?? "")], options.MaxWordsPerDocument);
+                var messages = ListwisePrompt.BuildPrepared(options.Prompt, topic.Text, [.. window.Select(PreparedText)]);
                 windows++;
                 string answer;
                 try

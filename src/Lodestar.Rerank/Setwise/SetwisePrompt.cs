@@ -14,7 +14,7 @@ public static partial class SetwisePrompt
     /// <summary>The user message for <paramref name="documents"/>.</summary>
     public static string Build(string query, IReadOnlyList<string> documents, int maxWords = 300)
     {
-        var passages = documents.Select((d, i) => $"Passage {(char)('A' + i)}: \"{string.Join(' ', d.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Take(maxWords))}\"");
+        var passages = documents.Select((d, i) => $"Passage {(char)('A' + i)}: \"{PassageText.FirstWords(d, maxWords)}\"");
         return $"Given a query \"{query}\", which of the following passages is the most relevant one to the query?\n\n"
             + string.Join("\n\n", passages) + "\n\nOutput only the passage label of the most relevant passage:";
     }
