@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 
 namespace Lodestar.Rerank;
 
@@ -15,45 +14,49 @@ public static class PassageText
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxWords);
         ReadOnlySpan<char> s = text;
-        // The common case: one space between words, no space at either end, and no more than maxWords words.
-        if (maxWords > 0 && (s.Length == 0 || (!IsSpace(s[0]) && !IsSpace(s[^1]))) && s.IndexOfAny(s_otherSpace) < 0
-            && !s.Contains("  ", StringComparison.Ordinal) && s.Count(' ') < maxWords)
+        char[] rented = ArrayPool<char>.Shared.Rent(Math.Max(s.Length, 1));
+        try
         {
-            return text;
-        }
+            Span<char> output = rented;
+            int n = 0, words = 0, i = 0;
+            while (i < s.Length)
+            {
+                if (IsSpace(s[i]))
+                {
+                    i++;
+                    continue;
+                }
 
-        var sb = new StringBuilder(Math.Min(s.Length, maxWords * 8));
-        for (int words = 0; words < maxWords; words++)
+                if (words == maxWords)
+                {
+                    break;
+                }
+
+                if (words > 0)
+                {
+                    output[n++] = ' ';
+                }
+
+                int start = i;
+                while (i < s.Length && !IsSpace(s[i]))
+                {
+                    i++;
+                }
+
+                s[start..i].CopyTo(output[n..]);
+                n += i - start;
+                words++;
+            }
+
+            // Most documents come out as they went in: keep the string rather than copy it.
+            return n == text.Length && output[..n].SequenceEqual(text) ? text : new string(output[..n]);
+        }
+        finally
         {
-            int start = s.IndexOfAnyExcept(s_space);
-            if (start < 0)
-            {
-                break;
-            }
-
-            s = s[start..];
-            int end = s.IndexOfAny(s_space);
-            if (end < 0)
-            {
-                end = s.Length;
-            }
-
-            if (words > 0)
-            {
-                sb.Append(' ');
-            }
-
-            sb.Append(s[..end]);
-            s = s[end..];
+            ArrayPool<char>.Shared.Return(rented);
         }
-
-        return sb.ToString();
     }
 
-    private static bool IsSpace(char c) => char.IsWhiteSpace(c);
-
-    // Every char for which char.IsWhiteSpace is true (Unicode White_Space), and the same less the plain space.
-    private const string Spaces = "\t\n\v\f\r \u0085\u00A0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000";
-    private static readonly SearchValues<char> s_space = SearchValues.Create(Spaces);
-    private static readonly SearchValues<char> s_otherSpace = SearchValues.Create(Spaces.Replace(" ", "", StringComparison.Ordinal));
+    // char.IsWhiteSpace with the ASCII answer inline: only chars up to ' ' and from U+0085 can be white space.
+    private static bool IsSpace(char c) => c <= ' ' ? c == ' ' || (uint)(c - '\t') <= '\r' - '\t' : c >= '\u0085' && char.IsWhiteSpace(c);
 }
