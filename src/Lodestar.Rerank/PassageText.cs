@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Lodestar.Rerank;
 
@@ -58,5 +59,6 @@ public static class PassageText
     }
 
     // char.IsWhiteSpace with the ASCII answer inline: only chars up to ' ' and from U+0085 can be white space.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsSpace(char c) => c <= ' ' ? c == ' ' || (uint)(c - '\t') <= '\r' - '\t' : c >= '\u0085' && char.IsWhiteSpace(c);
 }
