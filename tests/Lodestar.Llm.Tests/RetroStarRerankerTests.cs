@@ -236,6 +236,27 @@ public sealed class RetroStarRerankerTests : IDisposable
         store.Dispose();
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task TokenBudget_BelowTheFrame_IsRefusedBeforeAnythingIsSent(bool serverTokenizes)
+    {
+        await using var server = await FakeOpenAiServer.StartAsync((ctx, _, _) => FakeOpenAiServer.Answer(ctx, "<score>10</score>"), tokenize: serverTokenizes);
+        (OpenAiClient client, JudgmentStore store) = Open(server, $"frame-{serverTokenizes}.db");
+        var topic = new Topic("t", "why are insects drawn to light");
+        var run = new Run();
+        run.Add("t", new Hit("d", 1));
+        // The frame is a few hundred words: a budget of 50 tokens cannot hold it, whatever the document.
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => new RetroStarReranker(client, store, new RerankOptions { Top = 1, MaxPromptTokens = 50 })
+            .RerankAsync([topic], run, _ => "a short document"));
+        Assert.Contains("--max-prompt-tokens 50", e.Message);
+        Assert.Contains("frame", e.Message);
+        Assert.Matches(serverTokenizes ? @"frame of \d+ tokens" : @"frame of [\d,]+ characters", e.Message);
+        Assert.Equal(0, server.Requests); // no chat request went out
+        client.Dispose();
+        store.Dispose();
+    }
+
     public void Dispose()
     {
         _index.Dispose();

@@ -389,13 +389,24 @@ public sealed partial class RetroStarReranker(IChatClient client, JudgmentStore 
     private volatile int _tokenizer = -1; // -1 unknown, 0 (NoTokenizer) none, 1 available
 
     /// <summary>The prompt within the character budget and, when set, the token budget: the document is cut by the
-    /// ratio of budget to count (at most 4 rounds of <c>/tokenize</c>), then the query.</summary>
+    /// ratio of budget to count (at most 3 rounds of <c>/tokenize</c>), then down to the bare frame, which always fits:
+    /// a budget below the frame itself is refused before anything is sent.</summary>
+    /// <exception cref="ArgumentException">The budget cannot hold the prompt's frame (its text with an empty query and
+    /// document).</exception>
     private async Task<(string Prompt, bool Truncated)> BuildPromptAsync(string query, string doc, CancellationToken ct)
     {
         int chars = options.MaxPromptChars;
-        if (options.MaxPromptTokens > 0 && _tokenizer == NoTokenizer)
+        string option = "--max-prompt-chars";
+        if (options.MaxPromptTokens > 0 && _tokenizer == NoTokenizer && options.MaxPromptTokens * 4 < chars)
         {
-            chars = Math.Min(chars, options.MaxPromptTokens * 4);
+            chars = options.MaxPromptTokens * 4;
+            option = $"--max-prompt-tokens {options.MaxPromptTokens} (4 characters a token: this server cannot count tokens)";
+        }
+
+        string frame = RetroStarPrompt.Build(options.Definition, "", "");
+        if (frame.Length > chars)
+        {
+            throw new ArgumentException($"{option} leaves {chars:N0} characters for the prompt, below the Retro* prompt's own frame of {frame.Length:N0} characters (its text with an empty query and document): raise it");
         }
 
         string prompt = RetroStarPrompt.Build(options.Definition, query, doc, chars, out bool cut);
@@ -404,9 +415,10 @@ public sealed partial class RetroStarReranker(IChatClient client, JudgmentStore 
             return (prompt, cut);
         }
 
-        for (int round = 0; round < 4; round++)
+        ITokenCounter? counter = client.GetService<ITokenCounter>();
+        for (int round = 0; ; round++)
         {
-            int? tokens = client.GetService<ITokenCounter>() is { } counter ? await counter.CountTokensAsync(prompt, ct).ConfigureAwait(false) : null;
+            int? tokens = counter is null ? null : await counter.CountTokensAsync(prompt, ct).ConfigureAwait(false);
             if (tokens is null)
             {
                 _tokenizer = NoTokenizer; // this server cannot count: use the character budget from now on
@@ -419,13 +431,26 @@ public sealed partial class RetroStarReranker(IChatClient client, JudgmentStore 
                 return (prompt, cut);
             }
 
-            chars = (int)(prompt.Length * (double)options.MaxPromptTokens / tokens.Value * 0.97);
-            prompt = RetroStarPrompt.Build(options.Definition, query, doc, Math.Max(chars, RetroStarPrompt.Build(options.Definition, "", "").Length), out _);
+            int frameTokens = Volatile.Read(ref _frameTokens);
+            if (frameTokens < 0)
+            {
+                frameTokens = await counter!.CountTokensAsync(frame, ct).ConfigureAwait(false) ?? 0;
+                Volatile.Write(ref _frameTokens, frameTokens);
+            }
+
+            if (frameTokens > options.MaxPromptTokens)
+            {
+                throw new ArgumentException($"--max-prompt-tokens {options.MaxPromptTokens} is below the Retro* prompt's own frame of {frameTokens} tokens (its text with an empty query and document, counted by {_endpoint.Endpoint}): raise it");
+            }
+
+            // Three rounds by the ratio of budget to count; then the bare frame, which fits (checked above).
+            chars = round < 3 ? (int)(prompt.Length * (double)options.MaxPromptTokens / tokens.Value * 0.97) : frame.Length;
+            prompt = RetroStarPrompt.Build(options.Definition, query, doc, Math.Max(chars, frame.Length), out _);
             cut = true;
         }
-
-        return (prompt, cut);
     }
+
+    private int _frameTokens = -1; // tokens of the prompt with an empty query and document, counted once
 
     private (Run Run, int Unscored, long Unparseable, long Clamped) Assemble(IReadOnlyList<Topic> topics, Run firstStage, List<Pair> pairs)
     {
