@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using LLama;
 using LLama.Batched;
 using LLama.Common;
@@ -23,7 +24,8 @@ internal sealed class LlamaSharpSide : ISide
     private LLamaContext? _embedContext;
     private int _embedSequences;
 
-    public string Library => $"LLamaSharp {typeof(LLamaWeights).Assembly.GetName().Version} with LLamaSharp.Backend.Cpu ({NativeApi.llama_print_system_info()})";
+    // the assembly carries no version; the package's is pinned in Directory.Packages.props
+    public string Library => $"LLamaSharp.Backend.Cpu ({Marshal.PtrToStringAnsi(NativeApi.llama_print_system_info())?.Trim()})";
 
     private BatchedExecutor Executor => _executor ?? throw new InvalidOperationException("not loaded");
 
