@@ -84,11 +84,9 @@ public static class IndexWriter
         /// <summary>Batches read ahead of the one being written, so the workers never wait for the reader.</summary>
         private const int ReadAhead = 3;
 
-        private Utf8KeyTable? _ids; // external id → line, for the duplicate check; sized at the first batch
         private readonly List<int> _lengths = [];
         private readonly Vocabulary _vocabulary = new();
         private long _tokens;
-        private long _idBytes;
         private bool _endOfInput;
 
         public long EmptyDocuments { get; private set; }
@@ -101,8 +99,7 @@ public static class IndexWriter
         {
             using var reader = new LineReader(corpusPath);
             using var accumulator = new PostingAccumulator(_vocabulary, dir, options.MemoryBudgetBytes);
-            using var docIds = new BufferedStream(File.Create(Path.Combine(dir, "docids.bin")), 1 << 20);
-            using var docIdOffsets = new BufferedStream(File.Create(Path.Combine(dir, "docids.idx")), 1 << 16);
+            using var ids = new DocIdWriter(dir, corpusPath);
             using var store = new StoreWriter(dir);
             using var analyzer = new LineAnalyzer(corpusPath, options.Analyzer, _vocabulary);
             int threads = options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount - 1);
@@ -117,7 +114,7 @@ public static class IndexWriter
                     batch.Wait();
                     workers.Close(batch);
                     Fill(reader, open, workers);
-                    Write(batch, accumulator, docIds, docIdOffsets, store);
+                    Write(batch, accumulator, ids, store);
                     batch.Release();
                     accumulator.SpillIfFull();
                     options.Progress?.Report(new IndexProgress(_lengths.Count, _tokens, batch.BytesRead, reader.Length));
@@ -134,9 +131,8 @@ public static class IndexWriter
             (int terms, long postings) = WritePostings(accumulator);
             WriteTermOffsets();
             SpilledRuns = accumulator.SpilledRuns;
-            WriteInt64(docIdOffsets, _idBytes);
-            docIds.Dispose();
-            docIdOffsets.Dispose();
+            ids.Finish();
+            ids.Dispose();
             store.Dispose();
             return MakeHeader(terms, postings);
         }
@@ -157,9 +153,9 @@ public static class IndexWriter
 
         /// <summary>Adds a batch's documents in line order, applying the empty-document policy.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Write(BuildBatch batch, PostingAccumulator accumulator, Stream docIds, Stream docIdOffsets, StoreWriter store)
+        private void Write(BuildBatch batch, PostingAccumulator accumulator, DocIdWriter ids, StoreWriter store)
         {
-            _ids ??= new Utf8KeyTable(1 << 20, ExpectedDocuments(batch));
+            ids.Expect(ExpectedDocuments(batch));
             for (int i = 0; i < batch.Count; i++)
             {
                 ref AnalyzedDocument doc = ref batch.Documents[i];
@@ -178,7 +174,7 @@ public static class IndexWriter
                     }
                 }
 
-                AddId(doc.Id, doc.Line, docIds, docIdOffsets);
+                ids.Add(doc.Id, doc.Line);
                 int docId = _lengths.Count;
                 ReadOnlySpan<int> terms = batch.TermIds(i), tfs = batch.Tfs(i);
                 for (int t = 0; t < terms.Length; t++)
@@ -190,23 +186,6 @@ public static class IndexWriter
                 _tokens += doc.Terms;
                 store.Add(batch.Texts[i]);
             }
-        }
-
-        private void AddId(ReadOnlySpan<byte> id, long line, Stream docIds, Stream docIdOffsets)
-        {
-            ulong hash = Utf8Hash.Of(id);
-            int entry = _ids!.Find(id, hash, out int slot);
-            if (entry >= 0)
-            {
-                ThrowHelper.Input(corpusPath, line, 1,
-                    $"expected unique document ids, found {Quote(id)} again (first on line {_ids.Value(entry)})");
-            }
-
-            _ids.Add(slot, hash, id, line);
-            WriteInt64(docIdOffsets, _idBytes);
-            _idBytes += VarInt.Size((ulong)id.Length) + id.Length;
-            VarInt.Write(docIds, (ulong)id.Length);
-            docIds.Write(id);
         }
 
         private static void WriteInt64(Stream stream, long value)
@@ -236,7 +215,7 @@ public static class IndexWriter
         }
 
         /// <summary>The documents to expect, from the file's length and the first batch's bytes per line (low for a
-        /// compressed file, which only costs the id table a few more doublings; at most 2M, about 80 MB of table).</summary>
+        /// compressed file, which only costs the id table a few more doublings; at most 2M, 32 MB of table).</summary>
         private static int ExpectedDocuments(BuildBatch first) =>
             first.LineBytes == 0 ? 0 : (int)Math.Min(1L << 21, (long)(first.Count * (double)first.FileLength / first.LineBytes * 1.05));
 

@@ -1,65 +1,51 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Lodestar.Index;
 
-/// <summary>The accumulator's spilled runs: each one the postings buffered at a spill, sorted by term and written as
+/// <summary>The accumulator's spilled runs: each one the pool's postings at a spill, sorted by term and written as
 /// records (UTF-8 term, df, first doc, last doc, postings bytes); at the end the runs are merged k-way by term.</summary>
 internal sealed partial class PostingAccumulator
 {
-    /// <summary>Writes the buffered postings as the next sorted run and starts again empty.</summary>
+    /// <summary>Writes the pool's postings as the next sorted run and starts again empty.</summary>
     private void Spill()
     {
         string path = Path.Combine(_spillDirectory, $"run-{_runs.Count:D4}.tmp");
         using (var stream = new BufferedStream(File.Create(path), 1 << 20))
         {
-            foreach ((string term, PostingBuffer buffer) in Sorted())
+            (string[] keys, int[] ids) = InTermOrder(TermsInPool());
+            byte[] bytes = new byte[4096];
+            for (int i = 0; i < ids.Length; i++)
             {
-                WriteRecord(stream, term, buffer);
+                int t = ids[i];
+                int length = _pool.Length(t);
+                if (length > bytes.Length)
+                {
+                    bytes = new byte[Math.Max(length, bytes.Length * 2)];
+                }
+
+                _pool.CopyTo(t, bytes);
+                WriteRecord(stream, keys[i], _pool.Df(t), _pool.Last(t), bytes.AsSpan(0, length));
             }
         }
 
         _runs.Add(path);
-        _chunks.Clear();
-        _used = ChunkPostings;
-        _count = 0;
+        _pool.Reset();
     }
 
-    /// <summary>The buffered postings grouped by term, in term order, each encoded as a <see cref="PostingBuffer"/>.</summary>
-    private IEnumerable<(string Term, PostingBuffer Buffer)> Sorted()
+    /// <summary>One run record: UTF-8 term, df, first doc, last doc, postings bytes (the first doc is the first gap
+    /// less one: gaps are counted from −1).</summary>
+    private static void WriteRecord(Stream stream, string term, int df, int lastDoc, ReadOnlySpan<byte> postings)
     {
-        (int[] start, int[] docs, int[] tfs) = CountingSort();
-        int v = start.Length - 1;
-        (string[] keys, int[] ids) = InTermOrder([.. Enumerable.Range(0, v).Where(t => start[t + 1] > start[t])]);
-        for (int i = 0; i < ids.Length; i++)
-        {
-            int t = ids[i];
-            yield return (keys[i], Encode(docs, tfs, start[t], start[t + 1]));
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static PostingBuffer Encode(int[] docs, int[] tfs, int from, int to)
-    {
-        var buffer = new PostingBuffer { Bytes = new byte[(to - from) * 3] };
-        for (int p = from; p < to; p++)
-        {
-            buffer.Add(docs[p], tfs[p]);
-        }
-
-        return buffer;
-    }
-
-    private static void WriteRecord(Stream stream, string term, PostingBuffer b)
-    {
+        int pos = 0;
+        int firstDoc = (int)VarInt.Read(postings, ref pos) - 1;
         byte[] utf8 = Encoding.UTF8.GetBytes(term);
         VarInt.Write(stream, (ulong)utf8.Length);
         stream.Write(utf8);
-        VarInt.Write(stream, (ulong)b.Df);
-        VarInt.Write(stream, (ulong)b.FirstDoc);
-        VarInt.Write(stream, (ulong)b.LastDoc);
-        VarInt.Write(stream, (ulong)b.Length);
-        stream.Write(b.Bytes, 0, b.Length);
+        VarInt.Write(stream, (ulong)df);
+        VarInt.Write(stream, (ulong)firstDoc);
+        VarInt.Write(stream, (ulong)lastDoc);
+        VarInt.Write(stream, (ulong)postings.Length);
+        stream.Write(postings);
     }
 
     /// <summary>Merges the spilled runs (the buffered postings spilled as the last one) into the final files.</summary>
