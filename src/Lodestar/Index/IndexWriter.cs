@@ -40,6 +40,7 @@ public static class IndexWriter
         }
 
         _ = Analyzer.Create(options.Analyzer); // fail early on an unknown name
+        NativeHeap.KeepFreedMemory(); // Brotli's per-block tables, reused instead of unmapped and faulted in again
         StaleBuilds.Clean(output); // folders of builds that were killed
         string temp = $"{output}.tmp-{Environment.ProcessId}";
         if (Directory.Exists(temp))
@@ -84,8 +85,10 @@ public static class IndexWriter
         /// <summary>Batches read ahead of the one being written, so the workers never wait for the reader.</summary>
         private const int ReadAhead = 3;
 
-        private readonly List<int> _lengths = [];
+        private int _documents;
+        private int _nonEmpty;
         private readonly Vocabulary _vocabulary = new();
+        private readonly Arenas _arenas = new();
         private long _tokens;
         private bool _endOfInput;
 
@@ -100,6 +103,7 @@ public static class IndexWriter
             using var reader = new LineReader(corpusPath);
             using var accumulator = new PostingAccumulator(_vocabulary, dir, options.MemoryBudgetBytes);
             using var ids = new DocIdWriter(dir, corpusPath);
+            using var lengths = new BinaryWriter(new BufferedStream(File.Create(Path.Combine(dir, "doclens.bin")), 1 << 16));
             using var store = new StoreWriter(dir);
             using var analyzer = new LineAnalyzer(corpusPath, options.Analyzer, _vocabulary);
             int threads = options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount - 1);
@@ -114,25 +118,36 @@ public static class IndexWriter
                     batch.Wait();
                     workers.Close(batch);
                     Fill(reader, open, workers);
-                    Write(batch, accumulator, ids, store);
+                    Write(batch, accumulator, ids, lengths, store);
                     batch.Release();
                     accumulator.SpillIfFull();
-                    options.Progress?.Report(new IndexProgress(_lengths.Count, _tokens, batch.BytesRead, reader.Length));
+                    options.Progress?.Report(new IndexProgress(_documents, _tokens, batch.BytesRead, reader.Length));
                 }
             }
 
             store.Finish();
-            if (_lengths.Count == 0)
+            if (Environment.GetEnvironmentVariable("LODESTAR_MEMDEBUG") is not null)
+            {
+                var info = GC.GetGCMemoryInfo();
+                Console.Error.WriteLine($"MEMDEBUG total {GC.GetTotalMemory(false) >> 20} heap {info.HeapSizeBytes >> 20} committed {info.TotalCommittedBytes >> 20} ws {Environment.WorkingSet >> 20} pool {accumulator.Bytes >> 20} gen2count {GC.CollectionCount(2)} gen0 {GC.CollectionCount(0)} allocated {GC.GetTotalAllocatedBytes() >> 20}");
+                Console.Error.WriteLine($"MEMDEBUG after full GC {GC.GetTotalMemory(true) >> 20}");
+                if (Environment.GetEnvironmentVariable("LODESTAR_MEMDEBUG") == "wait")
+                {
+                    Thread.Sleep(30_000);
+                }
+            }
+
+            if (_documents == 0)
             {
                 ThrowHelper.Input(corpusPath, 0, 0, "expected documents, found none");
             }
 
-            WriteLengths();
             (int terms, long postings) = WritePostings(accumulator);
             WriteTermOffsets();
             SpilledRuns = accumulator.SpilledRuns;
             ids.Finish();
             ids.Dispose();
+            lengths.Dispose();
             store.Dispose();
             return MakeHeader(terms, postings);
         }
@@ -141,7 +156,7 @@ public static class IndexWriter
         {
             while (!_endOfInput && open.Count < ReadAhead)
             {
-                BuildBatch? next = BuildBatch.Read(reader);
+                BuildBatch? next = BuildBatch.Read(reader, _arenas);
                 _endOfInput = next is null || next.ReadError is not null;
                 if (next is not null)
                 {
@@ -153,7 +168,7 @@ public static class IndexWriter
 
         /// <summary>Adds a batch's documents in line order, applying the empty-document policy.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Write(BuildBatch batch, PostingAccumulator accumulator, DocIdWriter ids, StoreWriter store)
+        private void Write(BuildBatch batch, PostingAccumulator accumulator, DocIdWriter ids, BinaryWriter lengths, StoreWriter store)
         {
             ids.Expect(ExpectedDocuments(batch));
             for (int i = 0; i < batch.Count; i++)
@@ -175,14 +190,15 @@ public static class IndexWriter
                 }
 
                 ids.Add(doc.Id, doc.Line);
-                int docId = _lengths.Count;
+                int docId = _documents++;
                 ReadOnlySpan<int> terms = batch.TermIds(i), tfs = batch.Tfs(i);
                 for (int t = 0; t < terms.Length; t++)
                 {
                     accumulator.Add(terms[t], docId, tfs[t]);
                 }
 
-                _lengths.Add(doc.Terms);
+                lengths.Write(doc.Terms);
+                _nonEmpty += doc.Terms > 0 ? 1 : 0;
                 _tokens += doc.Terms;
                 store.Add(batch.Texts[i]);
             }
@@ -221,17 +237,6 @@ public static class IndexWriter
 
         private static string Quote(ReadOnlySpan<byte> id) => ThrowHelper.Quote(Encoding.UTF8.GetString(id));
 
-        private void WriteLengths()
-        {
-            byte[] bytes = new byte[_lengths.Count * 4];
-            for (int i = 0; i < _lengths.Count; i++)
-            {
-                BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * 4), _lengths[i]);
-            }
-
-            File.WriteAllBytes(Path.Combine(dir, "doclens.bin"), bytes);
-        }
-
         private (int Terms, long Postings) WritePostings(PostingAccumulator accumulator)
         {
             using var terms = new BufferedStream(File.Create(Path.Combine(dir, "terms.bin")), 1 << 20);
@@ -254,8 +259,8 @@ public static class IndexWriter
             {
                 Analyzer = analyzer.Name,
                 AnalyzerVersion = analyzer.Version,
-                DocumentCount = _lengths.Count,
-                NonEmptyDocumentCount = _lengths.Count(l => l > 0),
+                DocumentCount = _documents,
+                NonEmptyDocumentCount = _nonEmpty,
                 TotalTerms = _tokens,
                 TermCount = terms,
                 PostingCount = postings,

@@ -5,7 +5,7 @@ namespace Lodestar.Index;
 
 /// <summary>
 /// The postings of every term, varint-encoded as they arrive (doc gap, tf; the first gap counted from −1, the
-/// <see cref="PostingBuffer"/> encoding), in chains of byte slices carved out of 32 KiB blocks: a term's first slice
+/// <see cref="PostingBuffer"/> encoding), in chains of byte slices carved out of 128 KiB blocks: a term's first slice
 /// is 8 bytes and each next one twice the last (up to 4 KiB), and the last 4 bytes of a full slice hold the address of
 /// the next. About 2.3 bytes a posting on the benchmark corpus instead of the 12 of (term, doc, tf) triples, no sort
 /// at the end (a term's bytes are already in order), and no object per term.
@@ -17,7 +17,7 @@ namespace Lodestar.Index;
 /// </remarks>
 internal sealed class PostingPool
 {
-    private const int BlockBits = 15;
+    private const int BlockBits = 17; // 128 KiB: large objects, never moved by the GC
     private const int BlockBytes = 1 << BlockBits;
     private const int BlockMask = BlockBytes - 1;
     private const int LinkBytes = 4;
