@@ -18,9 +18,13 @@ namespace Lodestar.Index;
 /// </remarks>
 internal sealed class DocIdWriter : IDisposable
 {
+    /// <summary>A 64-bit hash of an id's UTF-8 bytes.</summary>
+    public delegate ulong IdHash(ReadOnlySpan<byte> id);
+
     private const double MaxLoad = 0.7;
 
     private readonly string _corpusPath;
+    private readonly IdHash _hash;
     private readonly FileStream _idsFile;
     private readonly BufferedStream _ids;
     private readonly BufferedStream _offsets;
@@ -30,9 +34,12 @@ internal sealed class DocIdWriter : IDisposable
     private long _bytes;
     private long _lastLine;
 
-    public DocIdWriter(string directory, string corpusPath)
+    /// <summary>Creates <c>docids.bin</c> and <c>docids.idx</c> in <paramref name="directory"/>; <paramref name="hash"/>
+    /// replaces <see cref="Utf8Hash.Of"/> (tests force collisions with it).</summary>
+    public DocIdWriter(string directory, string corpusPath, IdHash? hash = null)
     {
         _corpusPath = corpusPath;
+        _hash = hash ?? Utf8Hash.Of;
         _idsFile = new FileStream(Path.Combine(directory, "docids.bin"), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1);
         _ids = new BufferedStream(_idsFile, 1 << 20);
         _offsets = new BufferedStream(File.Create(Path.Combine(directory, "docids.idx")), 1 << 16);
@@ -50,7 +57,7 @@ internal sealed class DocIdWriter : IDisposable
     public void Add(ReadOnlySpan<byte> id, long line)
     {
         Expect(1024);
-        ulong hash = Utf8Hash.Of(id);
+        ulong hash = _hash(id);
         hash = hash == 0 ? 1 : hash;
         ulong[] slots = _slots!;
         int mask = slots.Length - 1;

@@ -126,17 +126,6 @@ public static class IndexWriter
             }
 
             store.Finish();
-            if (Environment.GetEnvironmentVariable("LODESTAR_MEMDEBUG") is not null)
-            {
-                var info = GC.GetGCMemoryInfo();
-                Console.Error.WriteLine($"MEMDEBUG total {GC.GetTotalMemory(false) >> 20} heap {info.HeapSizeBytes >> 20} committed {info.TotalCommittedBytes >> 20} ws {Environment.WorkingSet >> 20} pool {accumulator.Bytes >> 20} gen2count {GC.CollectionCount(2)} gen0 {GC.CollectionCount(0)} allocated {GC.GetTotalAllocatedBytes() >> 20}");
-                Console.Error.WriteLine($"MEMDEBUG after full GC {GC.GetTotalMemory(true) >> 20}");
-                if (Environment.GetEnvironmentVariable("LODESTAR_MEMDEBUG") == "wait")
-                {
-                    Thread.Sleep(30_000);
-                }
-            }
-
             if (_documents == 0)
             {
                 ThrowHelper.Input(corpusPath, 0, 0, "expected documents, found none");

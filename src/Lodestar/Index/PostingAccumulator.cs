@@ -21,7 +21,7 @@ internal sealed partial class PostingAccumulator : IDisposable
     private readonly string _spillDirectory;
     private readonly long _budget;
     private readonly List<string> _runs = [];
-    private readonly PostingPool _pool = new();
+    private readonly PostingPool _pool;
     private long _count;
 
     public PostingAccumulator(Vocabulary vocabulary, string spillDirectory, long budgetBytes)
@@ -29,6 +29,8 @@ internal sealed partial class PostingAccumulator : IDisposable
         _vocabulary = vocabulary;
         _spillDirectory = spillDirectory;
         _budget = Math.Min(budgetBytes, MaxPoolBytes);
+        // blocks of at most a quarter of the budget, so that a small budget still spills at about its size
+        _pool = new PostingPool(63 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, _budget / 4)));
     }
 
     /// <summary>Runs spilled so far.</summary>

@@ -17,17 +17,23 @@ namespace Lodestar.Index;
 /// </remarks>
 internal sealed class PostingPool
 {
-    private const int BlockBits = 17; // 128 KiB: large objects, never moved by the GC
-    private const int BlockBytes = 1 << BlockBits;
-    private const int BlockMask = BlockBytes - 1;
+    /// <summary>Largest block: 128 KiB, a large object, never moved by the GC.</summary>
+    public const int MaxBlockBits = 17;
+
+    /// <summary>Smallest block: 8 KiB, twice the largest slice.</summary>
+    public const int MinBlockBits = 13;
+
     private const int LinkBytes = 4;
     private const int MaxLevel = 9; // 8 << 9 = 4 KiB
-    private const int MaxBlocks = 1 << (31 - BlockBits); // addresses are non-negative ints
 
+    private readonly int _blockBits;
+    private readonly int _blockBytes;
+    private readonly int _blockMask;
+    private readonly int _maxBlocks; // addresses are non-negative ints
     private byte[][] _blocks = new byte[16][];
     private int _allocated; // blocks allocated (kept across runs)
     private int _block = -1; // the block slices are carved from
-    private int _used = BlockBytes; // bytes used in that block
+    private int _used; // bytes used in that block
     private int _terms; // term ids seen so far are below this
 
     private int[] _head = [];
@@ -38,11 +44,21 @@ internal sealed class PostingPool
     private int[] _bytes = [];
     private byte[] _level = [];
 
+    /// <summary>A pool of blocks of 2^<paramref name="blockBits"/> bytes.</summary>
+    public PostingPool(int blockBits = MaxBlockBits)
+    {
+        _blockBits = Math.Clamp(blockBits, MinBlockBits, MaxBlockBits);
+        _blockBytes = 1 << _blockBits;
+        _blockMask = _blockBytes - 1;
+        _maxBlocks = 1 << (31 - _blockBits);
+        _used = _blockBytes;
+    }
+
     /// <summary>Bytes the pool holds: its blocks and its per-term arrays.</summary>
-    public long Bytes => ((long)_allocated << BlockBits) + (long)_df.Length * 25;
+    public long Bytes => ((long)_allocated << _blockBits) + (long)_df.Length * 25;
 
     /// <summary>Bytes of blocks in use by the current run; at most about 2 GiB, the limit of the addresses.</summary>
-    public long UsedBytes => ((long)(_block + 1)) << BlockBits;
+    public long UsedBytes => ((long)(_block + 1)) << _blockBits;
 
     /// <summary>Term ids below this may have postings.</summary>
     public int TermBound => _terms;
@@ -117,13 +133,13 @@ internal sealed class PostingPool
             int level = Math.Min(_level[t] + 1, MaxLevel);
             _level[t] = (byte)level;
             int next = NewSlice(level);
-            BinaryPrimitives.WriteInt32LittleEndian(_blocks[end >> BlockBits].AsSpan((end & BlockMask), LinkBytes), next);
+            BinaryPrimitives.WriteInt32LittleEndian(_blocks[end >> _blockBits].AsSpan((end & _blockMask), LinkBytes), next);
             moved += next - w; // w jumps to next; the jump is not postings bytes
             w = next;
             end = next + (8 << level) - LinkBytes;
         }
 
-        _blocks[w >> BlockBits][w & BlockMask] = b;
+        _blocks[w >> _blockBits][w & _blockMask] = b;
         w++;
     }
 
@@ -132,9 +148,9 @@ internal sealed class PostingPool
     private int NewSlice(int level)
     {
         int size = 8 << level;
-        if (_used + size > BlockBytes)
+        if (_used + size > _blockBytes)
         {
-            if (_block + 1 == MaxBlocks)
+            if (_block + 1 == _maxBlocks)
             {
                 throw new InvalidOperationException("the postings of one batch passed 2 GiB");
             }
@@ -147,13 +163,13 @@ internal sealed class PostingPool
                     Array.Resize(ref _blocks, _blocks.Length * 2);
                 }
 
-                _blocks[_allocated++] = GC.AllocateUninitializedArray<byte>(BlockBytes); // every byte is written before it is read
+                _blocks[_allocated++] = GC.AllocateUninitializedArray<byte>(_blockBytes); // every byte is written before it is read
             }
 
             _used = 0;
         }
 
-        int address = (_block << BlockBits) | _used;
+        int address = (_block << _blockBits) | _used;
         _used += size;
         return address;
     }
@@ -179,7 +195,7 @@ internal sealed class PostingPool
         {
             int payload = (8 << level) - LinkBytes;
             int n = Math.Min(payload, remaining);
-            _blocks[at >> BlockBits].AsSpan(at & BlockMask, n).CopyTo(target[done..]);
+            _blocks[at >> _blockBits].AsSpan(at & _blockMask, n).CopyTo(target[done..]);
             done += n;
             remaining -= n;
             if (remaining == 0)
@@ -188,7 +204,7 @@ internal sealed class PostingPool
             }
 
             int link = at + payload;
-            at = BinaryPrimitives.ReadInt32LittleEndian(_blocks[link >> BlockBits].AsSpan(link & BlockMask, LinkBytes));
+            at = BinaryPrimitives.ReadInt32LittleEndian(_blocks[link >> _blockBits].AsSpan(link & _blockMask, LinkBytes));
             level = Math.Min(level + 1, MaxLevel);
         }
     }
@@ -201,7 +217,7 @@ internal sealed class PostingPool
         {
             int payload = (8 << level) - LinkBytes;
             int n = Math.Min(payload, remaining);
-            stream.Write(_blocks[at >> BlockBits], at & BlockMask, n);
+            stream.Write(_blocks[at >> _blockBits], at & _blockMask, n);
             remaining -= n;
             if (remaining == 0)
             {
@@ -209,7 +225,7 @@ internal sealed class PostingPool
             }
 
             int link = at + payload;
-            at = BinaryPrimitives.ReadInt32LittleEndian(_blocks[link >> BlockBits].AsSpan(link & BlockMask, LinkBytes));
+            at = BinaryPrimitives.ReadInt32LittleEndian(_blocks[link >> _blockBits].AsSpan(link & _blockMask, LinkBytes));
             level = Math.Min(level + 1, MaxLevel);
         }
     }
@@ -220,6 +236,6 @@ internal sealed class PostingPool
         Array.Clear(_df, 0, _terms);
         _terms = 0;
         _block = -1;
-        _used = BlockBytes;
+        _used = _blockBytes;
     }
 }
