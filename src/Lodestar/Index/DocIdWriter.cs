@@ -62,18 +62,26 @@ internal sealed class DocIdWriter : IDisposable
         ulong[] slots = _slots!;
         int mask = slots.Length - 1;
         int slot = (int)hash & mask;
-        while (slots[slot] != 0)
+        bool seen = false;
+        while (slots[slot] != 0 && !seen)
         {
-            if (slots[slot] == hash && FirstLineOf(id) is long first)
+            seen = slots[slot] == hash;
+            slot = (slot + 1) & mask;
+        }
+
+        if (seen)
+        {
+            // the hash is there already: one scan tells a duplicate from a collision, and the table needs the hash once
+            if (FirstLineOf(id) is long first)
             {
                 ThrowHelper.Input(_corpusPath, line, 1,
                     $"expected unique document ids, found {Quote(id)} again (first on line {first})");
             }
-
-            slot = (slot + 1) & mask;
         }
-
-        slots[slot] = hash;
+        else
+        {
+            slots[slot] = hash;
+        }
         Span<byte> offset = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(offset, _bytes);
         _offsets.Write(offset);
@@ -82,7 +90,7 @@ internal sealed class DocIdWriter : IDisposable
         _ids.Write(id);
         VarInt.Write(_lineSteps, (ulong)(line - _lastLine));
         _lastLine = line;
-        if (++_count > slots.Length * MaxLoad)
+        if (++_count > slots.Length * MaxLoad) // counts every id, so the table grows early when hashes collide: harmless
         {
             Grow();
         }
@@ -108,7 +116,7 @@ internal sealed class DocIdWriter : IDisposable
         try
         {
             var reader = new BufferedStream(_idsFile, 1 << 16); // not disposed: that would close the file
-            byte[] buffer = new byte[Math.Max(16, id.Length)];
+            byte[] buffer = new byte[Math.Max(4096, id.Length)];
             for (int doc = 0; doc < _count; doc++)
             {
                 int length = (int)ReadVarInt(reader);
@@ -119,10 +127,14 @@ internal sealed class DocIdWriter : IDisposable
                     {
                         return LineOf(doc);
                     }
+
+                    continue;
                 }
-                else
+
+                // skipped by reading, not seeking: a seek would drop the buffer and read it again for every id
+                for (int left = length; left > 0; left -= Math.Min(left, buffer.Length))
                 {
-                    reader.Seek(length, SeekOrigin.Current);
+                    reader.ReadExactly(buffer, 0, Math.Min(left, buffer.Length));
                 }
             }
 
