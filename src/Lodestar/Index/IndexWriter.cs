@@ -18,7 +18,8 @@ namespace Lodestar.Index;
 /// them (<see cref="LineAnalyzer"/>) while this thread, the writer, adds finished batches in order to the postings
 /// (<see cref="PostingAccumulator"/>) and the store (<see cref="StoreWriter"/>), and helps analyze the batch it needs
 /// whenever the workers are behind. Memory is bounded by
-/// <see cref="IndexBuildOptions.MemoryBudgetBytes"/> plus O(N) for ids and lengths. Everything is written into
+/// <see cref="IndexBuildOptions.MemoryBudgetBytes"/>, the vocabulary, the batches in flight and O(N) for the ids'
+/// 64-bit hashes (<see cref="DocIdWriter"/>); lengths and ids are streamed to their files. Everything is written into
 /// <c>OUTPUT.tmp-PID</c>, renamed to OUTPUT only when complete; on failure the temporary directory is removed.
 /// </remarks>
 public static class IndexWriter

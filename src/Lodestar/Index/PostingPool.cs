@@ -11,7 +11,7 @@ namespace Lodestar.Index;
 /// at the end (a term's bytes are already in order), and no object per term.
 /// </summary>
 /// <remarks>
-/// Per term: five ints and a byte (first slice, write position, end of the current slice, last doc, df, bytes, level).
+/// Per term: six ints and a byte (first slice, write position, end of the current slice, last doc, df, bytes, level).
 /// <see cref="Reset"/> empties the pool for the next run and keeps its blocks, so a build that spills touches no new
 /// memory. Not thread-safe: the build's writer owns it.
 /// </remarks>
