@@ -8,8 +8,8 @@ namespace Lodestar.Index;
 /// its postings are spilled as a sorted run, and <see cref="WriteTo"/> merges the runs.
 /// </summary>
 /// <remarks>
-/// Documents must arrive in increasing doc id order. About 2.3 bytes per posting while building (the encoded size
-/// plus the slices' links and slack) and no object per term, so the garbage collector has almost nothing to trace.
+/// Documents must arrive in increasing doc id order. About 3.2 bytes per posting while building (2.3 encoded, plus
+/// the slices' links and slack) and no object per term, so the garbage collector has almost nothing to trace.
 /// Terms are written in ordinal UTF-16 order.
 /// </remarks>
 internal sealed partial class PostingAccumulator : IDisposable

@@ -5,10 +5,10 @@ namespace Lodestar.Index;
 
 /// <summary>
 /// The postings of every term, varint-encoded as they arrive (doc gap, tf; the first gap counted from −1, the
-/// postings file's encoding), in chains of byte slices carved out of 128 KiB blocks: a term's first slice
-/// is 8 bytes and each next one twice the last (up to 4 KiB), and the last 4 bytes of a full slice hold the address of
-/// the next. About 2.3 bytes a posting on the benchmark corpus instead of the 12 of (term, doc, tf) triples, no sort
-/// at the end (a term's bytes are already in order), and no object per term.
+/// postings file's encoding), in chains of byte slices carved out of blocks of up to 128 KiB: a term's first slice is
+/// 8 bytes and each next one twice the last (up to 4 KiB), and the last 4 bytes of a full slice hold the address of the
+/// next. About 3.2 bytes a posting on the benchmark corpus (2.3 encoded, plus links and slack) instead of the 12 of
+/// (term, doc, tf) triples, no sort at the end (a term's bytes are already in order), and no object per term.
 /// </summary>
 /// <remarks>
 /// Per term: six ints and a byte (first slice, write position, end of the current slice, last doc, df, bytes, level).
