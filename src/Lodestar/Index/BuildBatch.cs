@@ -19,21 +19,21 @@ internal sealed class BuildBatch
 
     private const int ChunkLines = 64;
 
-    /// <summary>Bytes a batch's lines are read into (about 2,048 lines of 500 bytes; pooled, so not reallocated).</summary>
-    private const int ArenaBytes = 2 << 20;
 
     private readonly List<(ArraySegment<byte> Bytes, long Line)> _lines;
     private readonly InputException?[] _errors;
     private readonly ChunkBuffer?[] _buffers;
     private readonly ManualResetEventSlim _done;
     private readonly int _chunks;
+    private readonly Arenas _arenas;
     private byte[]? _arena;
     private int _nextChunk = -1;
     private int _unfinished;
     private Exception? _fault;
 
-    private BuildBatch(List<(ArraySegment<byte> Bytes, long Line)> lines, byte[] arena, LineReader reader, InputException? readError)
+    private BuildBatch(List<(ArraySegment<byte> Bytes, long Line)> lines, Arenas arenas, byte[] arena, LineReader reader, InputException? readError)
     {
+        _arenas = arenas;
         long bytesRead = reader.BytesRead;
         FileLength = reader.Length;
         _lines = lines;
@@ -78,10 +78,10 @@ internal sealed class BuildBatch
     /// <summary>Reads up to <see cref="Lines"/> non-blank lines into one pooled buffer (no array per line; the buffer is
     /// swapped for a larger one when the lines need it); null at the end of the input. A reader error ends the batch
     /// early and is kept in <see cref="ReadError"/>, so errors are still reported in file order.</summary>
-    public static BuildBatch? Read(LineReader reader)
+    public static BuildBatch? Read(LineReader reader, Arenas arenas)
     {
         var lines = new List<(ArraySegment<byte> Bytes, long Line)>(Lines);
-        byte[] arena = ArrayPool<byte>.Shared.Rent(ArenaBytes);
+        byte[] arena = arenas.Rent(0);
         int used = 0;
         try
         {
@@ -94,9 +94,9 @@ internal sealed class BuildBatch
 
                 if (used + line.Length > arena.Length)
                 {
-                    byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(arena.Length * 2, used + line.Length));
+                    byte[] larger = arenas.Rent(Math.Max(arena.Length * 2, used + line.Length));
                     arena.AsSpan(0, used).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(arena);
+                    arenas.Return(arena);
                     for (int i = 0; i < lines.Count; i++)
                     {
                         lines[i] = (new ArraySegment<byte>(larger, lines[i].Bytes.Offset, lines[i].Bytes.Count), lines[i].Line);
@@ -112,16 +112,16 @@ internal sealed class BuildBatch
         }
         catch (InputException e)
         {
-            return new BuildBatch(lines, arena, reader, e);
+            return new BuildBatch(lines, arenas, arena, reader, e);
         }
 
         if (lines.Count == 0)
         {
-            ArrayPool<byte>.Shared.Return(arena);
+            arenas.Return(arena);
             return null;
         }
 
-        return new BuildBatch(lines, arena, reader, null);
+        return new BuildBatch(lines, arenas, arena, reader, null);
     }
 
     /// <summary>Claims and analyzes chunks until none are left unclaimed.</summary>
@@ -210,8 +210,44 @@ internal sealed class BuildBatch
 
         if (_arena is not null)
         {
-            ArrayPool<byte>.Shared.Return(_arena);
+            _arenas.Return(_arena);
             _arena = null;
+        }
+    }
+}
+
+/// <summary>The byte buffers batches read their lines into, kept for the next batches: as many as are in flight, each
+/// as large as the largest batch needed (1 MiB at first, about 2,048 lines of 500 bytes). Used by the writer thread
+/// only, which reads the batches and releases them.</summary>
+internal sealed class Arenas
+{
+    private const int InitialBytes = 1 << 20;
+    private const int Kept = 8;
+
+    private readonly List<byte[]> _free = [];
+
+    /// <summary>A free buffer of at least <paramref name="bytes"/> bytes, or a new one.</summary>
+    public byte[] Rent(int bytes)
+    {
+        for (int i = _free.Count - 1; i >= 0; i--)
+        {
+            if (_free[i].Length >= bytes)
+            {
+                byte[] arena = _free[i];
+                _free.RemoveAt(i);
+                return arena;
+            }
+        }
+
+        return GC.AllocateUninitializedArray<byte>(Math.Max(bytes, InitialBytes));
+    }
+
+    /// <summary>Keeps <paramref name="arena"/> for a later batch.</summary>
+    public void Return(byte[] arena)
+    {
+        if (_free.Count < Kept)
+        {
+            _free.Add(arena);
         }
     }
 }

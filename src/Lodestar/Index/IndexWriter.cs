@@ -18,7 +18,8 @@ namespace Lodestar.Index;
 /// them (<see cref="LineAnalyzer"/>) while this thread, the writer, adds finished batches in order to the postings
 /// (<see cref="PostingAccumulator"/>) and the store (<see cref="StoreWriter"/>), and helps analyze the batch it needs
 /// whenever the workers are behind. Memory is bounded by
-/// <see cref="IndexBuildOptions.MemoryBudgetBytes"/> plus O(N) for ids and lengths. Everything is written into
+/// <see cref="IndexBuildOptions.MemoryBudgetBytes"/>, the vocabulary, the batches in flight and O(N) for the ids'
+/// 64-bit hashes (<see cref="DocIdWriter"/>); lengths and ids are streamed to their files. Everything is written into
 /// <c>OUTPUT.tmp-PID</c>, renamed to OUTPUT only when complete; on failure the temporary directory is removed.
 /// </remarks>
 public static class IndexWriter
@@ -40,6 +41,7 @@ public static class IndexWriter
         }
 
         _ = Analyzer.Create(options.Analyzer); // fail early on an unknown name
+        NativeHeap.KeepFreedMemory(); // Brotli's per-block tables, reused instead of unmapped and faulted in again
         StaleBuilds.Clean(output); // folders of builds that were killed
         string temp = $"{output}.tmp-{Environment.ProcessId}";
         if (Directory.Exists(temp))
@@ -84,11 +86,11 @@ public static class IndexWriter
         /// <summary>Batches read ahead of the one being written, so the workers never wait for the reader.</summary>
         private const int ReadAhead = 3;
 
-        private Utf8KeyTable? _ids; // external id → line, for the duplicate check; sized at the first batch
-        private readonly List<int> _lengths = [];
+        private int _documents;
+        private int _nonEmpty;
         private readonly Vocabulary _vocabulary = new();
+        private readonly Arenas _arenas = new();
         private long _tokens;
-        private long _idBytes;
         private bool _endOfInput;
 
         public long EmptyDocuments { get; private set; }
@@ -101,8 +103,8 @@ public static class IndexWriter
         {
             using var reader = new LineReader(corpusPath);
             using var accumulator = new PostingAccumulator(_vocabulary, dir, options.MemoryBudgetBytes);
-            using var docIds = new BufferedStream(File.Create(Path.Combine(dir, "docids.bin")), 1 << 20);
-            using var docIdOffsets = new BufferedStream(File.Create(Path.Combine(dir, "docids.idx")), 1 << 16);
+            using var ids = new DocIdWriter(dir, corpusPath);
+            using var lengths = new BinaryWriter(new BufferedStream(File.Create(Path.Combine(dir, "doclens.bin")), 1 << 16));
             using var store = new StoreWriter(dir);
             using var analyzer = new LineAnalyzer(corpusPath, options.Analyzer, _vocabulary);
             int threads = options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount - 1);
@@ -117,26 +119,25 @@ public static class IndexWriter
                     batch.Wait();
                     workers.Close(batch);
                     Fill(reader, open, workers);
-                    Write(batch, accumulator, docIds, docIdOffsets, store);
+                    Write(batch, accumulator, ids, lengths, store);
                     batch.Release();
                     accumulator.SpillIfFull();
-                    options.Progress?.Report(new IndexProgress(_lengths.Count, _tokens, batch.BytesRead, reader.Length));
+                    options.Progress?.Report(new IndexProgress(_documents, _tokens, batch.BytesRead, reader.Length));
                 }
             }
 
             store.Finish();
-            if (_lengths.Count == 0)
+            if (_documents == 0)
             {
                 ThrowHelper.Input(corpusPath, 0, 0, "expected documents, found none");
             }
 
-            WriteLengths();
             (int terms, long postings) = WritePostings(accumulator);
             WriteTermOffsets();
             SpilledRuns = accumulator.SpilledRuns;
-            WriteInt64(docIdOffsets, _idBytes);
-            docIds.Dispose();
-            docIdOffsets.Dispose();
+            ids.Finish();
+            ids.Dispose();
+            lengths.Dispose();
             store.Dispose();
             return MakeHeader(terms, postings);
         }
@@ -145,7 +146,7 @@ public static class IndexWriter
         {
             while (!_endOfInput && open.Count < ReadAhead)
             {
-                BuildBatch? next = BuildBatch.Read(reader);
+                BuildBatch? next = BuildBatch.Read(reader, _arenas);
                 _endOfInput = next is null || next.ReadError is not null;
                 if (next is not null)
                 {
@@ -157,9 +158,9 @@ public static class IndexWriter
 
         /// <summary>Adds a batch's documents in line order, applying the empty-document policy.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Write(BuildBatch batch, PostingAccumulator accumulator, Stream docIds, Stream docIdOffsets, StoreWriter store)
+        private void Write(BuildBatch batch, PostingAccumulator accumulator, DocIdWriter ids, BinaryWriter lengths, StoreWriter store)
         {
-            _ids ??= new Utf8KeyTable(1 << 20, ExpectedDocuments(batch));
+            ids.Expect(ExpectedDocuments(batch));
             for (int i = 0; i < batch.Count; i++)
             {
                 ref AnalyzedDocument doc = ref batch.Documents[i];
@@ -178,35 +179,19 @@ public static class IndexWriter
                     }
                 }
 
-                AddId(doc.Id, doc.Line, docIds, docIdOffsets);
-                int docId = _lengths.Count;
+                ids.Add(doc.Id, doc.Line);
+                int docId = _documents++;
                 ReadOnlySpan<int> terms = batch.TermIds(i), tfs = batch.Tfs(i);
                 for (int t = 0; t < terms.Length; t++)
                 {
                     accumulator.Add(terms[t], docId, tfs[t]);
                 }
 
-                _lengths.Add(doc.Terms);
+                lengths.Write(doc.Terms);
+                _nonEmpty += doc.Terms > 0 ? 1 : 0;
                 _tokens += doc.Terms;
                 store.Add(batch.Texts[i]);
             }
-        }
-
-        private void AddId(ReadOnlySpan<byte> id, long line, Stream docIds, Stream docIdOffsets)
-        {
-            ulong hash = Utf8Hash.Of(id);
-            int entry = _ids!.Find(id, hash, out int slot);
-            if (entry >= 0)
-            {
-                ThrowHelper.Input(corpusPath, line, 1,
-                    $"expected unique document ids, found {Quote(id)} again (first on line {_ids.Value(entry)})");
-            }
-
-            _ids.Add(slot, hash, id, line);
-            WriteInt64(docIdOffsets, _idBytes);
-            _idBytes += VarInt.Size((ulong)id.Length) + id.Length;
-            VarInt.Write(docIds, (ulong)id.Length);
-            docIds.Write(id);
         }
 
         private static void WriteInt64(Stream stream, long value)
@@ -236,22 +221,11 @@ public static class IndexWriter
         }
 
         /// <summary>The documents to expect, from the file's length and the first batch's bytes per line (low for a
-        /// compressed file, which only costs the id table a few more doublings; at most 2M, about 80 MB of table).</summary>
+        /// compressed file, which only costs the id table a few more doublings; at most 2M, 32 MB of table).</summary>
         private static int ExpectedDocuments(BuildBatch first) =>
             first.LineBytes == 0 ? 0 : (int)Math.Min(1L << 21, (long)(first.Count * (double)first.FileLength / first.LineBytes * 1.05));
 
         private static string Quote(ReadOnlySpan<byte> id) => ThrowHelper.Quote(Encoding.UTF8.GetString(id));
-
-        private void WriteLengths()
-        {
-            byte[] bytes = new byte[_lengths.Count * 4];
-            for (int i = 0; i < _lengths.Count; i++)
-            {
-                BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * 4), _lengths[i]);
-            }
-
-            File.WriteAllBytes(Path.Combine(dir, "doclens.bin"), bytes);
-        }
 
         private (int Terms, long Postings) WritePostings(PostingAccumulator accumulator)
         {
@@ -275,8 +249,8 @@ public static class IndexWriter
             {
                 Analyzer = analyzer.Name,
                 AnalyzerVersion = analyzer.Version,
-                DocumentCount = _lengths.Count,
-                NonEmptyDocumentCount = _lengths.Count(l => l > 0),
+                DocumentCount = _documents,
+                NonEmptyDocumentCount = _nonEmpty,
                 TotalTerms = _tokens,
                 TermCount = terms,
                 PostingCount = postings,

@@ -1,126 +1,103 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Lodestar.Index;
 
-/// <summary>The accumulator's spilled runs: each one the postings buffered at a spill, sorted by term and written as
-/// records (UTF-8 term, df, first doc, last doc, postings bytes); at the end the runs are merged k-way by term.</summary>
+/// <summary>The accumulator's spilled runs: each one the pool's postings at a spill, in term order, written as records
+/// (term id, df, first doc, last doc, postings bytes). Every run is in the same order (the terms' ordinal order), so
+/// at the end one pass over the sorted vocabulary merges them: each term's parts are copied from the runs that hold it,
+/// in run order, streaming, with only the first gap of each later part re-encoded.</summary>
 internal sealed partial class PostingAccumulator
 {
-    /// <summary>Writes the buffered postings as the next sorted run and starts again empty.</summary>
+    /// <summary>Writes the pool's postings as the next sorted run and starts again empty.</summary>
     private void Spill()
     {
         string path = Path.Combine(_spillDirectory, $"run-{_runs.Count:D4}.tmp");
-        using (var stream = new BufferedStream(File.Create(path), 1 << 20))
+        using (var stream = new BufferedStream(File.Create(path), 1 << 16))
         {
-            foreach ((string term, PostingBuffer buffer) in Sorted())
+            (_, int[] ids) = InTermOrder(TermsInPool());
+            byte[] bytes = new byte[4096];
+            foreach (int t in ids)
             {
-                WriteRecord(stream, term, buffer);
+                int length = _pool.Length(t);
+                if (length > bytes.Length)
+                {
+                    bytes = new byte[Math.Max(length, bytes.Length * 2)];
+                }
+
+                _pool.CopyTo(t, bytes);
+                int pos = 0;
+                int firstDoc = (int)VarInt.Read(bytes, ref pos) - 1; // gaps are counted from −1
+                VarInt.Write(stream, (ulong)t);
+                VarInt.Write(stream, (ulong)_pool.Df(t));
+                VarInt.Write(stream, (ulong)firstDoc);
+                VarInt.Write(stream, (ulong)_pool.Last(t));
+                VarInt.Write(stream, (ulong)length);
+                stream.Write(bytes, 0, length);
             }
         }
 
         _runs.Add(path);
-        _chunks.Clear();
-        _used = ChunkPostings;
-        _count = 0;
+        _pool.Reset();
     }
 
-    /// <summary>The buffered postings grouped by term, in term order, each encoded as a <see cref="PostingBuffer"/>.</summary>
-    private IEnumerable<(string Term, PostingBuffer Buffer)> Sorted()
-    {
-        (int[] start, int[] docs, int[] tfs) = CountingSort();
-        int v = start.Length - 1;
-        (string[] keys, int[] ids) = InTermOrder([.. Enumerable.Range(0, v).Where(t => start[t + 1] > start[t])]);
-        for (int i = 0; i < ids.Length; i++)
-        {
-            int t = ids[i];
-            yield return (keys[i], Encode(docs, tfs, start[t], start[t + 1]));
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static PostingBuffer Encode(int[] docs, int[] tfs, int from, int to)
-    {
-        var buffer = new PostingBuffer { Bytes = new byte[(to - from) * 3] };
-        for (int p = from; p < to; p++)
-        {
-            buffer.Add(docs[p], tfs[p]);
-        }
-
-        return buffer;
-    }
-
-    private static void WriteRecord(Stream stream, string term, PostingBuffer b)
-    {
-        byte[] utf8 = Encoding.UTF8.GetBytes(term);
-        VarInt.Write(stream, (ulong)utf8.Length);
-        stream.Write(utf8);
-        VarInt.Write(stream, (ulong)b.Df);
-        VarInt.Write(stream, (ulong)b.FirstDoc);
-        VarInt.Write(stream, (ulong)b.LastDoc);
-        VarInt.Write(stream, (ulong)b.Length);
-        stream.Write(b.Bytes, 0, b.Length);
-    }
-
-    /// <summary>Merges the spilled runs (the buffered postings spilled as the last one) into the final files.</summary>
+    /// <summary>Spills what the pool holds as the last run, then merges the runs into the final files.</summary>
     private (int Terms, long Postings) WriteMerged(Stream termsFile, Stream postingsFile)
-    {
-        IEnumerable<(string Term, PostingBuffer Buffer)> merged = MergeRuns();
-        int termCount = 0;
-        long postings = 0;
-        var terms = new MemoryStream();
-        foreach ((string term, PostingBuffer b) in merged)
-        {
-            byte[] utf8 = Encoding.UTF8.GetBytes(term);
-            VarInt.Write(terms, (ulong)utf8.Length);
-            terms.Write(utf8);
-            VarInt.Write(terms, (ulong)b.Df);
-            VarInt.Write(terms, (ulong)b.Length);
-            postingsFile.Write(b.Bytes, 0, b.Length);
-            termCount++;
-            postings += b.Df;
-            if (terms.Length > 1 << 20)
-            {
-                terms.WriteTo(termsFile);
-                terms.SetLength(0);
-            }
-        }
-
-        terms.WriteTo(termsFile);
-        return (termCount, postings);
-    }
-
-    private IEnumerable<(string Term, PostingBuffer Buffer)> MergeRuns()
     {
         Spill();
         var readers = _runs.Select(r => new RunReader(r)).ToList();
         try
         {
-            var queue = new PriorityQueue<int, (string Term, int Run)>(Comparer<(string Term, int Run)>.Create(
-                (a, b) => string.CompareOrdinal(a.Term, b.Term) is int c && c != 0 ? c : a.Run.CompareTo(b.Run)));
-            for (int i = 0; i < readers.Count; i++)
+            (string[] keys, int[] order) = InTermOrder([.. Enumerable.Range(0, _vocabulary.Count)]);
+            byte[] utf8 = new byte[256];
+            int termCount = 0;
+            long postings = 0;
+            for (int i = 0; i < order.Length; i++)
             {
-                if (readers[i].MoveNext())
+                int t = order[i];
+                int df = 0, last = -1;
+                long length = 0;
+                foreach (RunReader r in readers)
                 {
-                    queue.Enqueue(i, (readers[i].Term, i));
-                }
-            }
-
-            while (queue.TryPeek(out _, out (string Term, int Run) top))
-            {
-                var merged = new PostingBuffer();
-                while (queue.TryPeek(out int run, out (string Term, int Run) key) && key.Term == top.Term)
-                {
-                    queue.Dequeue();
-                    merged.Append(readers[run].Current);
-                    if (readers[run].MoveNext())
+                    if (r.Term == t)
                     {
-                        queue.Enqueue(run, (readers[run].Term, run));
+                        df += r.Df;
+                        length += r.Length - VarInt.Size((ulong)(r.FirstDoc + 1)) + VarInt.Size((ulong)(r.FirstDoc - last));
+                        last = r.LastDoc;
                     }
                 }
 
-                yield return (top.Term, merged);
+                if (df == 0)
+                {
+                    continue;
+                }
+
+                int max = Encoding.UTF8.GetMaxByteCount(keys[i].Length);
+                if (max > utf8.Length)
+                {
+                    utf8 = new byte[max];
+                }
+
+                int n = Encoding.UTF8.GetBytes(keys[i], utf8);
+                VarInt.Write(termsFile, (ulong)n);
+                termsFile.Write(utf8, 0, n);
+                VarInt.Write(termsFile, (ulong)df);
+                VarInt.Write(termsFile, (ulong)length);
+                last = -1;
+                foreach (RunReader r in readers)
+                {
+                    if (r.Term == t)
+                    {
+                        r.CopyTo(postingsFile, r.FirstDoc - last);
+                        last = r.LastDoc;
+                        r.MoveNext();
+                    }
+                }
+
+                termCount++;
+                postings += df;
             }
+
+            return (termCount, postings);
         }
         finally
         {
@@ -131,32 +108,58 @@ internal sealed partial class PostingAccumulator
         }
     }
 
-    /// <summary>Reads the records of one spilled run in order.</summary>
-    private sealed class RunReader(string path) : IDisposable
+    /// <summary>Reads the records of one spilled run in order: the current record's header, then its postings.</summary>
+    private sealed class RunReader : IDisposable
     {
-        private readonly BufferedStream _stream = new(File.OpenRead(path), 1 << 20);
+        private readonly BufferedStream _stream;
+        private readonly byte[] _copy = new byte[1 << 16];
 
-        public string Term { get; private set; } = "";
+        public RunReader(string path)
+        {
+            _stream = new BufferedStream(File.OpenRead(path), 1 << 16);
+            MoveNext();
+        }
 
-        public PostingBuffer Current { get; private set; } = new();
+        /// <summary>The current record's term id, −1 at the end of the run.</summary>
+        public int Term { get; private set; }
 
-        public bool MoveNext()
+        public int Df { get; private set; }
+
+        public int FirstDoc { get; private set; }
+
+        public int LastDoc { get; private set; }
+
+        public int Length { get; private set; }
+
+        /// <summary>Reads the next record's header.</summary>
+        public void MoveNext()
         {
             if (_stream.Position >= _stream.Length)
             {
-                return false;
+                Term = -1;
+                return;
             }
 
-            byte[] utf8 = new byte[ReadVar()];
-            _stream.ReadExactly(utf8);
-            Term = Encoding.UTF8.GetString(utf8);
-            var b = new PostingBuffer { Df = (int)ReadVar(), FirstDoc = (int)ReadVar(), LastDoc = (int)ReadVar() };
-            int length = (int)ReadVar();
-            b.Bytes = new byte[length];
-            _stream.ReadExactly(b.Bytes);
-            b.Length = length;
-            Current = b;
-            return true;
+            Term = (int)ReadVar();
+            Df = (int)ReadVar();
+            FirstDoc = (int)ReadVar();
+            LastDoc = (int)ReadVar();
+            Length = (int)ReadVar();
+        }
+
+        /// <summary>Copies the current record's postings to <paramref name="target"/>, with <paramref name="firstGap"/>
+        /// in place of its first gap.</summary>
+        public void CopyTo(Stream target, int firstGap)
+        {
+            int remaining = Length - VarInt.Size(ReadVar());
+            VarInt.Write(target, (ulong)firstGap);
+            while (remaining > 0)
+            {
+                int n = Math.Min(remaining, _copy.Length);
+                _stream.ReadExactly(_copy, 0, n);
+                target.Write(_copy, 0, n);
+                remaining -= n;
+            }
         }
 
         private ulong ReadVar()
@@ -167,6 +170,11 @@ internal sealed partial class PostingAccumulator
             do
             {
                 b = _stream.ReadByte();
+                if (b < 0)
+                {
+                    throw new EndOfStreamException("a spilled run ended inside a record");
+                }
+
                 value |= (ulong)(b & 0x7F) << shift;
                 shift += 7;
             }

@@ -6,7 +6,8 @@ namespace Lodestar.Index;
 /// <summary>
 /// Writes the document store (<see cref="DocumentStore"/>): texts arrive in document order and are appended to a raw
 /// block (varint byte length, then the bytes, per text); a block is Brotli-compressed and written when it holds
-/// <see cref="BlockBytes"/> bytes or <see cref="BlockDocuments"/> texts.
+/// <see cref="BlockBytes"/> bytes or <see cref="BlockDocuments"/> texts. Blocks are compressed on the thread pool, a
+/// few at a time, and written in order, so the file is the same whatever the timing.
 /// </summary>
 /// <remarks>
 /// Blocks are cut by size, not by count, so their layout depends only on the texts (not on how the build batches its
@@ -27,10 +28,14 @@ internal sealed class StoreWriter : IDisposable
     private const int Quality = 0;
     private const int Window = 22;
 
+    /// <summary>Blocks being compressed at once, at most.</summary>
+    private const int InFlight = 8;
+
     private readonly Stream _data;
     private readonly Stream _index;
     private byte[] _raw = new byte[BlockBytes * 2];
-    private byte[] _compressed = [];
+    private readonly Queue<(int First, byte[] Raw, byte[] Compressed, Task<int> Written)> _pending = new();
+    private readonly Stack<(byte[] Raw, byte[] Compressed)> _spare = new();
     private int _used;
     private int _documents;
     private int _firstDocument;
@@ -64,11 +69,18 @@ internal sealed class StoreWriter : IDisposable
     public void Finish()
     {
         CloseBlock();
+        while (_pending.Count > 0)
+        {
+            WriteOldest();
+        }
+
         WriteIndexEntry(_index, _offset, _documents);
         _data.Flush();
         _index.Flush();
     }
 
+    /// <summary>Hands the raw block to a thread-pool task to compress, and writes the oldest compressed blocks, in
+    /// order, once more than <see cref="InFlight"/> are pending: the writer thread only copies bytes.</summary>
     private void CloseBlock()
     {
         if (_documents == _firstDocument)
@@ -76,22 +88,42 @@ internal sealed class StoreWriter : IDisposable
             return;
         }
 
+        (byte[] raw, byte[] compressed) = _spare.TryPop(out var spare) && spare.Raw.Length >= _used ? spare : (new byte[Math.Max(_used, BlockBytes * 2)], []);
         int max = BrotliEncoder.GetMaxCompressedLength(_used);
-        if (_compressed.Length < max)
+        if (compressed.Length < max)
         {
-            _compressed = new byte[Math.Max(max, _compressed.Length * 2)];
+            compressed = new byte[max];
         }
 
-        if (!BrotliEncoder.TryCompress(_raw.AsSpan(0, _used), _compressed, out int written, Quality, Window))
+        _raw.AsSpan(0, _used).CopyTo(raw);
+        int used = _used;
+        _pending.Enqueue((_firstDocument, raw, compressed, Task.Run(() => Compress(raw, used, compressed))));
+        _firstDocument = _documents;
+        _used = 0;
+        while (_pending.Count > InFlight)
+        {
+            WriteOldest();
+        }
+    }
+
+    private static int Compress(byte[] raw, int used, byte[] compressed)
+    {
+        if (!BrotliEncoder.TryCompress(raw.AsSpan(0, used), compressed, out int written, Quality, Window))
         {
             throw new InvalidOperationException("Brotli compression failed");
         }
 
-        WriteIndexEntry(_index, _offset, _firstDocument);
-        _data.Write(_compressed, 0, written);
+        return written;
+    }
+
+    private void WriteOldest()
+    {
+        (int first, byte[] raw, byte[] compressed, Task<int> task) = _pending.Dequeue();
+        int written = task.GetAwaiter().GetResult();
+        WriteIndexEntry(_index, _offset, first);
+        _data.Write(compressed, 0, written);
         _offset += written;
-        _firstDocument = _documents;
-        _used = 0;
+        _spare.Push((raw, compressed));
     }
 
     /// <summary>Appends one entry of the block table.</summary>

@@ -4,9 +4,8 @@ using System.Runtime.CompilerServices;
 namespace Lodestar.Index;
 
 /// <summary>
-/// An open-addressing hash table from UTF-8 keys to 64-bit values, for the build's hot lookups (a thread's terms, the
-/// writer's document ids). Keys are copied into byte pages and entries live in one array of structs: no object per
-/// key, so millions of keys add nothing for the garbage collector to trace. Memory: the keys' bytes plus about 40
+/// An open-addressing hash table from UTF-8 keys to int values, for the build's vocabulary. Keys are copied into byte pages and entries live in one array of structs: no object per
+/// key, so millions of keys add nothing for the garbage collector to trace. Memory: the keys' bytes plus about 32
 /// bytes per key; the slot table is kept at most half full (linear probing).
 /// </summary>
 /// <remarks>
@@ -51,10 +50,10 @@ internal sealed class Utf8KeyTable(int pageBytes, int capacity = 2048)
     }
 
     /// <summary>The value of an entry.</summary>
-    public long Value(int entry) => _entries[entry].Value;
+    public int Value(int entry) => _entries[entry].Value;
 
     /// <summary>Adds a key that <see cref="Find"/> did not find, at the slot it gave.</summary>
-    public void Add(int slot, ulong hash, ReadOnlySpan<byte> key, long value)
+    public void Add(int slot, ulong hash, ReadOnlySpan<byte> key, int value)
     {
         if (_count == _entries.Length)
         {
@@ -68,7 +67,7 @@ internal sealed class Utf8KeyTable(int pageBytes, int capacity = 2048)
         }
 
         key.CopyTo(_pages[^1].AsSpan(_pageUsed));
-        _entries[_count] = new Entry(((long)(_pages.Count - 1) << 32) | (uint)_pageUsed, key.Length, value);
+        _entries[_count] = new Entry(_pages.Count - 1, _pageUsed, key.Length, value);
         _pageUsed += key.Length;
         _slots[slot] = (hash & TagMask) | (uint)++_count;
         if (_count * 2 > _slots.Length)
@@ -80,7 +79,7 @@ internal sealed class Utf8KeyTable(int pageBytes, int capacity = 2048)
     private ReadOnlySpan<byte> Key(int entry)
     {
         ref Entry e = ref _entries[entry];
-        return new ReadOnlySpan<byte>(_pages[(int)(e.Location >> 32)], (int)e.Location, e.Length);
+        return new ReadOnlySpan<byte>(_pages[e.Page], e.Offset, e.Length);
     }
 
     /// <summary>Doubles the slot table; the hashes are recomputed from the keys (a rare, O(keys) step).</summary>
@@ -103,6 +102,6 @@ internal sealed class Utf8KeyTable(int pageBytes, int capacity = 2048)
         _slots = slots;
     }
 
-    /// <summary>Where a key's bytes are (page &lt;&lt; 32 | offset), their length, and the key's value.</summary>
-    private readonly record struct Entry(long Location, int Length, long Value);
+    /// <summary>Where a key's bytes are (page, offset), their length, and the key's value.</summary>
+    private readonly record struct Entry(int Page, int Offset, int Length, int Value);
 }

@@ -10,8 +10,8 @@ namespace Lodestar.Index;
 /// </remarks>
 internal sealed class Vocabulary
 {
-    private readonly Utf8KeyTable _ids = new(1 << 17);
-    private readonly List<string> _terms = [];
+    private readonly Utf8KeyTable _ids = new(1 << 17, 1 << 16);
+    private readonly List<string> _terms = new(1 << 16);
     private readonly Lock _gate = new();
 
     /// <summary>Distinct terms so far.</summary>
@@ -29,7 +29,7 @@ internal sealed class Vocabulary
             int entry = _ids.Find(term, hash, out int slot);
             if (entry >= 0)
             {
-                return (int)_ids.Value(entry);
+                return _ids.Value(entry);
             }
 
             int id = _terms.Count;

@@ -1,0 +1,212 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Text;
+using Lodestar.Errors;
+
+namespace Lodestar.Index;
+
+/// <summary>
+/// Writes the external ids (<c>docids.bin</c>: varint length and UTF-8 bytes per document; <c>docids.idx</c>: the
+/// int64 offset of each, and the end) and checks that they are unique, keeping only a 64-bit hash of each id in
+/// memory (8 bytes a slot, the table at most 70 % full) and the ids' line numbers as varint steps (about a byte each).
+/// </summary>
+/// <remarks>
+/// An id whose hash is already in the table is compared, byte for byte, with the ids written before it, read back from
+/// <c>docids.bin</c>; only then is it a duplicate, reported at its line with the line of the first one. Distinct ids
+/// whose 64-bit hashes collide cost that one scan and nothing else. The ids are not kept as strings or bytes, so a
+/// corpus of long ids costs no more memory than one of short ones.
+/// </remarks>
+internal sealed class DocIdWriter : IDisposable
+{
+    /// <summary>A 64-bit hash of an id's UTF-8 bytes.</summary>
+    public delegate ulong IdHash(ReadOnlySpan<byte> id);
+
+    private const double MaxLoad = 0.7;
+
+    private readonly string _corpusPath;
+    private readonly IdHash _hash;
+    private readonly FileStream _idsFile;
+    private readonly BufferedStream _ids;
+    private readonly BufferedStream _offsets;
+    private readonly MemoryStream _lineSteps = new();
+    private ulong[]? _slots; // hash, with 0 mapped to 1; 0 = empty
+    private int _count;
+    private long _bytes;
+    private long _lastLine;
+
+    /// <summary>Creates <c>docids.bin</c> and <c>docids.idx</c> in <paramref name="directory"/>; <paramref name="hash"/>
+    /// replaces <see cref="Utf8Hash.Of"/> (tests force collisions with it).</summary>
+    public DocIdWriter(string directory, string corpusPath, IdHash? hash = null)
+    {
+        _corpusPath = corpusPath;
+        _hash = hash ?? Utf8Hash.Of;
+        _idsFile = new FileStream(Path.Combine(directory, "docids.bin"), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1);
+        _ids = new BufferedStream(_idsFile, 1 << 20);
+        _offsets = new BufferedStream(File.Create(Path.Combine(directory, "docids.idx")), 1 << 16);
+    }
+
+    /// <summary>Documents written.</summary>
+    public int Count => _count;
+
+    /// <summary>Sizes the table for about <paramref name="documents"/> ids (a guess; it grows when passed).</summary>
+    public void Expect(int documents) =>
+        _slots ??= new ulong[Math.Max(1024, (int)BitOperations.RoundUpToPowerOf2((uint)Math.Min(1 << 28, documents / MaxLoad + 1)))];
+
+    /// <summary>Writes the next document's id, found on line <paramref name="line"/> of the corpus.</summary>
+    /// <exception cref="InputException">The id was already written.</exception>
+    public void Add(ReadOnlySpan<byte> id, long line)
+    {
+        Expect(1024);
+        ulong hash = _hash(id);
+        hash = hash == 0 ? 1 : hash;
+        ulong[] slots = _slots!;
+        int mask = slots.Length - 1;
+        int slot = (int)hash & mask;
+        bool seen = false;
+        while (slots[slot] != 0 && !seen)
+        {
+            seen = slots[slot] == hash;
+            slot = (slot + 1) & mask;
+        }
+
+        if (seen)
+        {
+            // the hash is there already: one scan tells a duplicate from a collision, and the table needs the hash once
+            if (FirstLineOf(id) is long first)
+            {
+                ThrowHelper.Input(_corpusPath, line, 1,
+                    $"expected unique document ids, found {Quote(id)} again (first on line {first})");
+            }
+        }
+        else
+        {
+            slots[slot] = hash;
+        }
+        Span<byte> offset = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(offset, _bytes);
+        _offsets.Write(offset);
+        _bytes += VarInt.Size((ulong)id.Length) + id.Length;
+        VarInt.Write(_ids, (ulong)id.Length);
+        _ids.Write(id);
+        VarInt.Write(_lineSteps, (ulong)(line - _lastLine));
+        _lastLine = line;
+        if (++_count > slots.Length * MaxLoad) // counts every id, so the table grows early when hashes collide: harmless
+        {
+            Grow();
+        }
+    }
+
+    /// <summary>Writes the end offset and flushes both files.</summary>
+    public void Finish()
+    {
+        Span<byte> offset = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(offset, _bytes);
+        _offsets.Write(offset);
+        _offsets.Flush();
+        _ids.Flush();
+    }
+
+    /// <summary>The line of the id equal to <paramref name="id"/> among those written, or null when none is (the hashes
+    /// collided): a scan of <c>docids.bin</c>, then of the line steps.</summary>
+    private long? FirstLineOf(ReadOnlySpan<byte> id)
+    {
+        _ids.Flush();
+        long end = _idsFile.Position;
+        _idsFile.Position = 0;
+        try
+        {
+            var reader = new BufferedStream(_idsFile, 1 << 16); // not disposed: that would close the file
+            byte[] buffer = new byte[Math.Max(4096, id.Length)];
+            for (int doc = 0; doc < _count; doc++)
+            {
+                int length = (int)ReadVarInt(reader);
+                if (length == id.Length)
+                {
+                    reader.ReadExactly(buffer, 0, length);
+                    if (id.SequenceEqual(buffer.AsSpan(0, length)))
+                    {
+                        return LineOf(doc);
+                    }
+
+                    continue;
+                }
+
+                // skipped by reading, not seeking: a seek would drop the buffer and read it again for every id
+                for (int left = length; left > 0; left -= Math.Min(left, buffer.Length))
+                {
+                    reader.ReadExactly(buffer, 0, Math.Min(left, buffer.Length));
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            _idsFile.Position = end;
+        }
+    }
+
+    private long LineOf(int doc)
+    {
+        byte[] steps = _lineSteps.GetBuffer();
+        int pos = 0;
+        long line = 0;
+        for (int i = 0; i <= doc; i++)
+        {
+            line += (long)VarInt.Read(steps, ref pos);
+        }
+
+        return line;
+    }
+
+    private static ulong ReadVarInt(Stream stream)
+    {
+        ulong value = 0;
+        int shift = 0;
+        int b;
+        do
+        {
+            b = stream.ReadByte();
+            if (b < 0)
+            {
+                throw new EndOfStreamException("docids.bin ended inside an id");
+            }
+
+            value |= (ulong)(b & 0x7F) << shift;
+            shift += 7;
+        }
+        while (b >= 0x80);
+
+        return value;
+    }
+
+    /// <summary>Doubles the table, re-placing the hashes it holds.</summary>
+    private void Grow()
+    {
+        var slots = new ulong[_slots!.Length * 2];
+        int mask = slots.Length - 1;
+        foreach (ulong hash in _slots)
+        {
+            if (hash != 0)
+            {
+                int i = (int)hash & mask;
+                while (slots[i] != 0)
+                {
+                    i = (i + 1) & mask;
+                }
+
+                slots[i] = hash;
+            }
+        }
+
+        _slots = slots;
+    }
+
+    private static string Quote(ReadOnlySpan<byte> id) => ThrowHelper.Quote(Encoding.UTF8.GetString(id));
+
+    public void Dispose()
+    {
+        _ids.Dispose();
+        _offsets.Dispose();
+    }
+}
