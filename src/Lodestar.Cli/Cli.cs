@@ -102,7 +102,9 @@ public static class Cli
         }
     }
 
-    private static int Run(string[] args, CliContext context, RootCommand root)
+    /// <summary>Parses <paramref name="args"/> against <paramref name="root"/> and runs the command (telemetry as the
+    /// context has it).</summary>
+    internal static int Run(string[] args, CliContext context, RootCommand root)
     {
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
