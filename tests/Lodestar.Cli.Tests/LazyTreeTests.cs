@@ -56,7 +56,7 @@ public class LazyTreeTests
         (int code, string output, string error) = Run(["--version"]);
         Assert.Equal((0, ""), (code, error));
         Assert.Equal(Run(["--version"], Cli.CreateRoot).Out, output);
-        Assert.Equal(RootCommand.ExecutableVersion + Environment.NewLine, output);
+        Assert.Matches(@"^\S+\r?\n$", output);
     }
 
     [Theory]
