@@ -10,34 +10,72 @@ namespace Lodestar.Cli;
 /// <summary>Builds the command tree and maps failures to exit codes: 0 ok, 1 bad input or failed check, 2 usage.</summary>
 public static class Cli
 {
+    /// <summary>The root's description, the first thing <c>lodestar --help</c> prints.</summary>
+    internal const string Description = "Lodestar: reasoning-intensive retrieval: BM25 that reproduces BRIGHT, dense and hybrid search, Retro* reranking on a server or embedded llama.cpp, evaluation equal to trec_eval, and the BRIGHT pipeline. Start with `lodestar quickstart`.";
+
+    // The top-level commands in help order, each with the name its factory gives it, so that a run of one command
+    // builds that command's subtree only (start-up: docs/benchmarks.md). A test checks the names against the tree.
+    private static readonly (string Name, Func<CliContext, Command> Create)[] s_commands =
+    [
+        ("index", IndexCommand.Create),
+        ("search", SearchCommand.Create),
+        ("analyze", AnalyzeCommand.Create),
+        ("explain", ExplainCommand.Create),
+        ("eval", EvalCommand.Create),
+        ("bench", BenchCommand.Create),
+        ("regress", RegressCommand.Create),
+        ("bright", BrightCommand.Create),
+        ("rerank", RerankCommand.Create),
+        ("judgments", RerankCommand.CreateJudgments),
+        ("embed", EmbedCommand.Create),
+        ("fuse", FuseCommand.Create),
+        ("rewrite", RewriteCommand.Create),
+        ("models", ModelsCommand.Create),
+        ("data", DataCommand.Create),
+        ("quickstart", QuickstartCommand.Create),
+        ("serve", ServeCommand.Create),
+        ("mcp", ServeCommand.CreateMcp),
+        ("synth", SynthCommand.Create),
+        ("tokens", TokensCommand.Create),
+    ];
+
+    /// <summary>The names of the top-level commands, in the order <c>lodestar --help</c> lists them.</summary>
+    internal static IEnumerable<string> CommandNames => s_commands.Select(c => c.Name);
+
     /// <summary>The command tree (every command, option and argument), with Lodestar's value parsers installed.</summary>
-    public static RootCommand CreateRoot(CliContext context)
+    public static RootCommand CreateRoot(CliContext context) => CreateRoot(context, _ => true);
+
+    /// <summary>The root with only the top-level commands whose names <paramref name="include"/> accepts.</summary>
+    internal static RootCommand CreateRoot(CliContext context, Func<string, bool> include)
     {
-        var root = new RootCommand("Lodestar: reasoning-intensive retrieval: BM25 that reproduces BRIGHT, dense and hybrid search, Retro* reranking on a server or embedded llama.cpp, evaluation equal to trec_eval, and the BRIGHT pipeline. Start with `lodestar quickstart`.")
+        var root = new RootCommand(Description);
+        foreach ((string name, Func<CliContext, Command> create) in s_commands)
         {
-            IndexCommand.Create(context),
-            SearchCommand.Create(context),
-            AnalyzeCommand.Create(context),
-            ExplainCommand.Create(context),
-            EvalCommand.Create(context),
-            BenchCommand.Create(context),
-            RegressCommand.Create(context),
-            BrightCommand.Create(context),
-            RerankCommand.Create(context),
-            RerankCommand.CreateJudgments(context),
-            EmbedCommand.Create(context),
-            FuseCommand.Create(context),
-            RewriteCommand.Create(context),
-            ModelsCommand.Create(context),
-            DataCommand.Create(context),
-            QuickstartCommand.Create(context),
-            ServeCommand.Create(context),
-            ServeCommand.CreateMcp(context),
-            SynthCommand.Create(context),
-            TokensCommand.Create(context),
-        };
+            if (include(name))
+            {
+                root.Add(create(context));
+            }
+        }
+
         ValueParsers.Install(root);
         return root;
+    }
+
+    /// <summary>The smallest tree that parses <paramref name="args"/> exactly as the whole tree does: only the named
+    /// command's subtree when the first argument names a command (nothing outside it can match a later token), the
+    /// bare root for <c>--version</c> alone, and the whole tree otherwise (root help, a typo to suggest for, a
+    /// response file).</summary>
+    internal static RootCommand RootFor(string[] args, CliContext context)
+    {
+        if (args is ["--version"])
+        {
+            return CreateRoot(context, _ => false);
+        }
+
+        string? first = args.Length > 0 ? args[0] : null;
+        return first is not null && s_commands.Any(c => c.Name == first)
+            ? CreateRoot(context, name => name == first)
+            : CreateRoot(context);
     }
 
     /// <summary>Parses <paramref name="args"/> and runs the command.</summary>
@@ -60,11 +98,13 @@ public static class Cli
 
         using (started)
         {
-            return Run(args, context, CreateRoot(context));
+            return Run(args, context, RootFor(args, context));
         }
     }
 
-    private static int Run(string[] args, CliContext context, RootCommand root)
+    /// <summary>Parses <paramref name="args"/> against <paramref name="root"/> and runs the command (telemetry as the
+    /// context has it).</summary>
+    internal static int Run(string[] args, CliContext context, RootCommand root)
     {
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

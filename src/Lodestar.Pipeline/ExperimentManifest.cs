@@ -47,8 +47,6 @@ public sealed record RecipeRecord
 /// </summary>
 public sealed class ExperimentManifest
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     /// <summary>The tool that ran it.</summary>
     public string Tool { get; set; } = "lodestar " + typeof(ExperimentManifest).Assembly.GetName().Version;
 
@@ -71,11 +69,11 @@ public sealed class ExperimentManifest
     public static ExperimentManifest Load(string folder)
     {
         string path = Path.Combine(folder, "manifest.json");
-        return File.Exists(path) ? JsonSerializer.Deserialize<ExperimentManifest>(File.ReadAllText(path), Json) ?? new() : new();
+        return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), ExperimentManifestJson.Default.ExperimentManifest) ?? new() : new();
     }
 
     /// <summary>Writes it atomically.</summary>
-    public void Save(string folder) => AtomicFile.Write(Path.Combine(folder, "manifest.json"), s => JsonSerializer.Serialize(s, this, Json));
+    public void Save(string folder) => AtomicFile.Write(Path.Combine(folder, "manifest.json"), s => JsonSerializer.Serialize(s, this, ExperimentManifestJson.Default.ExperimentManifest));
 
     /// <summary>SHA-256 of a file, or of an index folder's header (which holds the checksums of the rest).</summary>
     public static string Checksum(string path)

@@ -6,7 +6,7 @@ using System.Net.Sockets;
 namespace Lodestar.Cli.Tests;
 
 /// <summary>
-/// Random argument vectors for every command of the tree (enumerated from <see cref="Cli.CreateRoot"/>, so new
+/// Random argument vectors for every command of the tree (enumerated from <see cref="Cli.CreateRoot(CliContext)"/>, so new
 /// commands are fuzzed without code here): out-of-range and malformed values, missing, truncated and corrupted
 /// inputs, folders where files are expected, outputs that cannot be written. Every run must end with exit 0, 1 or
 /// 2 and never with an unhandled exception. Bounded in time; the seed is printed with any failure.

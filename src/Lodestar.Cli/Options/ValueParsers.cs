@@ -9,7 +9,7 @@ namespace Lodestar.Cli.Options;
 /// <c>--k expects a whole number, found 'abc'</c> or <c>--bm25 expects bright or lucene, found 'anserini'</c>
 /// instead of System.CommandLine's message with a .NET type name; enum values are written and accepted in lower case.
 /// </summary>
-/// <remarks>Installed once on the root by <see cref="Cli.CreateRoot"/>, so new commands get them without code.</remarks>
+/// <remarks>Installed once on the root by <see cref="Cli.CreateRoot(CliContext, Func{string, bool})"/>, so new commands get them without code.</remarks>
 internal static class ValueParsers
 {
     /// <summary>Installs the parsers on every option and argument under <paramref name="command"/>.</summary>

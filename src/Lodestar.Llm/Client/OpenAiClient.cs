@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -93,7 +94,17 @@ public sealed class OpenAiClient : IDisposable
     /// <exception cref="LlmException">The request failed, or the answer has the wrong count.</exception>
     public async Task<float[][]> EmbedAsync(IReadOnlyList<string> inputs, CancellationToken cancellationToken = default)
     {
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object> { ["model"] = _options.Model, ["input"] = inputs });
+        byte[] body = JsonBody(w =>
+        {
+            w.WriteString("model", _options.Model);
+            w.WriteStartArray("input");
+            foreach (string input in inputs)
+            {
+                w.WriteStringValue(input);
+            }
+
+            w.WriteEndArray();
+        });
         return await _retry.ExecuteAsync(async ct =>
         {
             string json = await SendAsync(HttpMethod.Post, "v1/embeddings", body, ct).ConfigureAwait(false);
@@ -184,7 +195,11 @@ public sealed class OpenAiClient : IDisposable
         string? empty = null;
         foreach (string field in fields)
         {
-            byte[] body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["model"] = _options.Model, [field] = text });
+            byte[] body = JsonBody(w =>
+            {
+                w.WriteString("model", _options.Model);
+                w.WriteString(field, text);
+            });
             string json;
             try
             {
@@ -461,5 +476,20 @@ public sealed class OpenAiClient : IDisposable
     {
         _http.Dispose();
         _inFlight.Dispose();
+    }
+
+    /// <summary>A small JSON object written field by field (reflection-based serialization is off in the native AOT
+    /// build); the same bytes the serializer wrote for the dictionary it replaces.</summary>
+    private static byte[] JsonBody(Action<Utf8JsonWriter> fields)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            fields(w);
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 }

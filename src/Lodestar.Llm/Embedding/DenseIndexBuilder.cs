@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Lodestar.Dense;
 using Lodestar.Formats;
 using Lodestar.Model;
@@ -20,9 +21,13 @@ public sealed record DenseBuildSummary(int Documents, int Resumed, int Dimension
 /// starts, so a stopped or crashed run resumes after the last finished chunk. The checkpoint records the model,
 /// profile, chunk size and corpus; a rerun with other settings refuses to resume rather than mix vectors.
 /// </summary>
-public static class DenseIndexBuilder
+public static partial class DenseIndexBuilder
 {
-    private sealed record Manifest(string Model, string Profile, string DocumentTemplate, int ChunkSize, string Corpus, long CorpusBytes);
+    internal sealed record Manifest(string Model, string Profile, string DocumentTemplate, int ChunkSize, string Corpus, long CorpusBytes);
+
+    /// <summary>The checkpoint manifest's JSON, generated at compile time (AOT-safe; the reflection serializer's defaults).</summary>
+    [JsonSerializable(typeof(Manifest))]
+    internal sealed partial class ManifestJson : JsonSerializerContext;
 
     /// <summary>Builds (or resumes building) the vector index of <paramref name="corpusPath"/> at <paramref name="output"/>.</summary>
     public static async Task<DenseBuildSummary> BuildAsync(string corpusPath, string output, IEmbedder embedder, EmbeddingProfile profile,
@@ -40,7 +45,7 @@ public static class DenseIndexBuilder
         string manifestPath = Path.Combine(checkpoint, "manifest.json");
         if (Directory.Exists(checkpoint))
         {
-            Manifest? old = File.Exists(manifestPath) ? JsonSerializer.Deserialize<Manifest>(File.ReadAllText(manifestPath)) : null;
+            Manifest? old = File.Exists(manifestPath) ? JsonSerializer.Deserialize(File.ReadAllText(manifestPath), ManifestJson.Default.Manifest) : null;
             if (old != manifest)
             {
                 throw new Errors.InputException(new Errors.SourcePosition(checkpoint, 0, 0), "expected the checkpoint of this build, found one of another build (model, profile, chunk size or corpus differ); remove it to start over");
@@ -49,7 +54,7 @@ public static class DenseIndexBuilder
         else
         {
             Directory.CreateDirectory(checkpoint);
-            AtomicFile.Write(manifestPath, s => JsonSerializer.Serialize(s, manifest));
+            AtomicFile.Write(manifestPath, s => JsonSerializer.Serialize(s, manifest, ManifestJson.Default.Manifest));
         }
 
         int done = Directory.EnumerateFiles(checkpoint, "chunk-*.bin").Count();

@@ -231,11 +231,7 @@ public sealed partial class RetroStarReranker(IChatClient client, JudgmentStore 
         }
 
         (string prompt, bool cut) = await BuildPromptAsync(pair.Topic.Text, text, ct).ConfigureAwait(false);
-        string parameters = _parameters ??= JsonSerializer.Serialize(new
-        {
-            temperature = options.Temperature, top_p = options.TopP, top_k = options.TopK, max_tokens = options.MaxTokens,
-            enable_thinking = options.EnableThinking,
-        });
+        string parameters = _parameters ??= ParametersJson(options);
         string promptSha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prompt)));
         pair.Key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{_endpoint.Model}\n{parameters}\n{options.Seed}\n{promptSha}")));
         // Pairs with the same prompt (the same text under two ids) share a key: the second waits for the first and
@@ -508,5 +504,25 @@ public sealed partial class RetroStarReranker(IChatClient client, JudgmentStore 
         }
 
         return (run, unscored, unparseable, clamped);
+    }
+
+    /// <summary>The sampling parameters as they enter a judgment's key: <c>{"temperature":…,"top_p":…,"top_k":…,
+    /// "max_tokens":…,"enable_thinking":…}</c>, byte for byte what serializing an object of those fields wrote (keys
+    /// of stored judgments depend on it), written without reflection so that the native AOT build gets it too.</summary>
+    internal static string ParametersJson(RerankOptions sampling)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("temperature", sampling.Temperature);
+            w.WriteNumber("top_p", sampling.TopP);
+            w.WriteNumber("top_k", sampling.TopK);
+            w.WriteNumber("max_tokens", sampling.MaxTokens);
+            w.WriteBoolean("enable_thinking", sampling.EnableThinking);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

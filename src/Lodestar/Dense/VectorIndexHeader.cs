@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Lodestar.Errors;
 using Lodestar.Index;
 
@@ -49,10 +50,8 @@ public sealed record VectorIndexHeader
     /// <summary>Per data file: size and SHA-256.</summary>
     public required Dictionary<string, FileChecksum> Files { get; init; }
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     /// <summary>Writes the header with its own checksum line.</summary>
-    public void Write(string directory) => ChecksummedJson.Write(Path.Combine(directory, FileName), this, Json);
+    public void Write(string directory) => ChecksummedJson.Write(Path.Combine(directory, FileName), this, VectorIndexHeaderJson.Default.VectorIndexHeader);
 
     /// <summary>Reads and checks the header in <paramref name="directory"/>.</summary>
     /// <exception cref="IndexCorruptException">Missing, altered, or of another version.</exception>
@@ -64,8 +63,14 @@ public sealed record VectorIndexHeader
             ThrowHelper.Input(directory, 0, 0, File.Exists(directory) ? "expected a vector index folder, found a file" : "vector index not found: no such folder");
         }
 
-        VectorIndexHeader header = ChecksummedJson.Read<VectorIndexHeader>(path, Json, "no vector index header; is this a Lodestar vector index?");
+        VectorIndexHeader header = ChecksummedJson.Read(path, VectorIndexHeaderJson.Default.VectorIndexHeader, "no vector index header; is this a Lodestar vector index?");
         return header.Format == "lodestar-vectors" && header.FormatVersion == CurrentFormatVersion ? header
             : throw new IndexCorruptException(path, $"expected format lodestar-vectors version {CurrentFormatVersion}, found {header.Format} version {header.FormatVersion}");
     }
 }
+
+/// <summary>The vector index header's JSON, generated at compile time (trimming- and AOT-safe); the same options the
+/// reflection serializer used (indented, camelCase), so headers written before read unchanged.</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(VectorIndexHeader))]
+internal sealed partial class VectorIndexHeaderJson : JsonSerializerContext;

@@ -111,20 +111,76 @@ public static class EvalTableWriter
     private static string Csv(string cell) =>
         cell.AsSpan().IndexOfAny(",\"\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
 
+    // Written field by field rather than by serializing anonymous objects: reflection-based serialization is off in the
+    // native AOT build. Same document as before: indented, camelCase names, per-topic values only when asked.
     private static void WriteJson(TextWriter w, IReadOnlyList<EvalReport> reports, IReadOnlyList<Comparison> comparisons, bool perTopic)
     {
-        var doc = new
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
-            runs = reports.Select(r => new
+            json.WriteStartObject();
+            json.WriteStartArray("runs");
+            foreach (EvalReport r in reports)
             {
-                run = r.RunName,
-                all = r.Measures.Select((m, i) => (m, r.All[i])).Where(x => x.m.IsNumeric).ToDictionary(x => x.m.Id, x => x.Item2),
-                topics = perTopic
-                    ? r.TopicIds.ToDictionary(t => t, t => r.Measures.Select((m, i) => (m, r.PerTopic[t][i])).Where(x => x.m.IsNumeric).ToDictionary(x => x.m.Id, x => x.Item2))
-                    : null,
-            }),
-            comparisons,
-        };
-        w.WriteLine(JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+                json.WriteStartObject();
+                json.WriteString("run", r.RunName);
+                json.WritePropertyName("all");
+                WriteMeasures(json, r, r.All);
+                json.WritePropertyName("topics");
+                if (perTopic)
+                {
+                    json.WriteStartObject();
+                    foreach (string topic in r.TopicIds)
+                    {
+                        json.WritePropertyName(topic);
+                        WriteMeasures(json, r, r.PerTopic[topic]);
+                    }
+
+                    json.WriteEndObject();
+                }
+                else
+                {
+                    json.WriteNullValue();
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("comparisons");
+            foreach (Comparison c in comparisons)
+            {
+                json.WriteStartObject();
+                json.WriteString("run", c.Run);
+                json.WriteString("measureId", c.MeasureId);
+                json.WriteNumber("delta", c.Delta);
+                json.WriteNumber("tTestP", c.TTestP);
+                json.WriteNumber("randomizationP", c.RandomizationP);
+                json.WriteNumber("holmP", c.HolmP);
+                json.WriteNumber("wins", c.Wins);
+                json.WriteNumber("ties", c.Ties);
+                json.WriteNumber("losses", c.Losses);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        w.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+
+    private static void WriteMeasures(Utf8JsonWriter json, EvalReport report, IReadOnlyList<double> values)
+    {
+        json.WriteStartObject();
+        for (int i = 0; i < report.Measures.Count; i++)
+        {
+            if (report.Measures[i].IsNumeric)
+            {
+                json.WriteNumber(report.Measures[i].Id, values[i]);
+            }
+        }
+
+        json.WriteEndObject();
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Lodestar.Errors;
 
 namespace Lodestar.Index;
@@ -11,18 +12,18 @@ namespace Lodestar.Index;
 internal static class ChecksummedJson
 {
     /// <summary>Writes <paramref name="value"/> and its checksum line to <paramref name="path"/>.</summary>
-    public static void Write<T>(string path, T value, JsonSerializerOptions options)
+    public static void Write<T>(string path, T value, JsonTypeInfo<T> type)
     {
-        string json = JsonSerializer.Serialize(value, options);
+        string json = JsonSerializer.Serialize(value, type);
         File.WriteAllText(path, json + "\nsha256 " + IndexHeader.Sha256Hex(Encoding.UTF8.GetBytes(json)) + "\n", new UTF8Encoding(false));
     }
 
     /// <summary>Reads and checks a header.</summary>
     /// <param name="path">The header file.</param>
-    /// <param name="options">JSON options.</param>
+    /// <param name="type">The header type's source-generated JSON contract.</param>
     /// <param name="missing">The message when the file is absent.</param>
     /// <exception cref="IndexCorruptException">Absent, or the checksum does not match.</exception>
-    public static T Read<T>(string path, JsonSerializerOptions options, string missing)
+    public static T Read<T>(string path, JsonTypeInfo<T> type, string missing)
     {
         if (!File.Exists(path))
         {
@@ -37,6 +38,6 @@ internal static class ChecksummedJson
             throw new IndexCorruptException(path, "the header's checksum does not match its contents");
         }
 
-        return JsonSerializer.Deserialize<T>(text[..cut], options) ?? throw new IndexCorruptException(path, "empty header");
+        return JsonSerializer.Deserialize(text[..cut], type) ?? throw new IndexCorruptException(path, "empty header");
     }
 }

@@ -61,10 +61,8 @@ public sealed record IndexHeader
     /// <summary>Per data file: size in bytes and the CRC-32C of each block.</summary>
     public required Dictionary<string, BlockChecksums> Files { get; init; }
 
-    private static JsonSerializerOptions s_json => IndexHeaderJson.Default.Options;
-
     /// <summary>Writes the header with its own checksum line.</summary>
-    public void Write(string directory) => ChecksummedJson.Write(Path.Combine(directory, FileName), this, s_json);
+    public void Write(string directory) => ChecksummedJson.Write(Path.Combine(directory, FileName), this, IndexHeaderJson.Default.IndexHeader);
 
     /// <summary>Reads and checks the header of the index in <paramref name="directory"/>.</summary>
     /// <exception cref="IndexCorruptException">Missing, altered, or of another format version.</exception>
@@ -76,7 +74,7 @@ public sealed record IndexHeader
             ThrowHelper.Input(directory, 0, 0, File.Exists(directory) ? "expected an index folder, found a file" : "index not found: no such folder");
         }
 
-        IndexHeader header = ChecksummedJson.Read<IndexHeader>(path, s_json, "no index header; is this a Lodestar index?");
+        IndexHeader header = ChecksummedJson.Read(path, IndexHeaderJson.Default.IndexHeader, "no index header; is this a Lodestar index?");
         if (header.Format != "lodestar-bm25" || header.FormatVersion != CurrentFormatVersion || header.BlockSize != BlockFile.BlockSize)
         {
             throw new IndexCorruptException(path,

@@ -164,6 +164,9 @@ public sealed class IndexReader : IDisposable
     /// <summary>Finds the internal id of an external id (builds a table of every id on first use, O(N)).</summary>
     public bool TryGetDoc(string externalId, out int doc) => _docIndex.Value.TryGetValue(externalId, out doc);
 
+    /// <summary>Whether the table of every external id that <see cref="TryGetDoc"/> builds exists yet.</summary>
+    internal bool HasDocTable => _docIndex.IsValueCreated;
+
     /// <summary>The stored text of internal document <paramref name="doc"/>.</summary>
     public string GetText(int doc) => _store.Value.Get(doc);
 

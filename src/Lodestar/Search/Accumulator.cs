@@ -8,7 +8,9 @@ internal sealed class Accumulator(int n)
     public readonly double[] Scores = new double[n];
 
     /// <summary>Touched documents, first <see cref="TouchedCount"/> entries.</summary>
-    public readonly int[] Touched = new int[n];
+    /// <remarks>Not zeroed: only entries below <see cref="TouchedCount"/> are ever read, and zeroing N ints (and
+    /// faulting their pages in) is a one-query search's cost for nothing.</remarks>
+    public readonly int[] Touched = GC.AllocateUninitializedArray<int>(n);
 
     /// <summary>How many documents were touched.</summary>
     public int TouchedCount;

@@ -6,48 +6,56 @@ namespace Lodestar.Search;
 
 /// <summary>
 /// BM25 weights for one index and one <see cref="Bm25Parameters"/>, with the per-document normalisation
-/// precomputed: k1·(1 − b + b·|d|/avgdl) (<see cref="Bm25Mode.Bright"/>) or Lucene's 256-entry norm cache.
+/// k1·(1 − b + b·|d|/avgdl) (<see cref="Bm25Mode.Bright"/>) or Lucene's 256-entry norm cache looked up by document
+/// length in a table of the first 16,384 lengths.
 /// </summary>
 /// <remarks>Formulas: see <see cref="Bm25Mode"/>. Robertson &amp; Zaragoza, "The Probabilistic Relevance Framework:
-/// BM25 and Beyond" (2009); Kamphuis et al., "Which BM25 Do You Mean?" (ECIR 2020).</remarks>
+/// BM25 and Beyond" (2009); Kamphuis et al., "Which BM25 Do You Mean?" (ECIR 2020).
+/// The norm is a function of the document's length alone, so it is read from a table indexed by length (computed once,
+/// O(1) in N) rather than from an array of N norms: creating a scorer does nothing O(N), which a one-query search pays
+/// in full (at 534k documents the array took most of a native build's search time). A length past the table is
+/// computed with the same expression, so scores are identical either way.</remarks>
 public sealed class Bm25Scorer
 {
-    private readonly double[] _docNorm = [];
-    private readonly byte[] _normBytes = [];
+    private const int TabledLengths = 1 << 14;
+    private readonly IndexReader _index;
+    private readonly double[] _normByLength = [];
+    private readonly float[] _normInverseByLength = [];
     private readonly float[] _normCache = new float[256];
 
-    /// <summary>Precomputes the normalisation of every document of <paramref name="index"/>.</summary>
+    /// <summary>Prepares the scorer for <paramref name="index"/>: the collection statistics and a table of norms by
+    /// document length (no per-document work).</summary>
     public Bm25Scorer(IndexReader index, Bm25Parameters parameters)
     {
         Parameters = parameters;
+        _index = index;
         IndexHeader h = index.Header;
         N = h.DocumentCount;
-        ReadOnlySpan<int> lengths = index.DocLengths;
         if (parameters.Mode == Bm25Mode.Bright)
         {
             AvgDocLength = (double)h.TotalTerms / N;
-            _docNorm = new double[N];
-            for (int d = 0; d < N; d++)
+            _normByLength = new double[TabledLengths];
+            for (int length = 0; length < TabledLengths; length++)
             {
-                _docNorm[d] = Norm(lengths[d]);
+                _normByLength[length] = Norm(length);
             }
         }
         else
         {
             DocCount = Math.Max(1, h.NonEmptyDocumentCount);
             AvgDocLength = (float)(h.TotalTerms / (double)DocCount);
-            _normBytes = new byte[N];
-            for (int d = 0; d < N; d++)
-            {
-                _normBytes[d] = SmallFloat.IntToByte4(lengths[d]);
-            }
-
             float k1 = (float)parameters.K1;
             float b = (float)parameters.B;
             float avgdl = (float)AvgDocLength;
             for (int i = 0; i < 256; i++)
             {
                 _normCache[i] = 1f / (k1 * ((1 - b) + (b * SmallFloat.Byte4ToInt((byte)i) / avgdl)));
+            }
+
+            _normInverseByLength = new float[TabledLengths];
+            for (int length = 0; length < TabledLengths; length++)
+            {
+                _normInverseByLength[length] = _normCache[SmallFloat.IntToByte4(length)];
             }
         }
     }
@@ -86,13 +94,14 @@ public sealed class Bm25Scorer
     /// <c>weight − weight/(1 + tf·normInverse)</c>.</remarks>
     public double Contribution(double queryWeight, double idf, int tf, int doc)
     {
+        int length = _index.DocLengths[doc];
         if (Parameters.Mode == Bm25Mode.Bright)
         {
-            return queryWeight * (idf * tf / (tf + _docNorm[doc]));
+            return queryWeight * (idf * tf / (tf + DocNorm(length)));
         }
 
         float weight = (float)queryWeight;
-        float normInverse = _normCache[_normBytes[doc]];
+        float normInverse = NormInverse(length);
         return weight - (weight / (1f + (tf * normInverse)));
     }
 
@@ -108,9 +117,10 @@ public sealed class Bm25Scorer
         int length = postings.Length;
         int pos = 0;
         int doc = -1;
+        ReadOnlySpan<int> lengths = _index.DocLengths;
         if (Parameters.Mode == Bm25Mode.Bright)
         {
-            double[] norms = _docNorm;
+            double[] norms = _normByLength;
             while (pos < length)
             {
                 doc += ReadVarInt(ref p, ref pos);
@@ -121,12 +131,15 @@ public sealed class Bm25Scorer
                     touched[count++] = doc;
                 }
 
-                scores[doc] = before + (queryWeight * (idf * tf / (tf + norms[doc])));
+                int dl = lengths[doc];
+                double norm = (uint)dl < (uint)norms.Length ? norms[dl] : Norm(dl);
+                scores[doc] = before + (queryWeight * (idf * tf / (tf + norm)));
             }
         }
         else
         {
             float weight = (float)queryWeight;
+            float[] inverses = _normInverseByLength;
             while (pos < length)
             {
                 doc += ReadVarInt(ref p, ref pos);
@@ -137,7 +150,9 @@ public sealed class Bm25Scorer
                     touched[count++] = doc;
                 }
 
-                scores[doc] = before + (weight - (weight / (1f + (tf * _normCache[_normBytes[doc]]))));
+                int dl = lengths[doc];
+                float normInverse = (uint)dl < (uint)inverses.Length ? inverses[dl] : NormInverse(dl);
+                scores[doc] = before + (weight - (weight / (1f + (tf * normInverse))));
             }
         }
 
@@ -155,12 +170,13 @@ public sealed class Bm25Scorer
         int pos = 0;
         int doc = -1;
         bool bright = Parameters.Mode == Bm25Mode.Bright;
+        ReadOnlySpan<int> lengths = _index.DocLengths;
         for (int i = 0; i < df; i++)
         {
             doc += ReadVarInt(ref p, ref pos);
             int tf = ReadVarInt(ref p, ref pos);
             docs[i] = doc;
-            weights[i] = bright ? idf * tf / (tf + _docNorm[doc]) : tf * _normCache[_normBytes[doc]];
+            weights[i] = bright ? idf * tf / (tf + DocNorm(lengths[doc])) : tf * NormInverse(lengths[doc]);
         }
 
         return new DecodedPostings(docs, weights);
@@ -207,6 +223,15 @@ public sealed class Bm25Scorer
 
         acc.TouchedCount = count;
     }
+
+    /// <summary>k1·(1 − b + b·length/avgdl), from the table when the length is in it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double DocNorm(int length) => (uint)length < (uint)_normByLength.Length ? _normByLength[length] : Norm(length);
+
+    /// <summary>Lucene's 1/(k1·(1 − b + b·decoded(length)/avgdl)) as a float, from the table when the length is in it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float NormInverse(int length) =>
+        (uint)length < (uint)_normInverseByLength.Length ? _normInverseByLength[length] : _normCache[SmallFloat.IntToByte4(length)];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ReadVarInt(ref byte p, ref int pos)

@@ -24,7 +24,7 @@ public sealed class Searcher
     private readonly long _cacheBudgetBytes;
     private long _cachedBytes;
 
-    /// <summary>Creates a searcher; precomputes per-document norms (O(N)).</summary>
+    /// <summary>Creates a searcher; nothing here is O(N) (the norms are looked up by document length).</summary>
     /// <param name="index">The index.</param>
     /// <param name="parameters">BM25 variant and parameters.</param>
     /// <param name="cacheBudgetBytes">Memory for decoded postings of the terms queried so far (12 bytes a posting);
@@ -64,7 +64,7 @@ public sealed class Searcher
             }
         }
 
-        HashSet<int>? excluded = ResolveExcluded(excludedIds);
+        Func<int, bool>? excluded = ResolveExcluded(excludedIds);
         (int Doc, double Score, string Id)[] best = TopK.Select(acc, k, _index.DocId, excluded, _scorer.Parameters.Mode == Bm25Mode.Lucene);
         acc.Clear();
         return [.. best.Select(x => new Hit(x.Id, x.Score))];
@@ -206,11 +206,20 @@ public sealed class Searcher
         return terms;
     }
 
-    private HashSet<int>? ResolveExcluded(IReadOnlyCollection<string>? ids)
+    /// <summary>Whether a document is excluded: by internal id once the index's table of external ids exists, else by
+    /// reading the external id of each document good enough to be kept (building that table is O(N), more than a
+    /// one-query search costs otherwise).</summary>
+    private Func<int, bool>? ResolveExcluded(IReadOnlyCollection<string>? ids)
     {
         if (ids is null || ids.Count == 0)
         {
             return null;
+        }
+
+        if (!_index.HasDocTable)
+        {
+            var external = new HashSet<string>(ids, StringComparer.Ordinal);
+            return doc => external.Contains(_index.DocId(doc));
         }
 
         var set = new HashSet<int>();
@@ -222,7 +231,7 @@ public sealed class Searcher
             }
         }
 
-        return set;
+        return set.Contains;
     }
 
     private readonly record struct QueryTerm(string Term, TermInfo Info, int QueryTf, double Idf, double Weight);

@@ -19,10 +19,11 @@ namespace Lodestar.Search;
 internal static class TopK
 {
     /// <summary>The k best of <paramref name="acc"/>'s touched documents, best first, with their external ids (from
-    /// <paramref name="idOf"/>), skipping <paramref name="excluded"/>; scores rounded to float first when
+    /// <paramref name="idOf"/>), skipping the documents <paramref name="excluded"/> accepts (asked only of documents good
+    /// enough to be kept, so it may read their external ids); scores rounded to float first when
     /// <paramref name="asFloat"/> (Lucene mode).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static (int Doc, double Score, string Id)[] Select(Accumulator acc, int k, Func<int, string> idOf, HashSet<int>? excluded, bool asFloat)
+    public static (int Doc, double Score, string Id)[] Select(Accumulator acc, int k, Func<int, string> idOf, Func<int, bool>? excluded, bool asFloat)
     {
         if (k == 0)
         {
@@ -37,7 +38,7 @@ internal static class TopK
         {
             int doc = acc.Touched[i];
             double score = asFloat ? (float)scores[doc] : scores[doc];
-            if (score < threshold || (excluded is not null && excluded.Contains(doc)))
+            if (score < threshold || (excluded is not null && excluded(doc)))
             {
                 continue;
             }
@@ -53,7 +54,7 @@ internal static class TopK
 
     /// <summary>The k-th best score of the touched documents not excluded, or −∞ when there are fewer than k.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double KthBest(Accumulator acc, int k, HashSet<int>? excluded, bool asFloat)
+    private static double KthBest(Accumulator acc, int k, Func<int, bool>? excluded, bool asFloat)
     {
         double[] heap = new double[k];
         int count = 0;
@@ -62,7 +63,7 @@ internal static class TopK
         {
             int doc = acc.Touched[i];
             double score = asFloat ? (float)scores[doc] : scores[doc];
-            if ((count == k && score <= heap[0]) || (excluded is not null && excluded.Contains(doc)))
+            if ((count == k && score <= heap[0]) || (excluded is not null && excluded(doc)))
             {
                 continue;
             }

@@ -89,6 +89,58 @@ public class Bm25ScorerTests
     }
 
     [Fact]
+    public void Search_ExcludedIds_SameBeforeAndAfterTheIdTableIsBuilt()
+    {
+        using var dir = new TempDir();
+        using IndexReader index = TinyIndex(dir);
+        var searcher = new Searcher(index, new Bm25Parameters());
+        var topic = new Topic("q", "moth light", ["a", "not-in-the-index"], [], [], ["moth", "light"]);
+        List<Hit> before = searcher.Search(topic, 3);
+        Assert.False(index.HasDocTable); // excluded by reading the ids of the kept documents, no O(N) table
+        Assert.True(index.TryGetDoc("a", out _));
+        Assert.True(index.HasDocTable);
+        Assert.Equal(before, searcher.Search(topic, 3));
+        Assert.Equal(["b", "c"], before.Select(h => h.DocId));
+    }
+
+    /// <summary>Norms come from a table of the first 16,384 lengths; longer documents use the same formula directly, on
+    /// both sides of the edge, in both modes, scored from compressed postings (first query) and decoded ones (second).</summary>
+    [Fact]
+    public void Search_DocumentsPastTheNormTable_ScoreByTheFormula()
+    {
+        using var dir = new TempDir();
+        int[] lengths = [16_383, 16_384, 20_000, 3];
+        string corpus = dir.Write("c.jsonl", string.Concat(lengths.Select((n, i) =>
+            $"{{\"id\": \"d{i}\", \"tokens\": [\"moth\"{string.Concat(Enumerable.Repeat(", \"x\"", n - 1))}]}}\n")));
+        IndexWriter.Build(corpus, dir.File("i"), new IndexBuildOptions { Analyzer = "pretokenized" });
+        using IndexReader index = IndexReader.Open(dir.File("i"));
+        double avgdl = lengths.Sum() / 4.0;
+        double idf = Math.Log(5) - Math.Log(4.5);
+        double Norm(int len) => 0.9 * (1 - 0.4 + (0.4 * len / avgdl));
+        double wq = idf / (1 + Norm(1));
+        float luceneIdf = (float)Math.Log(1 + ((4 - 4 + 0.5) / (4 + 0.5)));
+        float LuceneScore(int len)
+        {
+            float normInverse = 1f / (0.9f * ((1 - 0.4f) + (0.4f * SmallFloat.Byte4ToInt(SmallFloat.IntToByte4(len)) / (float)avgdl)));
+            return luceneIdf - (luceneIdf / (1f + normInverse));
+        }
+
+        var topic = new Topic("q", "moth", [], [], [], ["moth"]);
+        var bright = new Searcher(index, new Bm25Parameters(Bm25Mode.Bright, 0.9, 0.4));
+        var lucene = new Searcher(index, new Bm25Parameters(Bm25Mode.Lucene, 0.9, 0.4));
+        for (int pass = 0; pass < 2; pass++)
+        {
+            Dictionary<string, double> b = bright.Search(topic, 4).ToDictionary(h => h.DocId, h => h.Score);
+            Dictionary<string, double> l = lucene.Search(topic, 4).ToDictionary(h => h.DocId, h => h.Score);
+            for (int i = 0; i < lengths.Length; i++)
+            {
+                Assert.Equal(wq * (idf / (1 + Norm(lengths[i]))), b[$"d{i}"], 1e-15);
+                Assert.Equal(LuceneScore(lengths[i]), (float)l[$"d{i}"]);
+            }
+        }
+    }
+
+    [Fact]
     public void Parameters_OutOfRange_NameTheLimit()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new Bm25Parameters(Bm25Mode.Bright, 0.9, 2));

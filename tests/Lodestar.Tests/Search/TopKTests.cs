@@ -39,7 +39,7 @@ public class TopKTests
                 {
                     var expected = Reference(touched, acc.Scores, k, ranks, excluded, asFloat);
                     // ids whose ordinal order is the rank order, so the reference's ThenBy(rank) is the id order
-                    var actual = TopK.Select(acc, k, d => ranks[d].ToString("D6", System.Globalization.CultureInfo.InvariantCulture), excluded.Count == 0 ? null : excluded, asFloat)
+                    var actual = TopK.Select(acc, k, d => ranks[d].ToString("D6", System.Globalization.CultureInfo.InvariantCulture), excluded.Count == 0 ? null : excluded.Contains, asFloat)
                         .Select(x => (x.Doc, x.Score)).ToArray();
                     if (!expected.SequenceEqual(actual))
                     {
