@@ -120,7 +120,8 @@ internal static unsafe class Int8Kernel
         (Reduce4(a30, a31, a32, a33) - correction).Store(dots + 12);
         for (int j = 0; j < QueryTile; j++)
         {
-            sbyte* q = query + (j * stride);
+            // the tail with the offset query too, since the correction covers every element of the row
+            byte* q = offset + (j * stride);
             for (int r = 0; r < 4; r++)
             {
                 sbyte* x = r == 0 ? row : r == 1 ? r1 : r == 2 ? r2 : r3;
