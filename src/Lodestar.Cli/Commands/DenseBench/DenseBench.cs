@@ -38,6 +38,11 @@ internal static class DenseBench
         var python = new Option<string>("--python") { Description = "Python with python3-faiss.", DefaultValueFactory = _ => "/usr/bin/python3" };
         var peers = new Option<string>("--peers-script") { Description = "The faiss script.", DefaultValueFactory = _ => "bench/peers/faiss_flat.py" };
         var openBlas = new Option<string>("--openblas") { Description = "Directory put first on faiss's LD_LIBRARY_PATH (empty: leave it).", DefaultValueFactory = _ => "/usr/lib/x86_64-linux-gnu/openblas-pthread" };
+        var core = new Option<string>("--openblas-core")
+        {
+            Description = "OPENBLAS_CORETYPE for faiss: auto picks SkylakeX (AVX-512 kernels) where AVX-512 is present, which OpenBLAS 0.3.21 does not detect on newer AMD cores; none leaves OpenBLAS to detect.",
+            DefaultValueFactory = _ => "auto",
+        };
         var anyBlas = new Option<bool>("--allow-any-blas") { Description = "Run faiss even when it did not map OpenBLAS (the table says which BLAS)." };
         var membw = new Option<string>("--membw") { Description = "Source of the C bandwidth probe (built with gcc -O3 -march=native -fopenmp).", DefaultValueFactory = _ => "bench/peers/membw.c" };
         var gguf = new Option<string?>("--gguf") { Description = "Also measure the embedded engine's embedding throughput with this model." };
@@ -45,13 +50,13 @@ internal static class DenseBench
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown to this file." };
         var command = new Command("dense", "Benchmark flat vector search (float32, int8; batched and one query at a time) against faiss IndexFlatIP on OpenBLAS and the memory bandwidth.")
         {
-            count, dim, queries, single, k, passes, threads, work, python, peers, openBlas, anyBlas, membw, gguf, texts, markdown,
+            count, dim, queries, single, k, passes, threads, work, python, peers, openBlas, core, anyBlas, membw, gguf, texts, markdown,
         };
         command.SetAction(parse =>
         {
             var options = new DenseBenchOptions(parse.GetValue(count), parse.GetValue(dim), parse.GetValue(queries), parse.GetValue(single), parse.GetValue(k),
                 parse.GetValue(passes), parse.GetValue(threads) > 0 ? parse.GetValue(threads) : Environment.ProcessorCount, parse.GetValue(work)!, parse.GetValue(python)!,
-                parse.GetValue(peers)!, parse.GetValue(openBlas)!, parse.GetValue(anyBlas), parse.GetValue(membw)!);
+                parse.GetValue(peers)!, parse.GetValue(openBlas)!, OpenBlasCore(parse.GetValue(core)!), parse.GetValue(anyBlas), parse.GetValue(membw)!);
             List<string> table = DenseBenchRun.Run(context, options);
             if (parse.GetValue(gguf) is string model)
             {
@@ -72,6 +77,13 @@ internal static class DenseBench
         });
         return command;
     }
+
+    private static string? OpenBlasCore(string core) => core switch
+    {
+        "auto" => System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "SkylakeX" : null,
+        "none" or "" => null,
+        _ => core,
+    };
 
     private static string Embedding(string gguf, string texts)
     {

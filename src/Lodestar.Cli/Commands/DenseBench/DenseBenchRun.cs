@@ -8,7 +8,7 @@ namespace Lodestar.Cli.Commands.DenseBench;
 
 /// <summary>The options of <c>bench dense</c>.</summary>
 internal sealed record DenseBenchOptions(int Count, int Dim, int Queries, int SingleQueries, int K, int Passes, int Threads, string Work,
-    string Python, string PeersScript, string OpenBlas, bool AllowAnyBlas, string MembwSource);
+    string Python, string PeersScript, string OpenBlas, string? OpenBlasCore, bool AllowAnyBlas, string MembwSource);
 
 /// <summary>One interleaved run of <c>bench dense</c>: builds or reuses the vectors, times both systems, returns the table.</summary>
 internal static class DenseBenchRun
@@ -159,7 +159,7 @@ internal static class DenseBenchRun
         try
         {
             return FaissPeer.Start(o.Python, o.PeersScript,
-                [Path.Combine(indexPath, "vectors.f32"), $"{o.Count}", $"{o.Dim}", queriesPath, $"{o.K}", $"{o.Threads}"], o.Threads, o.OpenBlas, o.AllowAnyBlas);
+                [Path.Combine(indexPath, "vectors.f32"), $"{o.Count}", $"{o.Dim}", queriesPath, $"{o.K}", $"{o.Threads}"], o.Threads, o.OpenBlas, o.OpenBlasCore, o.AllowAnyBlas);
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or JsonException)
         {

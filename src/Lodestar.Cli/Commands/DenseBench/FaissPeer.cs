@@ -9,7 +9,7 @@ namespace Lodestar.Cli.Commands.DenseBench;
 /// </summary>
 /// <remarks>
 /// The process gets <c>OPENBLAS_NUM_THREADS</c> and <c>OMP_NUM_THREADS</c> equal to Lodestar's threads and, when
-/// given, an OpenBLAS directory first on <c>LD_LIBRARY_PATH</c>. It reports the BLAS it actually mapped; a run whose
+/// given, an OpenBLAS directory first on <c>LD_LIBRARY_PATH</c> and <c>OPENBLAS_CORETYPE</c>. It reports the BLAS it actually mapped; a run whose
 /// BLAS is not OpenBLAS is refused unless the caller allows it.
 /// </remarks>
 internal sealed class FaissPeer : IDisposable
@@ -47,7 +47,7 @@ internal sealed class FaissPeer : IDisposable
 
     /// <summary>Starts the peer and waits until its index is built.</summary>
     /// <exception cref="InvalidOperationException">It failed to start or is not on OpenBLAS (and that is not allowed).</exception>
-    public static FaissPeer Start(string python, string script, IEnumerable<string> arguments, int threads, string? openBlasDirectory, bool allowOtherBlas)
+    public static FaissPeer Start(string python, string script, IEnumerable<string> arguments, int threads, string? openBlasDirectory, string? openBlasCore, bool allowOtherBlas)
     {
         var start = new ProcessStartInfo(python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(script);
@@ -58,6 +58,11 @@ internal sealed class FaissPeer : IDisposable
 
         start.Environment["OPENBLAS_NUM_THREADS"] = $"{threads}";
         start.Environment["OMP_NUM_THREADS"] = $"{threads}";
+        if (openBlasCore is not null)
+        {
+            start.Environment["OPENBLAS_CORETYPE"] = openBlasCore;
+        }
+
         if (!string.IsNullOrEmpty(openBlasDirectory))
         {
             start.Environment["LD_LIBRARY_PATH"] = openBlasDirectory + (start.Environment.TryGetValue("LD_LIBRARY_PATH", out string? old) && !string.IsNullOrEmpty(old) ? ":" + old : "");
