@@ -9,6 +9,6 @@ internal static class BenchCommand
     public static Command Create(CliContext context) =>
         new("bench", "End-to-end benchmarks against peers installed on this machine.")
         {
-            Bm25Bench.Bm25Bench.Create(context), Bm25SearchWorker.Create(context), EvalBench.EvalBench.Create(context), DenseBench.Create(context), EngineBench.Create(context),
+            Bm25Bench.Bm25Bench.Create(context), Bm25SearchWorker.Create(context), EvalBench.EvalBench.Create(context), DenseBench.DenseBench.Create(context), EngineBench.Create(context),
         };
 }

@@ -1,0 +1,82 @@
+namespace Lodestar.Dense;
+
+/// <summary>A bounded min-heap of (row, score): the root is the worst kept; ties prefer the lower row.</summary>
+internal sealed class RowHeap(int capacity)
+{
+    private readonly int[] _rows = new int[capacity];
+    private readonly float[] _scores = new float[capacity];
+    private int _count;
+
+    /// <summary>Scores not above this cannot enter (−∞ until full); rows come in ascending order per scan, so a tie loses.</summary>
+    public float Threshold => _count < capacity ? float.NegativeInfinity : _scores[0];
+
+    private bool Worse(int i, int j) => _scores[i] < _scores[j] || (_scores[i] == _scores[j] && _rows[i] > _rows[j]);
+
+    public void Offer(int row, float score)
+    {
+        if (_count < capacity)
+        {
+            _rows[_count] = row;
+            _scores[_count] = score;
+            for (int i = _count++; i > 0;)
+            {
+                int parent = (i - 1) / 2;
+                if (!Worse(i, parent))
+                {
+                    break;
+                }
+
+                Swap(i, parent);
+                i = parent;
+            }
+
+            return;
+        }
+
+        if (score < _scores[0] || (score == _scores[0] && row > _rows[0]))
+        {
+            return;
+        }
+
+        _rows[0] = row;
+        _scores[0] = score;
+        for (int i = 0; ;)
+        {
+            int l = (2 * i) + 1, r = l + 1, w = i;
+            if (l < _count && Worse(l, w))
+            {
+                w = l;
+            }
+
+            if (r < _count && Worse(r, w))
+            {
+                w = r;
+            }
+
+            if (w == i)
+            {
+                break;
+            }
+
+            Swap(i, w);
+            i = w;
+        }
+    }
+
+    private void Swap(int i, int j)
+    {
+        (_rows[i], _rows[j]) = (_rows[j], _rows[i]);
+        (_scores[i], _scores[j]) = (_scores[j], _scores[i]);
+    }
+
+    public IEnumerable<(int Row, float Score)> Items()
+    {
+        for (int i = 0; i < _count; i++)
+        {
+            yield return (_rows[i], _scores[i]);
+        }
+    }
+
+    public (int Row, float Score)[] Sorted() =>
+        [.. Items().OrderByDescending(x => x.Score).ThenBy(x => x.Row)];
+}
