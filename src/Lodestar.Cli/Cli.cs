@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.Reflection;
 using Lodestar.Cli.Commands;
 using Lodestar.Cli.Options;
 using Lodestar.Errors;
@@ -81,6 +82,16 @@ public static class Cli
     /// <summary>Parses <paramref name="args"/> and runs the command.</summary>
     public static int Run(string[] args, CliContext context)
     {
+        if (args is ["--version"])
+        {
+            // What System.CommandLine's version option prints, without building even the bare root (its help option
+            // reads its description through a ResourceManager) or starting telemetry: this is all start-up.
+            Assembly? entry = Assembly.GetEntryAssembly();
+            context.Out.WriteLine(entry?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+                ?? entry?.GetName().Version?.ToString() ?? "");
+            return 0;
+        }
+
         LlmTelemetry? started = null;
         try
         {
