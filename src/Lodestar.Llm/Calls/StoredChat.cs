@@ -182,7 +182,9 @@ public sealed class StoredChat
     internal static string MessagesJson(IReadOnlyList<(string Role, string Content)> messages)
     {
         ArrayBufferWriter<byte> buffer = WriteMessages(messages);
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        string json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        KeepSmall(buffer);
+        return json;
     }
 
     /// <summary>SHA-256 of the messages' canonical JSON, hashed from UTF-8 without a string in between.</summary>
@@ -191,7 +193,17 @@ public sealed class StoredChat
         ArrayBufferWriter<byte> buffer = WriteMessages(messages);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(buffer.WrittenSpan, hash);
+        KeepSmall(buffer);
         return Convert.ToHexStringLower(hash);
+    }
+
+    // A thread keeps its buffer between calls, unless one prompt grew it past 4 MiB.
+    private static void KeepSmall(ArrayBufferWriter<byte> buffer)
+    {
+        if (buffer.Capacity > 4 << 20)
+        {
+            t_buffer = null;
+        }
     }
 
     [ThreadStatic]
