@@ -46,7 +46,7 @@ internal static class RerankCommand
         var resample = new Option<int>("--resample") { Description = "Extra samples a pair may draw to replace unparseable ones.", DefaultValueFactory = _ => 0 }.Range(0, 1000);
         var timeout = new Option<int>("--timeout") { Description = "Seconds per attempt.", DefaultValueFactory = _ => 600 }.Range(1, 86_400);
         var retries = new Option<int>("--retries") { Description = "Retries of a transient failure.", DefaultValueFactory = _ => 4 }.Range(0, 100);
-        var maxTokens = new Option<int>("--max-prompt-tokens") { Description = "Prompt budget in tokens (context - max new tokens - 128), counted by the server's /tokenize or --tokenizer; 0 = none.", DefaultValueFactory = _ => 0 }.Range(0, 10_000_000);
+        var maxTokens = new Option<int>("--max-prompt-tokens") { Description = "Prompt budget in tokens (context - max new tokens - 128), counted by the server's /tokenize or --tokenizer; 0 = none. A budget below the prompt's own frame is refused (exit 2).", DefaultValueFactory = _ => 0 }.Range(0, 10_000_000);
         var tokenizer = new Option<string?>("--tokenizer") { Description = "Counts prompt tokens where the server has no /tokenize: chars, cl100k, o200k, model:NAME, FILE.gguf or FILE.model (default: the encoding of a known OpenAI model name, else 4 characters a token)." };
         var maxChars = new Option<int>("--max-prompt-chars") { Description = "Prompt budget in characters (document cut first, then query).", DefaultValueFactory = _ => 100_000 }.Range(1000, 100_000_000);
         var onFailure = new Option<FailureRule>("--on-failure") { Description = "Unparseable samples: skip (default) or zero (the authors' rule).", DefaultValueFactory = _ => FailureRule.Skip };
