@@ -21,13 +21,8 @@ public static partial class ListwisePrompt
     public const string ReasonRankSystem = "You are RankLLM, an intelligent assistant that can rank passages based on their relevance to the query. Given a query and a passage list, you first thinks about the reasoning process in the mind and then provides the answer (i.e., the reranked passage list). The reasoning process and answer are enclosed within <think> </think> and <answer> </answer> tags, respectively, i.e., <think> reasoning process here </think> <answer> answer here </answer>.";
 
     /// <summary>The (role, content) messages for <paramref name="documents"/> in window order.</summary>
-    public static List<(string Role, string Content)> Build(ListwisePromptStyle style, string query, IReadOnlyList<string> documents, int maxWords = 300)
-    {
-        query = ReplaceNumbers(query).Trim();
-        int num = documents.Count;
-        string[] contents = [.. documents.Select(d => Prepare(d, maxWords))];
-        return style == ListwisePromptStyle.RankGpt ? RankGpt(query, num, contents) : ReasonRank(query, num, contents);
-    }
+    public static List<(string Role, string Content)> Build(ListwisePromptStyle style, string query, IReadOnlyList<string> documents, int maxWords = 300) =>
+        BuildPrepared(style, query, [.. documents.Select(d => Prepare(d, maxWords))]);
 
     private static List<(string, string)> RankGpt(string query, int num, string[] contents)
     {

@@ -399,7 +399,7 @@ public sealed partial class RetroStarReranker(IChatClient client, JudgmentStore 
             option = $"--max-prompt-tokens {options.MaxPromptTokens} (4 characters a token: this server cannot count tokens)";
         }
 
-        string frame = RetroStarPrompt.Build(options.Definition, "", "");
+        string frame = _frame ??= RetroStarPrompt.Build(options.Definition, "", "");
         if (frame.Length > chars)
         {
             throw new ArgumentException($"{option} leaves {chars:N0} characters for the prompt, below the Retro* prompt's own frame of {frame.Length:N0} characters (its text with an empty query and document): raise it");
@@ -447,6 +447,8 @@ public sealed partial class RetroStarReranker(IChatClient client, JudgmentStore 
     }
 
     private int _frameTokens = -1; // tokens of the prompt with an empty query and document, counted once
+
+    private string? _frame; // the prompt with an empty query and document: the same for every pair of a rerank
 
     private (Run Run, int Unscored, long Unparseable, long Clamped) Assemble(IReadOnlyList<Topic> topics, Run firstStage, List<Pair> pairs)
     {

@@ -71,17 +71,7 @@ internal sealed partial class PostingAccumulator
                     continue;
                 }
 
-                int max = Encoding.UTF8.GetMaxByteCount(keys[i].Length);
-                if (max > utf8.Length)
-                {
-                    utf8 = new byte[max];
-                }
-
-                int n = Encoding.UTF8.GetBytes(keys[i], utf8);
-                VarInt.Write(termsFile, (ulong)n);
-                termsFile.Write(utf8, 0, n);
-                VarInt.Write(termsFile, (ulong)df);
-                VarInt.Write(termsFile, (ulong)length);
+                WriteTermEntry(termsFile, keys[i], df, length, ref utf8);
                 last = -1;
                 foreach (RunReader r in readers)
                 {

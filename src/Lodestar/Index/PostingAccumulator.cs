@@ -67,21 +67,28 @@ internal sealed partial class PostingAccumulator : IDisposable
         for (int i = 0; i < ids.Length; i++)
         {
             int t = ids[i];
-            int length = Encoding.UTF8.GetMaxByteCount(keys[i].Length);
-            if (length > utf8.Length)
-            {
-                utf8 = new byte[length];
-            }
-
-            int n = Encoding.UTF8.GetBytes(keys[i], utf8);
-            VarInt.Write(termsFile, (ulong)n);
-            termsFile.Write(utf8, 0, n);
-            VarInt.Write(termsFile, (ulong)_pool.Df(t));
-            VarInt.Write(termsFile, (ulong)_pool.Length(t));
+            WriteTermEntry(termsFile, keys[i], _pool.Df(t), _pool.Length(t), ref utf8);
             _pool.WriteTo(t, postingsFile);
         }
 
         return (ids.Length, _count);
+    }
+
+    /// <summary>A term's entry in <c>terms.bin</c>: its UTF-8 length and bytes, document frequency and postings
+    /// length, as varints; <paramref name="utf8"/> is the reused buffer, grown when a key needs more.</summary>
+    private static void WriteTermEntry(Stream termsFile, string key, long df, long length, ref byte[] utf8)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(key.Length);
+        if (max > utf8.Length)
+        {
+            utf8 = new byte[max];
+        }
+
+        int n = Encoding.UTF8.GetBytes(key, utf8);
+        VarInt.Write(termsFile, (ulong)n);
+        termsFile.Write(utf8, 0, n);
+        VarInt.Write(termsFile, (ulong)df);
+        VarInt.Write(termsFile, (ulong)length);
     }
 
     /// <summary>The ids of the terms with postings in the pool.</summary>

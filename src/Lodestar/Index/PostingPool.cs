@@ -190,43 +190,50 @@ internal sealed class PostingPool
     /// <see cref="Length"/> bytes.</summary>
     public void CopyTo(int t, Span<byte> target)
     {
-        int remaining = _bytes[t], at = _head[t], level = 0, done = 0;
-        while (true)
+        int done = 0;
+        for (var chain = new Chain(this, t); chain.MoveNext();)
         {
-            int payload = (8 << level) - LinkBytes;
-            int n = Math.Min(payload, remaining);
-            _blocks[at >> _blockBits].AsSpan(at & _blockMask, n).CopyTo(target[done..]);
-            done += n;
-            remaining -= n;
-            if (remaining == 0)
-            {
-                return;
-            }
-
-            int link = at + payload;
-            at = BinaryPrimitives.ReadInt32LittleEndian(_blocks[link >> _blockBits].AsSpan(link & _blockMask, LinkBytes));
-            level = Math.Min(level + 1, MaxLevel);
+            chain.Slice.CopyTo(target[done..]);
+            done += chain.Slice.Length;
         }
     }
 
     /// <summary>Writes the encoded postings of term <paramref name="t"/> to <paramref name="stream"/>.</summary>
     public void WriteTo(int t, Stream stream)
     {
-        int remaining = _bytes[t], at = _head[t], level = 0;
-        while (true)
+        for (var chain = new Chain(this, t); chain.MoveNext();)
         {
-            int payload = (8 << level) - LinkBytes;
-            int n = Math.Min(payload, remaining);
-            stream.Write(_blocks[at >> _blockBits], at & _blockMask, n);
-            remaining -= n;
-            if (remaining == 0)
+            stream.Write(chain.Slice);
+        }
+    }
+
+    /// <summary>Walks term <paramref name="t"/>'s chain of slices, one block span at a time: each slice's payload
+    /// doubles with its level (up to <see cref="MaxLevel"/>) and ends in the link to the next.</summary>
+    private ref struct Chain(PostingPool pool, int t)
+    {
+        private int _at = pool._head[t], _level = -1, _remaining = pool._bytes[t];
+
+        /// <summary>The current slice's bytes.</summary>
+        public ReadOnlySpan<byte> Slice { get; private set; }
+
+        public bool MoveNext()
+        {
+            if (_remaining == 0)
             {
-                return;
+                return false;
             }
 
-            int link = at + payload;
-            at = BinaryPrimitives.ReadInt32LittleEndian(_blocks[link >> _blockBits].AsSpan(link & _blockMask, LinkBytes));
-            level = Math.Min(level + 1, MaxLevel);
+            if (_level >= 0)
+            {
+                int link = _at + (8 << _level) - LinkBytes;
+                _at = BinaryPrimitives.ReadInt32LittleEndian(pool._blocks[link >> pool._blockBits].AsSpan(link & pool._blockMask, LinkBytes));
+            }
+
+            _level = Math.Min(_level + 1, MaxLevel);
+            int n = Math.Min((8 << _level) - LinkBytes, _remaining);
+            Slice = pool._blocks[_at >> pool._blockBits].AsSpan(_at & pool._blockMask, n);
+            _remaining -= n;
+            return true;
         }
     }
 
