@@ -12,10 +12,31 @@ public static class Program
     /// <remarks>Live progress bars are drawn only when stderr is a terminal; otherwise (a log file, a pipe, CI) a plain
     /// progress line is written every 5 s, or every <c>LODESTAR_PROGRESS_SECONDS</c>.</remarks>
     public static int Main(string[] args) =>
-        Cli.Run(args, new CliContext(Console.Out, Console.Error, !Console.IsErrorRedirected, Console.In) { ProgressInterval = ProgressInterval() });
+        Cli.Run(args, new CliContext(Console.Out, Console.Error, !Console.IsErrorRedirected, new StandardInput()) { ProgressInterval = ProgressInterval() });
 
     private static TimeSpan ProgressInterval() =>
         double.TryParse(Environment.GetEnvironmentVariable(ProgressSecondsVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s > 0 && s < 1e6
             ? TimeSpan.FromSeconds(s)
             : TimeSpan.FromSeconds(5);
+
+    /// <summary>Standard input, opened on first read: <see cref="Console.In"/> sets up the terminal, which only
+    /// <c>analyze -</c> needs and every other command would pay for at start-up.</summary>
+    private sealed class StandardInput : TextReader
+    {
+        private TextReader? _in;
+
+        private TextReader In => _in ??= Console.In;
+
+        public override int Peek() => In.Peek();
+
+        public override int Read() => In.Read();
+
+        public override int Read(char[] buffer, int index, int count) => In.Read(buffer, index, count);
+
+        public override int Read(Span<char> buffer) => In.Read(buffer);
+
+        public override string? ReadLine() => In.ReadLine();
+
+        public override string ReadToEnd() => In.ReadToEnd();
+    }
 }

@@ -32,7 +32,8 @@ public static class Evaluator
             : TopicsToEvaluate(run.Name, run.TopicIds, prefs.TopicIds, prefs.Contains, options);
 
         var rankings = new JudgedRanking[topics.Count];
-        Parallel.For(0, topics.Count, i =>
+        long work = topics.Sum(t => run.Contains(t) ? (long)run[t].Count : 1);
+        ForEachTopic(topics.Count, work, i =>
         {
             IReadOnlyList<Hit> hits = run.Contains(topics[i]) ? run[topics[i]] : [new Hit(MissingTopicDoc, 1.0)];
             JudgedRanking r = JudgedRanking.Create(hits, qrels[topics[i]], options.RelevanceLevel, options.MaxDocsPerTopic);
@@ -48,7 +49,7 @@ public static class Evaluator
 
             rankings[i] = r;
         });
-        return Summarize(run.Name, topics, rankings, run.Contains, measures, options);
+        return Summarize(run.Name, topics, rankings, run.Contains, measures, options, work);
     }
 
     /// <summary>Evaluates a run read as columns (<see cref="Formats.TrecRunFormat.ReadColumns"/>): the same report as
@@ -66,10 +67,11 @@ public static class Evaluator
         List<string> topics = TopicsToEvaluate(run.Name, run.TopicIds, qrels.TopicIds, qrels.Contains, options);
 
         var rankings = new JudgedRanking[topics.Count];
-        Parallel.For(0, topics.Count, i => rankings[i] = run.Contains(topics[i])
+        long work = topics.Sum(t => run.Contains(t) ? (long)run[t].Count : 1);
+        ForEachTopic(topics.Count, work, i => rankings[i] = run.Contains(topics[i])
             ? JudgedRanking.Create(run[topics[i]], qrels[topics[i]], options.RelevanceLevel, options.MaxDocsPerTopic)
             : JudgedRanking.Create([new Hit(MissingTopicDoc, 1.0)], qrels[topics[i]], options.RelevanceLevel, options.MaxDocsPerTopic));
-        return Summarize(run.Name, topics, rankings, run.Contains, measures, options);
+        return Summarize(run.Name, topics, rankings, run.Contains, measures, options, work);
     }
 
     // The run's judged topics (every judged topic with -c), in id order; none is bad input.
@@ -88,14 +90,14 @@ public static class Evaluator
     // Every measure per topic, then the summary values; a topic missing from the run (-c) zeroes the counts that
     // trec_eval zeroes.
     private static EvalReport Summarize(string runName, List<string> topics, JudgedRanking[] rankings, Func<string, bool> inRun,
-        IReadOnlyList<Measure> measures, EvalOptions options)
+        IReadOnlyList<Measure> measures, EvalOptions options, long work)
     {
         var perTopic = new Dictionary<string, double[]>(StringComparer.Ordinal);
         int relstring = IndexOfFamily(measures, "relstring");
         Dictionary<string, string>? relStrings = relstring < 0 ? null : new(StringComparer.Ordinal);
         double[] sums = new double[measures.Count];
         var computed = new double[topics.Count][];
-        Parallel.For(0, topics.Count, t =>
+        ForEachTopic(topics.Count, work, t =>
         {
             bool missing = !inRun(topics[t]);
             double[] values = new double[measures.Count];
@@ -139,6 +141,26 @@ public static class Evaluator
         }
 
         return new EvalReport(runName, measures, topics, perTopic, all) { RelStrings = relStrings, ZScored = options.ZScores is not null };
+    }
+
+    /// <summary>Runs below this many hits are evaluated on the calling thread: starting the thread pool's workers
+    /// costs more than a small run's whole evaluation (a BRIGHT task's 10,000 to 20,000 hits).</summary>
+    internal const long ParallelThreshold = 100_000;
+
+    // The topics in parallel when the run is large enough to pay for the threads; the result is the same either way.
+    private static void ForEachTopic(int count, long hits, Action<int> body)
+    {
+        if (hits < ParallelThreshold)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                body(i);
+            }
+        }
+        else
+        {
+            Parallel.For(0, count, body);
+        }
     }
 
     private static int IndexOfFamily(IReadOnlyList<Measure> measures, string family)

@@ -38,30 +38,73 @@ public sealed class GainMap
 
     /// <summary>The ideal ranking's gains, best first, while positive: each judged grade contributes its count.</summary>
     /// <remarks>trec_eval orders the levels by gain with an integer-truncated comparison; a stable sort on
-    /// (int)(a − b) keeps that order.</remarks>
-    public IEnumerable<double> IdealGains(JudgedRanking r)
+    /// (int)(a − b) keeps that order. Computed once per ranking and map: the nDCG family asks for it once per measure.</remarks>
+    public IReadOnlyList<double> IdealGains(JudgedRanking r) => IdealGainArray(r);
+
+    /// <summary>As <see cref="IdealGains"/>, the ranking's cached array (callers must not change it).</summary>
+    internal double[] IdealGainArray(JudgedRanking r)
     {
-        var levels = new List<(double Gain, long Count)>();
+        if (ReferenceEquals(r.IdealGainsMap, this) && r.IdealGainsCache is { } cached)
+        {
+            return cached;
+        }
+
+        long[] counts = r.GradeCounts;
+        int extra = 0;
+        for (int g = 0; g < counts.Length; g++)
+        {
+            if (!MapsGrade(g))
+            {
+                extra++;
+            }
+        }
+
+        var levels = new (double Gain, long Count)[_pairs.Length + extra];
+        int n = 0;
         foreach ((long g, double gain) in _pairs)
         {
-            levels.Add((gain, g >= 0 && g < r.GradeCounts.Length ? r.GradeCounts[g] : 0));
+            levels[n++] = (gain, g >= 0 && g < counts.Length ? counts[g] : 0);
         }
 
-        for (int g = 0; g < r.GradeCounts.Length; g++)
+        for (int g = 0; g < counts.Length; g++)
         {
-            if (!Array.Exists(_pairs, p => p.Grade == g))
+            if (!MapsGrade(g))
             {
-                levels.Add((g, r.GradeCounts[g]));
+                levels[n++] = (g, counts[g]);
             }
         }
 
-        (double Gain, long Count)[] sorted = [.. levels.Order(Comparer<(double Gain, long Count)>.Create(static (a, b) => (int)(a.Gain - b.Gain)))];
-        for (int i = sorted.Length - 1; i >= 0 && sorted[i].Gain > 0; i--)
+        // LINQ's Order is stable: equal levels keep the order above (the comparer is trec_eval's).
+        levels = [.. levels.Order(Comparer<(double Gain, long Count)>.Create(static (a, b) => (int)(a.Gain - b.Gain)))];
+        long total = 0;
+        for (int i = levels.Length - 1; i >= 0 && levels[i].Gain > 0; i--)
         {
-            for (long c = 0; c < sorted[i].Count; c++)
+            total += levels[i].Count;
+        }
+
+        double[] ideal = new double[total];
+        int k = 0;
+        for (int i = levels.Length - 1; i >= 0 && levels[i].Gain > 0; i--)
+        {
+            ideal.AsSpan(k, (int)levels[i].Count).Fill(levels[i].Gain);
+            k += (int)levels[i].Count;
+        }
+
+        r.IdealGainsCache = ideal;
+        r.IdealGainsMap = this;
+        return ideal;
+    }
+
+    private bool MapsGrade(long grade)
+    {
+        foreach ((long g, _) in _pairs)
+        {
+            if (g == grade)
             {
-                yield return sorted[i].Gain;
+                return true;
             }
         }
+
+        return false;
     }
 }

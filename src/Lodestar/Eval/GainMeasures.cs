@@ -28,7 +28,7 @@ internal static class GainMeasures
 
         double ideal = 0;
         int n = 0;
-        foreach (double gain in map.IdealGains(r))
+        foreach (double gain in map.IdealGainArray(r))
         {
             if (n >= k)
             {
@@ -62,7 +62,7 @@ internal static class GainMeasures
     /// <summary>trec_eval's experimental G: gain / log2(2 + ideal cost so far − gain so far), normalised.</summary>
     public static double G(JudgedRanking r, GainMap map)
     {
-        double[] ideal = [.. map.IdealGains(r)];
+        double[] ideal = map.IdealGainArray(r);
         double sumResults = 0;
         double sumCost = 0;
         double g = 0;
@@ -85,7 +85,7 @@ internal static class GainMeasures
     /// <summary>ndcg_rel: nDCG averaged over the ranks of the relevant documents (missing ones at the end).</summary>
     public static double NdcgRel(JudgedRanking r, GainMap map)
     {
-        double[] ideal = [.. map.IdealGains(r)];
+        double[] ideal = map.IdealGainArray(r);
         double dcg = 0;
         double idcg = 0;
         double sum = 0;
@@ -128,7 +128,7 @@ internal static class GainMeasures
             return 0;
         }
 
-        double[] ideal = [.. map.IdealGains(r)];
+        double[] ideal = map.IdealGainArray(r);
         double Ideal(int i) => i < ideal.Length ? ideal[i] : 0;
         double dcg = 0;
         double idcg = 0;

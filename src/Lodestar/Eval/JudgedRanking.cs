@@ -49,6 +49,11 @@ public sealed class JudgedRanking
     /// <summary>The topic's preference judgments set against the ranking (<c>-R prefs</c>, <c>-R qrels_prefs</c>).</summary>
     public Preferences.PreferenceCounts? Preferences { get; internal set; }
 
+    // The ideal gains of the last gain map asked (GainMap.IdealGainArray): one topic's measures run on one thread.
+    internal double[]? IdealGainsCache { get; set; }
+
+    internal GainMap? IdealGainsMap { get; set; }
+
     /// <summary>Whether rank index <paramref name="i"/> is relevant.</summary>
     public bool IsRelevant(int i) => Grades[i] >= RelevanceLevel;
 

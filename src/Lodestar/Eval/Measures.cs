@@ -104,14 +104,16 @@ public static partial class Measures
             case ParamKind.LongCutoffs:
                 foreach (double k in LongCutoffs(f.Name, given ?? f.Defaults!))
                 {
-                    yield return new Measure(f.Name, k, f.Aggregation, r => f.Compute(r, new MeasureArgs(k, [], [])));
+                    var cutoff = new MeasureArgs(k, [], []);
+                    yield return new Measure(f.Name, k, f.Aggregation, r => f.Compute(r, cutoff));
                 }
 
                 break;
             case ParamKind.DoubleCutoffs:
                 foreach (double level in DoubleCutoffs(f.Name, given ?? f.Defaults!))
                 {
-                    yield return new Measure(f.Name, level, f.Aggregation, r => f.Compute(r, new MeasureArgs(level, [], [])))
+                    var levelArgs = new MeasureArgs(level, [], []);
+                    yield return new Measure(f.Name, level, f.Aggregation, r => f.Compute(r, levelArgs))
                     {
                         Label = $"{f.Name}_{level.ToString("F2", CultureInfo.InvariantCulture)}",
                     };

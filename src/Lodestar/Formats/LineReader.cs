@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text.Unicode;
@@ -18,7 +19,7 @@ public sealed class LineReader : IDisposable
     private readonly Stream _file;
     private readonly Stream _stream;
     private readonly bool _gzip;
-    private byte[] _buffer = new byte[1 << 16];
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
     private int _start;
     private int _end;
     private bool _eof;
@@ -31,7 +32,8 @@ public sealed class LineReader : IDisposable
         Path = path;
         try
         {
-            _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            // Unbuffered: the reader's own buffer is the only one (no second 64 KiB buffer and no copy between them).
+            _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -150,7 +152,10 @@ public sealed class LineReader : IDisposable
 
         if (_end == _buffer.Length)
         {
-            Array.Resize(ref _buffer, _buffer.Length * 2);
+            byte[] larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+            _buffer.AsSpan(0, _end).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
         }
 
         int read;
@@ -199,5 +204,12 @@ public sealed class LineReader : IDisposable
     {
         _stream.Dispose();
         _file.Dispose();
+        if (_buffer.Length > 0)
+        {
+            // The last line returned points into the buffer: the caller is done with it once the reader is disposed.
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+            _start = _end = 0;
+        }
     }
 }

@@ -21,6 +21,7 @@ public static class QrelsFormat
         Span<Range> f = stackalloc Range[5];
         using var reader = new LineReader(path);
         int layout = 0;
+        string? lastTopic = null;
         while (reader.TryReadLine(out ReadOnlySpan<byte> bytes))
         {
             string line = TextFields.Decode(bytes);
@@ -47,7 +48,9 @@ public static class QrelsFormat
             }
 
             Range docField = n == 4 ? f[2] : f[1];
-            string topic = line[f[0]];
+            // Qrels come grouped by topic: one string per topic, not per line.
+            string topic = lastTopic is not null && line.AsSpan(f[0]).SequenceEqual(lastTopic) ? lastTopic : line[f[0]];
+            lastTopic = topic;
             string doc = TrecIds.Unescape(line.AsSpan(docField));
             int grade = TextFields.ParseInt(path, reader.LineNumber, line, f[n - 1], "grade");
             if (judgmentGroups ? !qrels.TryAddToGroup(topic, line[f[1]], doc, grade) : !qrels.TryAdd(topic, doc, grade))

@@ -7,6 +7,7 @@ public sealed class RunColumns
 {
     private readonly Dictionary<string, TopicColumns> _topics = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
+    private TopicColumns? _last;
 
     /// <summary>Creates an empty run named <paramref name="name"/> (the TREC run tag).</summary>
     public RunColumns(string name) => Name = name;
@@ -32,7 +33,9 @@ public sealed class RunColumns
     {
         if (!_topics.TryGetValue(topicId, out TopicColumns? topic))
         {
-            _topics[topicId] = topic = new TopicColumns();
+            // Sized like the topic before it (plus an eighth for longer ids): runs usually have one depth.
+            _topics[topicId] = topic = _last is null ? new TopicColumns() : new TopicColumns(_last.Count, _last.IdByteCount + (_last.IdByteCount >> 3));
+            _last = topic;
             _order.Add(topicId);
         }
 

@@ -9,11 +9,31 @@ namespace Lodestar.Model;
 /// line each hit came from. No object per hit.</summary>
 public sealed class TopicColumns
 {
-    private byte[] _bytes = new byte[4096];
+    private byte[] _bytes;
     private int _byteCount;
-    private int[] _ends = new int[256];
-    private double[] _scores = new double[256];
-    private long[] _lines = new long[256];
+    private int[] _ends;
+    private double[] _scores;
+    private long[] _lines;
+
+    /// <summary>Creates an empty topic.</summary>
+    public TopicColumns()
+        : this(0, 0)
+    {
+    }
+
+    /// <summary>Creates an empty topic with room for <paramref name="hits"/> hits and <paramref name="idBytes"/>
+    /// bytes of ids (a run's topics usually have the same depth: sizing by the previous one saves the regrowth).</summary>
+    public TopicColumns(int hits, int idBytes)
+    {
+        hits = Math.Max(hits, 16);
+        _bytes = new byte[Math.Max(idBytes, 256)];
+        _ends = new int[hits];
+        _scores = new double[hits];
+        _lines = new long[hits];
+    }
+
+    /// <summary>Bytes of document ids held.</summary>
+    public int IdByteCount => _byteCount;
 
     /// <summary>The number of hits.</summary>
     public int Count { get; private set; }

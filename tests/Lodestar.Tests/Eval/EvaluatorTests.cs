@@ -38,6 +38,45 @@ public class EvaluatorTests
     }
 
     [Fact]
+    public void LargeRun_EvaluatedInParallel_EqualsEachTopicEvaluatedAlone()
+    {
+        // 120 topics x 1,000 hits is above the threshold (topics in parallel); each topic alone is below it (on the
+        // calling thread). Graded judgments and a gain map exercise the cached ideal gains per ranking.
+        var rng = new Random(7);
+        var qrels = new Qrels();
+        var run = new RunColumns("r");
+        for (int t = 0; t < 120; t++)
+        {
+            for (int d = 0; d < 60; d++)
+            {
+                qrels.TryAdd($"q{t}", $"doc{rng.Next(2000)}", rng.Next(-1, 4));
+            }
+
+            TopicColumns topic = run.GetOrAdd($"q{t}");
+            foreach (int d in Enumerable.Range(0, 2000).OrderBy(_ => rng.Next()).Take(1000))
+            {
+                topic.Add(System.Text.Encoding.UTF8.GetBytes($"doc{d}"), Math.Round(rng.NextDouble(), 2), topic.Count + 1);
+            }
+        }
+
+        Assert.True(120 * 1000 >= Evaluator.ParallelThreshold && 1000 < Evaluator.ParallelThreshold);
+        List<Measure> measures = [.. Measures.AllTrec, .. Measures.Parse(["ndcg_cut.5,10", "ndcg.1=0.5,2=4,3=2"])];
+        EvalReport all = Evaluator.Evaluate(qrels, run, measures);
+        foreach (string id in all.TopicIds)
+        {
+            var one = new RunColumns("r");
+            TopicColumns source = run[id], copy = one.GetOrAdd(id);
+            for (int i = 0; i < source.Count; i++)
+            {
+                copy.Add(source.DocIdBytes(i), source.Score(i), source.Line(i));
+            }
+
+            EvalReport alone = Evaluator.Evaluate(qrels, one, measures);
+            Assert.Equal(alone.PerTopic[id], all.PerTopic[id]);
+        }
+    }
+
+    [Fact]
     public void EveryMeasure_StaysInZeroOne_AndIdealRankingGetsNdcgOne()
     {
         Prop.ForAll(s_case.ToArbitrary(), c =>
