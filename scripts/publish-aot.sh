@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Publishes `lodestar` as a native AOT executable (no JIT at start-up) into out/aot/lodestar.
+# Publishes `lodestar` as native AOT executables (no JIT at start-up): out/aot/lodestar and out/aot/lodestar-serve.
 # Needs clang and zlib (apt-get install clang lld zlib1g-dev); the ILCompiler package comes from NuGet.
 # `dotnet tool install` keeps using the portable (JIT) build: AOT is this separate publish only.
 # Trimming/AOT warnings are shown, not made errors: see docs/benchmarks.md for what is known to work.
@@ -11,6 +11,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rid="${1:-linux-x64}"
-dotnet publish src/Lodestar.Cli -c Release -r "$rid" -p:PublishAot=true -p:TreatWarningsAsErrors=false \
-  -p:StripSymbols=true -p:IlcDehydrate=false -p:PositionIndependentExecutable="${LODESTAR_AOT_PIE:-false}" -o out/aot
-ls -la out/aot/lodestar
+# Two executables: `lodestar` without the service (ASP.NET Core's static initialisation would otherwise be part of every
+# command's start-up), and `lodestar-serve`, the whole CLI, which `lodestar serve` and `lodestar mcp` run (execv).
+publish() {
+  dotnet publish src/Lodestar.Cli -c Release -r "$rid" -p:PublishAot=true -p:TreatWarningsAsErrors=false \
+    -p:StripSymbols=true -p:IlcDehydrate=false -p:PositionIndependentExecutable="${LODESTAR_AOT_PIE:-false}" "$@"
+}
+publish -p:LodestarService=InProcess -o out/aot-serve
+publish -p:LodestarService=Exec -o out/aot
+ext=""; [[ "$rid" == win-* ]] && ext=".exe"
+cp "out/aot-serve/lodestar$ext" "out/aot/lodestar-serve$ext"
+ls -la "out/aot/lodestar$ext" "out/aot/lodestar-serve$ext"

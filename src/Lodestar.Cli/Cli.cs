@@ -34,8 +34,13 @@ public static class Cli
         ("models", ModelsCommand.Create),
         ("data", DataCommand.Create),
         ("quickstart", QuickstartCommand.Create),
+#if LODESTAR_SERVICE_EXEC
+        ("serve", ServiceCommands.CreateServe),
+        ("mcp", ServiceCommands.CreateMcp),
+#else
         ("serve", ServeCommand.Create),
         ("mcp", ServeCommand.CreateMcp),
+#endif
         ("synth", SynthCommand.Create),
         ("tokens", TokensCommand.Create),
     ];
@@ -90,6 +95,11 @@ public static class Cli
             context.Out.WriteLine(entry?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
                 ?? entry?.GetName().Version?.ToString() ?? "");
             return 0;
+        }
+
+        if (args.Length > 0 && ServiceCommands.IsServiceCommand(args[0]) && ServiceCommands.RunsElsewhere)
+        {
+            return ServiceCommands.Hand(args, context);
         }
 
         LlmTelemetry? started = null;
