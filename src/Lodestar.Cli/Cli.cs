@@ -119,8 +119,39 @@ public static class Cli
 
         using (started)
         {
+            // A command line that parses against the named command alone runs without the root's help and version
+            // options (whose descriptions System.CommandLine reads through a ResourceManager: ~2 ms of every start);
+            // anything else, errors included, goes through the real root, so messages and help are unchanged.
+            if (CommandAloneFor(args, context) is { } alone && alone.Parse(args) is { Errors.Count: 0 } parse)
+            {
+                return Invoke(parse, context, alone);
+            }
+
             return Run(args, context, RootFor(args, context));
         }
+    }
+
+    /// <summary>The named command under a plain root, for a command line that needs nothing of the real root: no help,
+    /// version or response-file token anywhere (a token that only looks like one just takes the usual path).</summary>
+    internal static Command? CommandAloneFor(string[] args, CliContext context)
+    {
+        int i = args.Length == 0 ? -1 : Array.FindIndex(s_commands, c => c.Name == args[0]);
+        if (i < 0)
+        {
+            return null;
+        }
+
+        foreach (string a in args)
+        {
+            if (a is "-h" or "/h" or "--help" or "-?" or "/?" or "--version" || a.StartsWith('@'))
+            {
+                return null;
+            }
+        }
+
+        var root = new Command("lodestar", Description) { s_commands[i].Create(context) };
+        ValueParsers.Install(root);
+        return root;
     }
 
     /// <summary>Parses <paramref name="args"/> against <paramref name="root"/> and runs the command (telemetry as the
@@ -134,6 +165,12 @@ public static class Cli
             return 2;
         }
 
+        return Invoke(parse, context, root);
+    }
+
+    // Runs a parsed command line and maps failures to exit codes.
+    private static int Invoke(ParseResult parse, CliContext context, Command root)
+    {
         try
         {
             if (parse.Action is HelpAction)

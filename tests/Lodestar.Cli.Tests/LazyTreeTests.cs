@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace Lodestar.Cli.Tests;
 
@@ -124,4 +125,70 @@ public class LazyTreeTests
 
         Assert.True(checkedPaths > paths / 2, $"only {checkedPaths} of {paths} command paths gave a usage error");
     }
+
+    /// <summary>A command line run against its command alone (no root help/version options) parses as the real root
+    /// parses it: random option sets for every command path, compared token by token wherever the command alone
+    /// accepts them (the others go through the real root anyway).</summary>
+    [Fact]
+    public void CommandAlone_ParsesWhatItAccepts_AsTheRealRootDoes()
+    {
+        var random = new Random(11);
+        string[] values = ["1", "2", "0.5", "x", "a b", "-", "10"];
+        int compared = 0, paths = 0;
+        foreach (string path in Paths())
+        {
+            paths++;
+            Command leaf = path.Split(' ').Aggregate((Command)Cli.CreateRoot(Quiet), (c, name) => c.Subcommands.Single(s => s.Name == name));
+            for (int n = 0; n < 12; n++)
+            {
+                var args = new List<string>(path.Split(' '));
+                foreach (Argument argument in leaf.Arguments)
+                {
+                    args.Add(values[random.Next(values.Length)]);
+                }
+
+                foreach (Option option in leaf.Options.Where(_ => random.Next(2) == 0))
+                {
+                    args.Add(option.Name);
+                    if (option.ValueType != typeof(bool))
+                    {
+                        args.Add(values[random.Next(values.Length)]);
+                    }
+                }
+
+                string[] line = [.. args];
+                Command alone = Assert.IsType<Command>(Cli.CommandAloneFor(line, Quiet), exactMatch: false);
+                ParseResult quick = alone.Parse(line);
+                if (quick.Errors.Count > 0)
+                {
+                    continue;
+                }
+
+                ParseResult real = Cli.RootFor(line, Quiet).Parse(line);
+                Assert.Empty(real.Errors);
+                Assert.Equal(Describe(real.CommandResult), Describe(quick.CommandResult));
+                compared++;
+            }
+        }
+
+        Assert.True(compared >= paths, $"{compared} command lines compared over {paths} command paths");
+    }
+
+    [Theory]
+    [InlineData("eval", "q", "r", "--help")]
+    [InlineData("eval", "q", "r", "-?")]
+    [InlineData("search", "idx", "--version")]
+    [InlineData("eval", "@args.rsp")]
+    [InlineData("no-such-command")]
+    public void CommandAlone_NotFor_HelpVersionResponseFilesOrUnknownCommands(params string[] args) =>
+        Assert.Null(Cli.CommandAloneFor(args, Quiet));
+
+    // The parse as text: each command's name, and each option's and argument's tokens, in order.
+    private static string Describe(SymbolResult result) => result switch
+    {
+        CommandResult c => $"{c.Command.Name}[{string.Join(", ", c.Children.Select(Describe))}]",
+        OptionResult o => $"{o.Option.Name}={string.Join("|", o.Tokens.Select(t => t.Value))}",
+        ArgumentResult a => $"{a.Argument.Name}={string.Join("|", a.Tokens.Select(t => t.Value))}",
+        _ => result.ToString()!,
+    };
 }

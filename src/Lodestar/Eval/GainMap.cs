@@ -74,8 +74,12 @@ public sealed class GainMap
             }
         }
 
-        // LINQ's Order is stable: equal levels keep the order above (the comparer is trec_eval's).
-        levels = [.. levels.Order(Comparer<(double Gain, long Count)>.Create(static (a, b) => (int)(a.Gain - b.Gain)))];
+        // LINQ's Order is stable: equal levels keep the order above (the comparer is trec_eval's). Without pairs the
+        // levels are the integer grades 0, 1, 2, … already in order, which every stable sort leaves as they are.
+        if (_pairs.Length > 0)
+        {
+            levels = [.. levels.Order(Comparer<(double Gain, long Count)>.Create(static (a, b) => (int)(a.Gain - b.Gain)))];
+        }
         long total = 0;
         for (int i = levels.Length - 1; i >= 0 && levels[i].Gain > 0; i--)
         {
