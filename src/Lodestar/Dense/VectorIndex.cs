@@ -32,6 +32,9 @@ public enum Precision
 /// </remarks>
 public sealed unsafe class VectorIndex : IDisposable
 {
+    /// <summary>Candidates ahead whose float32 rows are prefetched while one is rescored.</summary>
+    private const int RescorePrefetch = 4;
+
     private readonly MemoryMappedFile? _f32File, _i8File;
     private readonly MemoryMappedViewAccessor? _f32View, _i8View;
     private readonly float* _f32;
@@ -291,43 +294,68 @@ public sealed unsafe class VectorIndex : IDisposable
         }
 
         threads = Math.Clamp(threads > 0 ? threads : Environment.ProcessorCount, 1, Math.Max(1, Count / 4096));
-        var heaps = new RowHeap[threads][];
+        var heaps = new TopBuffer[threads];
+        var results = new (int Row, float Score)[queries.Count][];
         try
         {
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
             {
                 int start = (int)((long)Count * t / threads), end = (int)((long)Count * (t + 1) / threads);
-                heaps[t] = NewHeaps(queries.Count, wanted);
+                heaps[t] = new TopBuffer(queries.Count, wanted);
                 FlatScan.Int8Many(_i8, Dimension, _scales, q8, offsets, stride, qScale, start, end, heaps[t]);
+            });
+
+            // each query's candidates from every thread, rescored; queries in parallel (each touches only its own slots)
+            Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, j =>
+            {
+                var merged = new RowHeap(wanted);
+                foreach (TopBuffer buffer in heaps)
+                {
+                    foreach ((int row, float score) in buffer.Items(j))
+                    {
+                        merged.Offer(row, score);
+                    }
+                }
+
+                results[j] = Rescore(merged, queries[j], k);
             });
         }
         finally
         {
             NativeMemory.AlignedFree(q8);
             NativeMemory.AlignedFree(offsets);
+            foreach (TopBuffer? buffer in heaps)
+            {
+                buffer?.Dispose();
+            }
         }
 
-        var results = new (int Row, float Score)[queries.Count][];
-        Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, j =>
+        return results;
+    }
+
+    /// <summary>The best <paramref name="k"/> of the candidates by float32 score (<see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>, as
+    /// <see cref="Search"/> rescores), the rows taken in ascending order with the next ones prefetched: the candidates
+    /// are scattered over the float32 file, so each is a cold read.</summary>
+    private (int Row, float Score)[] Rescore(RowHeap candidates, float[] query, int k)
+    {
+        int[] rows = [.. candidates.Items().Select(x => x.Row).Order()];
+        var exact = new RowHeap(k);
+        long bytes = (long)Dimension * sizeof(float);
+        for (int i = 0; i < rows.Length; i++)
         {
-            var merged = new RowHeap(wanted);
-            foreach (RowHeap[] perThread in heaps)
+            if (Sse.IsSupported && i + RescorePrefetch < rows.Length)
             {
-                foreach ((int row, float score) in perThread[j].Items())
+                byte* ahead = (byte*)(_f32 + ((long)rows[i + RescorePrefetch] * Dimension));
+                for (long offset = 0; offset < bytes; offset += 64)
                 {
-                    merged.Offer(row, score);
+                    Sse.Prefetch0(ahead + offset);
                 }
             }
 
-            var exact = new RowHeap(k);
-            foreach ((int row, _) in merged.Items())
-            {
-                exact.Offer(row, TensorPrimitives.Dot(Vector(row), queries[j]));
-            }
+            exact.Offer(rows[i], TensorPrimitives.Dot(Vector(rows[i]), query));
+        }
 
-            results[j] = exact.Sorted();
-        });
-        return results;
+        return exact.Sorted();
     }
 
     private static RowHeap[] NewHeaps(int count, int capacity)
