@@ -32,8 +32,6 @@ public enum Precision
 /// </remarks>
 public sealed unsafe class VectorIndex : IDisposable
 {
-    /// <summary>Candidates ahead whose float32 rows are prefetched while one is rescored.</summary>
-    private const int RescorePrefetch = 4;
 
     private readonly MemoryMappedFile? _f32File, _i8File;
     private readonly MemoryMappedViewAccessor? _f32View, _i8View;
@@ -295,7 +293,7 @@ public sealed unsafe class VectorIndex : IDisposable
 
         threads = Math.Clamp(threads > 0 ? threads : Environment.ProcessorCount, 1, Math.Max(1, Count / 4096));
         var heaps = new TopBuffer[threads];
-        var results = new (int Row, float Score)[queries.Count][];
+        var candidates = new int[queries.Count][];
         try
         {
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
@@ -317,7 +315,7 @@ public sealed unsafe class VectorIndex : IDisposable
                     }
                 }
 
-                results[j] = Rescore(merged, queries[j], k);
+                candidates[j] = [.. merged.Items().Select(x => x.Row)];
             });
         }
         finally
@@ -330,32 +328,7 @@ public sealed unsafe class VectorIndex : IDisposable
             }
         }
 
-        return results;
-    }
-
-    /// <summary>The best <paramref name="k"/> of the candidates by float32 score (<see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>, as
-    /// <see cref="Search"/> rescores), the rows taken in ascending order with the next ones prefetched: the candidates
-    /// are scattered over the float32 file, so each is a cold read.</summary>
-    private (int Row, float Score)[] Rescore(RowHeap candidates, float[] query, int k)
-    {
-        int[] rows = [.. candidates.Items().Select(x => x.Row).Order()];
-        var exact = new RowHeap(k);
-        long bytes = (long)Dimension * sizeof(float);
-        for (int i = 0; i < rows.Length; i++)
-        {
-            if (Sse.IsSupported && i + RescorePrefetch < rows.Length)
-            {
-                byte* ahead = (byte*)(_f32 + ((long)rows[i + RescorePrefetch] * Dimension));
-                for (long offset = 0; offset < bytes; offset += 64)
-                {
-                    Sse.Prefetch0(ahead + offset);
-                }
-            }
-
-            exact.Offer(rows[i], TensorPrimitives.Dot(Vector(rows[i]), query));
-        }
-
-        return exact.Sorted();
+        return Rescoring.TopK(_f32, Dimension, queries, candidates, k, threads);
     }
 
     private static RowHeap[] NewHeaps(int count, int capacity)
