@@ -6,7 +6,8 @@ namespace Lodestar.Dense;
 
 /// <summary>
 /// Exact int8 inner products for the flat scan: a tile of 4 rows × 4 queries with AVX-VNNI <c>vpdpbusd</c>
-/// (32 multiply-adds per instruction), or AVX2 <c>vpmaddwd</c> one pair at a time where VNNI is missing.
+/// (32 multiply-adds per instruction; the rows as memory operands so the 16 accumulators and the query fit the 16
+/// registers a VEX-encoded <c>vpdpbusd</c> can name), or AVX2 <c>vpmaddwd</c> one pair at a time where VNNI is missing.
 /// </summary>
 /// <remarks>
 /// <c>vpdpbusd</c> multiplies unsigned by signed bytes, so the query goes in as <c>q + 128</c> (a byte) and the
@@ -70,15 +71,7 @@ internal static unsafe class Int8Kernel
         sbyte* r1 = row + (rows > 1 ? d : 0), r2 = row + (rows > 2 ? 2 * d : 0), r3 = row + (rows > 3 ? 3 * d : 0);
         if (!AvxVnni.IsSupported)
         {
-            for (int j = 0; j < QueryTile; j++)
-            {
-                sbyte* q = query + (j * stride);
-                dots[4 * j] = Dot(row, q, d);
-                dots[(4 * j) + 1] = Dot(r1, q, d);
-                dots[(4 * j) + 2] = Dot(r2, q, d);
-                dots[(4 * j) + 3] = Dot(r3, q, d);
-            }
-
+            ScoreTilePairs(row, rows, d, query, stride, dots);
             return;
         }
 
@@ -111,6 +104,20 @@ internal static unsafe class Int8Kernel
 
                 dots[(4 * j) + r] += s;
             }
+        }
+    }
+
+    /// <summary><see cref="ScoreTile"/> where AVX-VNNI is missing: one pair at a time with <see cref="Dot"/>.</summary>
+    public static void ScoreTilePairs(sbyte* row, int rows, int d, sbyte* query, int stride, int* dots)
+    {
+        sbyte* r1 = row + (rows > 1 ? d : 0), r2 = row + (rows > 2 ? 2 * d : 0), r3 = row + (rows > 3 ? 3 * d : 0);
+        for (int j = 0; j < QueryTile; j++)
+        {
+            sbyte* q = query + (j * stride);
+            dots[4 * j] = Dot(row, q, d);
+            dots[(4 * j) + 1] = Dot(r1, q, d);
+            dots[(4 * j) + 2] = Dot(r2, q, d);
+            dots[(4 * j) + 3] = Dot(r3, q, d);
         }
     }
 

@@ -1,58 +1,64 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace Lodestar.Dense;
 
 /// <summary>
-/// The float32 rescoring of int8 candidates for many queries at once: every (row, query) pair sorted by row, so the
-/// float32 file is read in one forward sweep (each row once for all the queries that kept it, the next rows
-/// prefetched) instead of one cold random read per candidate; scores by <see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>,
-/// as <see cref="VectorIndex.Search"/> rescores, so the results equal rescoring one query at a time.
+/// The float32 rescoring of int8 candidates for many queries at once, by row rather than by query: the candidate rows
+/// in ascending order (each read once, for all the queries that kept it, the next ones prefetched) instead of one cold
+/// random read per (query, candidate). Scores by <see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>,
+/// as <see cref="VectorIndex.Search"/> rescores, and <see cref="RowHeap"/> keeps the same rows whatever the order, so
+/// the results equal rescoring one query at a time.
 /// </summary>
 internal static unsafe class Rescoring
 {
-    /// <summary>Pairs ahead whose rows are prefetched.</summary>
+    /// <summary>Distinct rows ahead whose float32 vectors are prefetched.</summary>
     private const int Ahead = 4;
 
-    /// <summary>Per query, the best <paramref name="k"/> of its <paramref name="candidates"/> rows by float32 score,
-    /// score descending, ties to the lower row.</summary>
-    public static (int Row, float Score)[][] TopK(float* vectors, int d, IReadOnlyList<float[]> queries, int[][] candidates, int k, int threads)
+    /// <summary>Per query, the best <paramref name="k"/> of its <paramref name="candidates"/> rows (of
+    /// <paramref name="count"/>) by float32 score, score descending, ties to the lower row.</summary>
+    public static (int Row, float Score)[][] TopK(float* vectors, int count, int d, IReadOnlyList<float[]> queries, int[][] candidates, int k, int threads)
     {
-        long[] pairs = new long[candidates.Sum(c => (long)c.Length)];
-        int n = 0;
+        // the (row, query) pairs grouped by row (counting sort): rows[i] has queries firsts[i] .. firsts[i + 1] - 1
+        var perRow = new int[count + 1];
+        foreach (int[] c in candidates)
+        {
+            foreach (int row in c)
+            {
+                perRow[row + 1]++;
+            }
+        }
+
+        var rows = new List<int>();
+        for (int row = 0; row < count; row++)
+        {
+            if (perRow[row + 1] > 0)
+            {
+                rows.Add(row);
+            }
+
+            perRow[row + 1] += perRow[row];
+        }
+
+        var owners = new int[perRow[count]];
+        var fill = (int[])perRow.Clone();
         for (int j = 0; j < candidates.Length; j++)
         {
             foreach (int row in candidates[j])
             {
-                pairs[n++] = ((long)row << 32) | (uint)j;
+                owners[fill[row]++] = j;
             }
         }
 
-        Array.Sort(pairs);
-        threads = Math.Clamp(threads, 1, Math.Max(1, pairs.Length / 1024));
+        int[] distinct = [.. rows];
+        threads = Math.Clamp(threads, 1, Math.Max(1, distinct.Length / 256));
         var heaps = new RowHeap?[threads][];
-        long bytes = (long)d * sizeof(float);
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
-            var mine = new RowHeap?[queries.Count];
-            int start = (int)((long)pairs.Length * t / threads), end = (int)((long)pairs.Length * (t + 1) / threads);
-            for (int i = start; i < end; i++)
-            {
-                if (Sse.IsSupported && i + Ahead < end)
-                {
-                    byte* next = (byte*)(vectors + ((pairs[i + Ahead] >> 32) * d));
-                    for (long offset = 0; offset < bytes; offset += 64)
-                    {
-                        Sse.Prefetch0(next + offset);
-                    }
-                }
-
-                int row = (int)(pairs[i] >> 32), j = (int)(uint)pairs[i];
-                float score = TensorPrimitives.Dot(new ReadOnlySpan<float>(vectors + ((long)row * d), d), queries[j]);
-                (mine[j] ??= new RowHeap(k)).Offer(row, score);
-            }
-
-            heaps[t] = mine;
+            heaps[t] = new RowHeap?[queries.Count];
+            int start = (int)((long)distinct.Length * t / threads), end = (int)((long)distinct.Length * (t + 1) / threads);
+            Sweep(vectors, d, queries, distinct, start, end, perRow, owners, k, heaps[t]);
         });
 
         var results = new (int Row, float Score)[queries.Count][];
@@ -71,5 +77,31 @@ internal static unsafe class Rescoring
         }
 
         return results;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Sweep(float* vectors, int d, IReadOnlyList<float[]> queries, int[] distinct, int start, int end, int[] firsts, int[] owners,
+        int k, RowHeap?[] heaps)
+    {
+        long bytes = (long)d * sizeof(float);
+        for (int i = start; i < end; i++)
+        {
+            if (Sse.IsSupported && i + Ahead < end)
+            {
+                byte* next = (byte*)(vectors + ((long)distinct[i + Ahead] * d));
+                for (long offset = 0; offset < bytes; offset += 64)
+                {
+                    Sse.Prefetch0(next + offset);
+                }
+            }
+
+            int row = distinct[i];
+            var vector = new ReadOnlySpan<float>(vectors + ((long)row * d), d);
+            for (int p = firsts[row]; p < firsts[row + 1]; p++)
+            {
+                int j = owners[p];
+                (heaps[j] ??= new RowHeap(k)).Offer(row, TensorPrimitives.Dot(vector, queries[j]));
+            }
+        }
     }
 }

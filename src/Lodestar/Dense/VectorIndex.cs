@@ -328,7 +328,7 @@ public sealed unsafe class VectorIndex : IDisposable
             }
         }
 
-        return Rescoring.TopK(_f32, Dimension, queries, candidates, k, threads);
+        return Rescoring.TopK(_f32, Count, Dimension, queries, candidates, k, threads);
     }
 
     private static RowHeap[] NewHeaps(int count, int capacity)
