@@ -9,11 +9,12 @@ namespace Lodestar.Dense;
 /// <summary>
 /// The per-thread loops of the flat scan over one row range: one query (memory-bound, 4 rows per step) and many
 /// queries (cache-blocked: a block of rows stays in L2 while every query tile passes over it, each tile scored by the
-/// register-blocked kernels), offering each query's scores to its own bounded heap.
+/// register-blocked kernels), offering each query's scores to its own bounded heap (float32) or candidate buffer
+/// (int8, <see cref="TopBuffer"/>).
 /// </summary>
 /// <remarks>
-/// Rows reach each heap in ascending order, and <see cref="RowHeap"/> breaks ties by the lower row, so the kept set
-/// does not depend on blocking or threads.
+/// Rows reach each heap in ascending order, and <see cref="RowHeap"/> and <see cref="TopBuffer"/> break ties by the
+/// lower row, so the kept set does not depend on blocking or threads.
 /// </remarks>
 internal static unsafe class FlatScan
 {
