@@ -6,7 +6,8 @@ namespace Lodestar.Dense;
 
 /// <summary>
 /// Exact int8 inner products for the flat scan: a tile of 4 rows × 4 queries with AVX-VNNI <c>vpdpbusd</c>
-/// (32 multiply-adds per instruction), or AVX2 <c>vpmaddwd</c> one pair at a time where VNNI is missing.
+/// (32 multiply-adds per instruction; the rows as memory operands so the 16 accumulators and the query fit the 16
+/// registers a VEX-encoded <c>vpdpbusd</c> can name), or AVX2 <c>vpmaddwd</c> one pair at a time where VNNI is missing.
 /// </summary>
 /// <remarks>
 /// <c>vpdpbusd</c> multiplies unsigned by signed bytes, so the query goes in as <c>q + 128</c> (a byte) and the
@@ -70,54 +71,24 @@ internal static unsafe class Int8Kernel
         sbyte* r1 = row + (rows > 1 ? d : 0), r2 = row + (rows > 2 ? 2 * d : 0), r3 = row + (rows > 3 ? 3 * d : 0);
         if (!AvxVnni.IsSupported)
         {
-            for (int j = 0; j < QueryTile; j++)
-            {
-                sbyte* q = query + (j * stride);
-                dots[4 * j] = Dot(row, q, d);
-                dots[(4 * j) + 1] = Dot(r1, q, d);
-                dots[(4 * j) + 2] = Dot(r2, q, d);
-                dots[(4 * j) + 3] = Dot(r3, q, d);
-            }
-
+            ScoreTilePairs(row, rows, d, query, stride, dots);
             return;
         }
 
         int body = d - (d % 32);
-        byte* o1 = offset + stride, o2 = offset + (2 * stride), o3 = offset + (3 * stride);
-        Vector256<int> a00 = default, a01 = default, a02 = default, a03 = default;
-        Vector256<int> a10 = default, a11 = default, a12 = default, a13 = default;
-        Vector256<int> a20 = default, a21 = default, a22 = default, a23 = default;
-        Vector256<int> a30 = default, a31 = default, a32 = default, a33 = default;
-        for (int i = 0; i < body; i += 32)
+        Vector512<int> sums = Tile(row, r1, r2, r3, body, offset, stride);
+        Vector128<int> correction = Vector128.Load(rowSums) * 128;
+        Vector128<int> d0 = sums.GetLower().GetLower() - correction, d1 = sums.GetLower().GetUpper() - correction;
+        Vector128<int> d2 = sums.GetUpper().GetLower() - correction, d3 = sums.GetUpper().GetUpper() - correction;
+        d0.Store(dots);
+        d1.Store(dots + 4);
+        d2.Store(dots + 8);
+        d3.Store(dots + 12);
+        if (body == d)
         {
-            Vector256<sbyte> x0 = Vector256.Load(row + i), x1 = Vector256.Load(r1 + i), x2 = Vector256.Load(r2 + i), x3 = Vector256.Load(r3 + i);
-            Vector256<byte> q = Vector256.Load(offset + i);
-            a00 = AvxVnni.MultiplyWideningAndAdd(a00, q, x0);
-            a01 = AvxVnni.MultiplyWideningAndAdd(a01, q, x1);
-            a02 = AvxVnni.MultiplyWideningAndAdd(a02, q, x2);
-            a03 = AvxVnni.MultiplyWideningAndAdd(a03, q, x3);
-            q = Vector256.Load(o1 + i);
-            a10 = AvxVnni.MultiplyWideningAndAdd(a10, q, x0);
-            a11 = AvxVnni.MultiplyWideningAndAdd(a11, q, x1);
-            a12 = AvxVnni.MultiplyWideningAndAdd(a12, q, x2);
-            a13 = AvxVnni.MultiplyWideningAndAdd(a13, q, x3);
-            q = Vector256.Load(o2 + i);
-            a20 = AvxVnni.MultiplyWideningAndAdd(a20, q, x0);
-            a21 = AvxVnni.MultiplyWideningAndAdd(a21, q, x1);
-            a22 = AvxVnni.MultiplyWideningAndAdd(a22, q, x2);
-            a23 = AvxVnni.MultiplyWideningAndAdd(a23, q, x3);
-            q = Vector256.Load(o3 + i);
-            a30 = AvxVnni.MultiplyWideningAndAdd(a30, q, x0);
-            a31 = AvxVnni.MultiplyWideningAndAdd(a31, q, x1);
-            a32 = AvxVnni.MultiplyWideningAndAdd(a32, q, x2);
-            a33 = AvxVnni.MultiplyWideningAndAdd(a33, q, x3);
+            return;
         }
 
-        Vector128<int> correction = Vector128.Load(rowSums) * 128;
-        (Reduce4(a00, a01, a02, a03) - correction).Store(dots);
-        (Reduce4(a10, a11, a12, a13) - correction).Store(dots + 4);
-        (Reduce4(a20, a21, a22, a23) - correction).Store(dots + 8);
-        (Reduce4(a30, a31, a32, a33) - correction).Store(dots + 12);
         for (int j = 0; j < QueryTile; j++)
         {
             // the tail with the offset query too, since the correction covers every element of the row
@@ -134,6 +105,63 @@ internal static unsafe class Int8Kernel
                 dots[(4 * j) + r] += s;
             }
         }
+    }
+
+    /// <summary><see cref="ScoreTile"/> where AVX-VNNI is missing: one pair at a time with <see cref="Dot"/>.</summary>
+    public static void ScoreTilePairs(sbyte* row, int rows, int d, sbyte* query, int stride, int* dots)
+    {
+        sbyte* r1 = row + (rows > 1 ? d : 0), r2 = row + (rows > 2 ? 2 * d : 0), r3 = row + (rows > 3 ? 3 * d : 0);
+        for (int j = 0; j < QueryTile; j++)
+        {
+            sbyte* q = query + (j * stride);
+            dots[4 * j] = Dot(row, q, d);
+            dots[(4 * j) + 1] = Dot(r1, q, d);
+            dots[(4 * j) + 2] = Dot(r2, q, d);
+            dots[(4 * j) + 3] = Dot(r3, q, d);
+        }
+    }
+
+    /// <summary>
+    /// The VNNI tile: Σ(q + 128)·r over the first <paramref name="body"/> (a multiple of 32) bytes of rows
+    /// <paramref name="r0"/>…<paramref name="r3"/> against the 4 offset queries from <paramref name="offset"/>, lane
+    /// <c>4·j + r</c> for query j and row r, uncorrected (subtract <c>128·Σr</c>). 16 accumulators plus a query
+    /// register fit the 16 registers VEX-encoded <c>vpdpbusd</c> can name when the rows are memory operands.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Tile(sbyte* r0, sbyte* r1, sbyte* r2, sbyte* r3, int body, byte* offset, int stride)
+    {
+        byte* o1 = offset + stride, o2 = offset + (2 * stride), o3 = offset + (3 * stride);
+        Vector256<int> a00 = default, a01 = default, a02 = default, a03 = default;
+        Vector256<int> a10 = default, a11 = default, a12 = default, a13 = default;
+        Vector256<int> a20 = default, a21 = default, a22 = default, a23 = default;
+        Vector256<int> a30 = default, a31 = default, a32 = default, a33 = default;
+        for (int i = 0; i < body; i += 32)
+        {
+            Vector256<byte> q = Vector256.Load(offset + i);
+            a00 = AvxVnni.MultiplyWideningAndAdd(a00, q, Vector256.Load(r0 + i));
+            a01 = AvxVnni.MultiplyWideningAndAdd(a01, q, Vector256.Load(r1 + i));
+            a02 = AvxVnni.MultiplyWideningAndAdd(a02, q, Vector256.Load(r2 + i));
+            a03 = AvxVnni.MultiplyWideningAndAdd(a03, q, Vector256.Load(r3 + i));
+            q = Vector256.Load(o1 + i);
+            a10 = AvxVnni.MultiplyWideningAndAdd(a10, q, Vector256.Load(r0 + i));
+            a11 = AvxVnni.MultiplyWideningAndAdd(a11, q, Vector256.Load(r1 + i));
+            a12 = AvxVnni.MultiplyWideningAndAdd(a12, q, Vector256.Load(r2 + i));
+            a13 = AvxVnni.MultiplyWideningAndAdd(a13, q, Vector256.Load(r3 + i));
+            q = Vector256.Load(o2 + i);
+            a20 = AvxVnni.MultiplyWideningAndAdd(a20, q, Vector256.Load(r0 + i));
+            a21 = AvxVnni.MultiplyWideningAndAdd(a21, q, Vector256.Load(r1 + i));
+            a22 = AvxVnni.MultiplyWideningAndAdd(a22, q, Vector256.Load(r2 + i));
+            a23 = AvxVnni.MultiplyWideningAndAdd(a23, q, Vector256.Load(r3 + i));
+            q = Vector256.Load(o3 + i);
+            a30 = AvxVnni.MultiplyWideningAndAdd(a30, q, Vector256.Load(r0 + i));
+            a31 = AvxVnni.MultiplyWideningAndAdd(a31, q, Vector256.Load(r1 + i));
+            a32 = AvxVnni.MultiplyWideningAndAdd(a32, q, Vector256.Load(r2 + i));
+            a33 = AvxVnni.MultiplyWideningAndAdd(a33, q, Vector256.Load(r3 + i));
+        }
+
+        return Vector512.Create(
+            Vector256.Create(Reduce4(a00, a01, a02, a03), Reduce4(a10, a11, a12, a13)),
+            Vector256.Create(Reduce4(a20, a21, a22, a23), Reduce4(a30, a31, a32, a33)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -12,6 +12,7 @@ internal sealed class RowHeap(int capacity)
 
     private bool Worse(int i, int j) => _scores[i] < _scores[j] || (_scores[i] == _scores[j] && _rows[i] > _rows[j]);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Offer(int row, float score)
     {
         if (_count < capacity)

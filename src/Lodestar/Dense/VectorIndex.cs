@@ -32,6 +32,7 @@ public enum Precision
 /// </remarks>
 public sealed unsafe class VectorIndex : IDisposable
 {
+
     private readonly MemoryMappedFile? _f32File, _i8File;
     private readonly MemoryMappedViewAccessor? _f32View, _i8View;
     private readonly float* _f32;
@@ -291,43 +292,43 @@ public sealed unsafe class VectorIndex : IDisposable
         }
 
         threads = Math.Clamp(threads > 0 ? threads : Environment.ProcessorCount, 1, Math.Max(1, Count / 4096));
-        var heaps = new RowHeap[threads][];
+        var heaps = new TopBuffer[threads];
+        var candidates = new int[queries.Count][];
         try
         {
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
             {
                 int start = (int)((long)Count * t / threads), end = (int)((long)Count * (t + 1) / threads);
-                heaps[t] = NewHeaps(queries.Count, wanted);
+                heaps[t] = new TopBuffer(queries.Count, wanted);
                 FlatScan.Int8Many(_i8, Dimension, _scales, q8, offsets, stride, qScale, start, end, heaps[t]);
+            });
+
+            // each query's candidates from every thread, rescored; queries in parallel (each touches only its own slots)
+            Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, j =>
+            {
+                var merged = new RowHeap(wanted);
+                foreach (TopBuffer buffer in heaps)
+                {
+                    foreach ((int row, float score) in buffer.Items(j))
+                    {
+                        merged.Offer(row, score);
+                    }
+                }
+
+                candidates[j] = [.. merged.Items().Select(x => x.Row)];
             });
         }
         finally
         {
             NativeMemory.AlignedFree(q8);
             NativeMemory.AlignedFree(offsets);
+            foreach (TopBuffer? buffer in heaps)
+            {
+                buffer?.Dispose();
+            }
         }
 
-        var results = new (int Row, float Score)[queries.Count][];
-        Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, j =>
-        {
-            var merged = new RowHeap(wanted);
-            foreach (RowHeap[] perThread in heaps)
-            {
-                foreach ((int row, float score) in perThread[j].Items())
-                {
-                    merged.Offer(row, score);
-                }
-            }
-
-            var exact = new RowHeap(k);
-            foreach ((int row, _) in merged.Items())
-            {
-                exact.Offer(row, TensorPrimitives.Dot(Vector(row), queries[j]));
-            }
-
-            results[j] = exact.Sorted();
-        });
-        return results;
+        return Rescoring.TopK(_f32, Count, Dimension, queries, candidates, k, threads);
     }
 
     private static RowHeap[] NewHeaps(int count, int capacity)
