@@ -51,6 +51,11 @@ public sealed class Searcher
     private List<Hit> Search(QueryTerm[] terms, int k, IReadOnlyCollection<string>? excludedIds)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);
+        if (terms.Length == 0)
+        {
+            return []; // no term of the index: nothing scores, and the N-document accumulator is not needed
+        }
+
         Accumulator acc = _accumulator.Value!;
         foreach (QueryTerm t in terms)
         {
