@@ -22,9 +22,8 @@ internal static class Crc32C
     private const uint Polynomial = 0x82F63B78;
     private const uint One = 0x80000000;
 
-    // x^(8·(1 << k)) mod P for the runs of a full 64 KiB block, cached: the block size is fixed
-    private static readonly uint[] ShiftByBlockRun = [ShiftOf(BlockRunBytes), ShiftOf(2L * BlockRunBytes)];
-    private const int BlockRunBytes = BlockFile.BlockSize / 24 * 8;
+    // the combining factors for the runs of full blocks of both sizes, computed once: (run bytes, x^(8·run), x^(16·run))
+    private static readonly (int Run, uint Shift1, uint Shift2)[] BlockRuns = [Factors(BlockFile.BlockSize), Factors(BlockFile.SmallBlockSize)];
 
     /// <summary>The CRC-32C of <paramref name="data"/> (initial value and final XOR 0xFFFFFFFF, as iSCSI and ext4 use it).</summary>
     public static uint Compute(ReadOnlySpan<byte> data) => ~Update(uint.MaxValue, data);
@@ -65,9 +64,16 @@ internal static class Crc32C
         }
 
         int run = n * 8;
-        (uint shift1, uint shift2) = run == BlockRunBytes ? (ShiftByBlockRun[0], ShiftByBlockRun[1]) : (ShiftOf(run), ShiftOf(2L * run));
+        (uint shift1, uint shift2) = run == BlockRuns[0].Run ? (BlockRuns[0].Shift1, BlockRuns[0].Shift2)
+            : run == BlockRuns[1].Run ? (BlockRuns[1].Shift1, BlockRuns[1].Shift2) : (ShiftOf(run), ShiftOf(2L * run));
         crc = MultiplyModP(ca, shift2) ^ MultiplyModP(cb, shift1) ^ cc;
         return UpdateSerial(crc, data[(3 * run)..]);
+    }
+
+    private static (int Run, uint Shift1, uint Shift2) Factors(int blockBytes)
+    {
+        int run = blockBytes / 24 * 8;
+        return (run, ShiftOf(run), ShiftOf(2L * run));
     }
 
     /// <summary>x^(8·<paramref name="bytes"/>) mod P: what shifting a CRC register over that many zero bytes multiplies it by.</summary>

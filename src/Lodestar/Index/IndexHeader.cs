@@ -17,7 +17,9 @@ public sealed record IndexHeader
     public const string FileName = "lodestar-index.json";
 
     /// <summary>The format this code writes. Format 3 checks the header with a CRC-32C line instead of SHA-256 (no
-    /// cryptography library at open); its data files are format 2's, so format 2 indexes are still read. Format 2
+    /// cryptography library at open) and checksums the term dictionary and the external ids in 4 KiB blocks (each
+    /// file's <see cref="BlockChecksums.BlockSize"/>); its data files are byte for byte format 2's, so format 2
+    /// indexes are still read. Format 2
     /// (memory-mapped files with per-block CRC-32C, the term and id offset tables <c>terms.idx</c> and
     /// <c>docids.idx</c>) replaced format 1 (whole-file SHA-256 at open).</summary>
     public const int CurrentFormatVersion = 3;
@@ -61,7 +63,7 @@ public sealed record IndexHeader
     /// <summary>Where the documents came from.</summary>
     public string Source { get; init; } = "";
 
-    /// <summary>Bytes per checksummed block of the data files.</summary>
+    /// <summary>Bytes per checksummed block of the data files that do not give their own (all of them in format 2).</summary>
     public int BlockSize { get; init; } = BlockFile.BlockSize;
 
     /// <summary>Per data file: size in bytes and the CRC-32C of each block.</summary>

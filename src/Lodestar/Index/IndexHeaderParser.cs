@@ -107,6 +107,7 @@ internal static class IndexHeaderParser
             Expect(ref reader, JsonTokenType.StartObject);
             long? bytes = null;
             uint[]? crcs = null;
+            int size = BlockFile.BlockSize; // format 2 has one block size for every file
             while (Next(ref reader) == JsonTokenType.PropertyName)
             {
                 string name = reader.GetString()!;
@@ -115,12 +116,13 @@ internal static class IndexHeaderParser
                 {
                     case "bytes": bytes = reader.GetInt64(); break;
                     case "crc32c": crcs = ReadCrcs(ref reader); break;
+                    case "blockSize": size = reader.GetInt32(); break;
                     default: reader.Skip(); break;
                 }
             }
 
             files[file] = new BlockChecksums(bytes ?? throw new JsonException($"'{file}': the property 'bytes' is missing"),
-                crcs ?? throw new JsonException($"'{file}': the property 'crc32c' is missing"));
+                crcs ?? throw new JsonException($"'{file}': the property 'crc32c' is missing"), size);
         }
 
         return files;

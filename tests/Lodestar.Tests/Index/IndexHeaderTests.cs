@@ -47,19 +47,33 @@ public class IndexHeaderTests
         Assert.Equal(JsonSerializer.Serialize(reference, IndexHeaderJson.Default.IndexHeader), json);
         Assert.Equal(400, parsed.DocumentCount);
         Assert.Equal(IndexReader.DataFiles.Order(StringComparer.Ordinal), parsed.Files.Keys.Order(StringComparer.Ordinal));
-        Assert.All(parsed.Files.Values, f => Assert.Equal((f.Bytes + BlockFile.BlockSize - 1) / BlockFile.BlockSize, f.Crc32c.Length));
+        Assert.All(parsed.Files, f => Assert.Equal(BlockFile.BlockSizeFor(f.Key), f.Value.BlockSize));
+        Assert.All(parsed.Files.Values, f => Assert.Equal((f.Bytes + f.BlockSize - 1) / f.BlockSize, f.Crc32c.Length));
+        Assert.Equal(4096, parsed.Files["docids.bin"].BlockSize);
+        Assert.Equal(65536, parsed.Files["postings.bin"].BlockSize);
     }
 
     [Fact]
-    public void FormatTwoHeader_CheckedBySha256_StillOpens_WithTheSameResults()
+    public void FormatTwoHeader_CheckedBySha256_WithOneBlockSize_StillOpens_WithTheSameResults()
     {
         using var dir = new TempDir();
         string index = BuildIndex(dir);
         string[] expected = Results(index);
-        (string json, _) = Split(index);
-        Rewrite(index, json.Replace("\"formatVersion\": 3", "\"formatVersion\": 2"), HeaderChecksum.Sha256);
+        IndexHeader three = IndexHeader.Read(index);
+        // what format 2 wrote: 64 KiB blocks for every file, no per-file block size, a SHA-256 line
+        var two = three with
+        {
+            FormatVersion = 2,
+            Files = three.Files.ToDictionary(f => f.Key, f => BlockChecksums.Of(Path.Combine(index, f.Key))),
+        };
+        string json = JsonSerializer.Serialize(two, IndexHeaderJson.Default.IndexHeader).Replace("],\n      \"blockSize\": 65536", "]");
+        Assert.DoesNotContain("\"blockSize\": 4096", json);
+        Assert.Single(json.Split('\n'), l => l.Contains("blockSize", StringComparison.Ordinal)); // the header's own
+        Rewrite(index, json, HeaderChecksum.Sha256);
         Assert.StartsWith("sha256 ", File.ReadAllLines(Path.Combine(index, IndexHeader.FileName))[^1]);
-        Assert.Equal(2, IndexHeader.Read(index).FormatVersion);
+        IndexHeader read = IndexHeader.Read(index);
+        Assert.Equal(2, read.FormatVersion);
+        Assert.All(read.Files.Values, f => Assert.Equal(65536, f.BlockSize));
         Assert.Equal(expected, Results(index));
     }
 
@@ -100,6 +114,20 @@ public class IndexHeaderTests
         Rewrite(index, json.Replace("\"termCount\": ", "\"termCount\": \"x\", \"was\": "), HeaderChecksum.Crc32C);
         e = Assert.Throws<IndexCorruptException>(() => IndexReader.Open(index));
         Assert.Contains("not a Lodestar index header", e.Message);
+    }
+
+    [Fact]
+    public void Header_WithABlockSizeThatIsNotAPowerOfTwoInRange_IsReported()
+    {
+        using var dir = new TempDir();
+        string index = BuildIndex(dir);
+        (string json, _) = Split(index);
+        foreach (string bad in new[] { "1000", "2048", "131072" })
+        {
+            Rewrite(index, json.Replace("\"blockSize\": 4096", "\"blockSize\": " + bad), HeaderChecksum.Crc32C);
+            var e = Assert.Throws<IndexCorruptException>(() => IndexReader.Open(index));
+            Assert.Contains($"block size {bad} is not a power of two from 4096 to 65536", e.Message);
+        }
     }
 
     private static string[] Results(string index)
