@@ -60,7 +60,7 @@ internal static class SearchCommand
                 using IndexReader reader = IndexReader.Open(root);
                 var searcher = new Searcher(reader, parameters);
                 sparse = context.WithProgress("bm25", "topics", report =>
-                    searcher.Search(list, m == RetrievalMode.Hybrid ? pool : hits, parse.GetValue(threads), new Progress<int>(done => report(done, list.Count))));
+                    searcher.Search(list, m == RetrievalMode.Hybrid ? pool : hits, parse.GetValue(threads), new Reporter(done => report(done, list.Count))));
             }
 
             if (m != RetrievalMode.Bm25)
@@ -101,6 +101,13 @@ internal static class SearchCommand
         string[] parts = spec.Split(',');
         return parts.Length == 2 && double.TryParse(parts[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double w) && w >= 0
             ? w : throw new ArgumentException($"bad --weights '{spec}', expected BM25,DENSE such as 0.5,0.5");
+    }
+
+    /// <summary>Reports on the searching thread (<see cref="Progress{T}"/> would post each report to the thread pool,
+    /// starting its workers for a one-query search that otherwise never needs them; the bar is thread-safe).</summary>
+    private sealed class Reporter(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
     }
 
     /// <summary>Writes BRIGHT JSON for <c>.json</c>, else a TREC run.</summary>

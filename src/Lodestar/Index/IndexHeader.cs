@@ -8,16 +8,24 @@ namespace Lodestar.Index;
 
 /// <summary>
 /// The index's description, written as <c>lodestar-index.json</c>: format version, analyzer, collection statistics,
-/// and the size and per-block CRC-32C of every other file. A last line holds the SHA-256 of the JSON itself.
+/// and the size and per-block CRC-32C of every other file. A last line holds the CRC-32C of the JSON itself (SHA-256 up
+/// to format 2).
 /// </summary>
 public sealed record IndexHeader
 {
     /// <summary>The header's file name.</summary>
     public const string FileName = "lodestar-index.json";
 
-    /// <summary>The format this code writes and reads. Format 2 (memory-mapped files with per-block CRC-32C, the term
-    /// and id offset tables <c>terms.idx</c> and <c>docids.idx</c>) replaced format 1 (whole-file SHA-256 at open).</summary>
-    public const int CurrentFormatVersion = 2;
+    /// <summary>The format this code writes. Format 3 checks the header with a CRC-32C line instead of SHA-256 (no
+    /// cryptography library at open) and checksums the term dictionary and the external ids in 4 KiB blocks (each
+    /// file's <see cref="BlockChecksums.BlockSize"/>); its data files are byte for byte format 2's, so format 2
+    /// indexes are still read. Format 2
+    /// (memory-mapped files with per-block CRC-32C, the term and id offset tables <c>terms.idx</c> and
+    /// <c>docids.idx</c>) replaced format 1 (whole-file SHA-256 at open).</summary>
+    public const int CurrentFormatVersion = 3;
+
+    /// <summary>The oldest format this code reads.</summary>
+    public const int OldestReadableFormatVersion = 2;
 
     /// <summary>Always <c>lodestar-bm25</c>.</summary>
     public string Format { get; init; } = "lodestar-bm25";
@@ -55,14 +63,15 @@ public sealed record IndexHeader
     /// <summary>Where the documents came from.</summary>
     public string Source { get; init; } = "";
 
-    /// <summary>Bytes per checksummed block of the data files.</summary>
+    /// <summary>Bytes per checksummed block of the data files that do not give their own (all of them in format 2).</summary>
     public int BlockSize { get; init; } = BlockFile.BlockSize;
 
     /// <summary>Per data file: size in bytes and the CRC-32C of each block.</summary>
     public required Dictionary<string, BlockChecksums> Files { get; init; }
 
     /// <summary>Writes the header with its own checksum line.</summary>
-    public void Write(string directory) => ChecksummedJson.Write(Path.Combine(directory, FileName), this, IndexHeaderJson.Default.IndexHeader);
+    public void Write(string directory) =>
+        ChecksummedJson.Write(Path.Combine(directory, FileName), this, IndexHeaderJson.Default.IndexHeader, HeaderChecksum.Crc32C);
 
     /// <summary>Reads and checks the header of the index in <paramref name="directory"/>.</summary>
     /// <exception cref="IndexCorruptException">Missing, altered, or of another format version.</exception>
@@ -74,15 +83,21 @@ public sealed record IndexHeader
             ThrowHelper.Input(directory, 0, 0, File.Exists(directory) ? "expected an index folder, found a file" : "index not found: no such folder");
         }
 
-        IndexHeader header = ChecksummedJson.Read(path, IndexHeaderJson.Default.IndexHeader, "no index header; is this a Lodestar index?");
-        if (header.Format != "lodestar-bm25" || header.FormatVersion != CurrentFormatVersion || header.BlockSize != BlockFile.BlockSize)
+        byte[] json = ChecksummedJson.ReadChecked(path, "no index header; is this a Lodestar index?", out _);
+        return IndexHeaderParser.Parse(json, path);
+    }
+
+    /// <summary>Throws unless the header is of a format and block size this code reads.</summary>
+    /// <exception cref="IndexCorruptException">Another format, version or block size.</exception>
+    internal static void CheckFormat(IndexHeader header, string path)
+    {
+        if (header.Format != "lodestar-bm25" || header.FormatVersion < OldestReadableFormatVersion || header.FormatVersion > CurrentFormatVersion
+            || header.BlockSize != BlockFile.BlockSize)
         {
             throw new IndexCorruptException(path,
-                $"expected format lodestar-bm25 version {CurrentFormatVersion}, found {header.Format} version {header.FormatVersion}; " +
+                $"expected format lodestar-bm25 version {OldestReadableFormatVersion}–{CurrentFormatVersion}, found {header.Format} version {header.FormatVersion}; " +
                 "rebuild the index with this version (lodestar index CORPUS -o INDEX --overwrite)");
         }
-
-        return header;
     }
 
     /// <summary>Lower-case hex SHA-256 of <paramref name="data"/>.</summary>

@@ -237,7 +237,7 @@ public static class IndexWriter
         private IndexHeader MakeHeader(int terms, long postings)
         {
             var checksums = new BlockChecksums[IndexReader.DataFiles.Length];
-            Parallel.For(0, checksums.Length, i => checksums[i] = BlockChecksums.Of(Path.Combine(dir, IndexReader.DataFiles[i])));
+            Parallel.For(0, checksums.Length, i => checksums[i] = BlockChecksums.Of(Path.Combine(dir, IndexReader.DataFiles[i]), BlockFile.BlockSizeFor(IndexReader.DataFiles[i])));
             var files = new Dictionary<string, BlockChecksums>(StringComparer.Ordinal);
             for (int i = 0; i < checksums.Length; i++)
             {

@@ -51,6 +51,11 @@ public sealed class Searcher
     private List<Hit> Search(QueryTerm[] terms, int k, IReadOnlyCollection<string>? excludedIds)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);
+        if (terms.Length == 0)
+        {
+            return []; // no term of the index: nothing scores, and the N-document accumulator is not needed
+        }
+
         Accumulator acc = _accumulator.Value!;
         foreach (QueryTerm t in terms)
         {
@@ -103,15 +108,30 @@ public sealed class Searcher
     }
 
     /// <summary>Searches every topic in parallel; the run keeps the topics' order.</summary>
+    /// <remarks>One topic, or one thread, is searched on the calling thread: starting the thread pool's workers costs a
+    /// one-query search more than the query's own scoring on a small index.</remarks>
     public Run Search(IReadOnlyList<Topic> topics, int k, int threads = 0, IProgress<int>? progress = null, CancellationToken ct = default)
     {
         var results = new List<Hit>[topics.Count];
         int done = 0;
-        Parallel.For(0, topics.Count, new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = ct }, i =>
+        int degree = threads > 0 ? threads : Environment.ProcessorCount;
+        if (topics.Count <= 1 || degree == 1)
         {
-            results[i] = Search(topics[i], k);
-            progress?.Report(Interlocked.Increment(ref done));
-        });
+            for (int i = 0; i < topics.Count; i++)
+            {
+                ct.ThrowIfCancellationRequested();
+                results[i] = Search(topics[i], k);
+                progress?.Report(++done);
+            }
+        }
+        else
+        {
+            Parallel.For(0, topics.Count, new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = ct }, i =>
+            {
+                results[i] = Search(topics[i], k);
+                progress?.Report(Interlocked.Increment(ref done));
+            });
+        }
         var run = new Run($"lodestar-bm25-{_scorer.Parameters.Mode.ToString().ToLowerInvariant()}");
         for (int i = 0; i < topics.Count; i++)
         {

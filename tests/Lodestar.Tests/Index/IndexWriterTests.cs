@@ -175,8 +175,8 @@ public class IndexWriterTests
         IndexWriter.Build(corpus, dir.File("index"), new IndexBuildOptions());
         string header = Path.Combine(dir.File("index"), IndexHeader.FileName);
         string text = File.ReadAllText(header);
-        string json = text[..text.LastIndexOf("\nsha256 ", StringComparison.Ordinal)].Replace("\"formatVersion\": 2", "\"formatVersion\": 1");
-        File.WriteAllText(header, json + "\nsha256 " + IndexHeader.Sha256Hex(Encoding.UTF8.GetBytes(json)) + "\n");
+        string json = text[..text.LastIndexOf("\ncrc32c ", StringComparison.Ordinal)].Replace("\"formatVersion\": 3", "\"formatVersion\": 1");
+        File.WriteAllText(header, json + ChecksummedJson.ChecksumLine(Encoding.UTF8.GetBytes(json), HeaderChecksum.Crc32C) + "\n");
         var e = Assert.Throws<IndexCorruptException>(() => IndexReader.Open(dir.File("index")));
         Assert.Contains("found lodestar-bm25 version 1", e.Message);
         Assert.Contains("rebuild the index", e.Message);

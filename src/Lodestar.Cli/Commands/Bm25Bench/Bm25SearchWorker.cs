@@ -52,7 +52,7 @@ internal static class Bm25SearchWorker
             long passHits = 0;
             int next = -1, done = 0;
             long start = Stopwatch.GetTimestamp();
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
+            Action<int> worker = _ =>
             {
                 // topics taken in order; once the budget is spent no new topic starts, as in the peers
                 for (int i; (i = Interlocked.Increment(ref next)) < topics.Count;)
@@ -68,7 +68,16 @@ internal static class Bm25SearchWorker
                     Interlocked.Add(ref passHits, result.Count);
                     Interlocked.Increment(ref done);
                 }
-            });
+            };
+            if (threads == 1)
+            {
+                worker(0); // on this thread: no thread pool to start, as a single-threaded peer starts none
+            }
+            else
+            {
+                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, worker);
+            }
+
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             hits = passHits;
             latency = [.. latency.Where(l => l > 0)];
