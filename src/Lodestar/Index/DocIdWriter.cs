@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using System.Text;
 using Lodestar.Errors;
 
@@ -25,10 +28,16 @@ internal sealed class DocIdWriter : IDisposable
 
     private readonly string _corpusPath;
     private readonly IdHash _hash;
+    private const int BufferBytes = 1 << 16;
+
     private readonly FileStream _idsFile;
-    private readonly BufferedStream _ids;
-    private readonly BufferedStream _offsets;
-    private readonly MemoryStream _lineSteps = new();
+    private readonly FileStream _offsetsFile;
+    private readonly byte[] _ids = new byte[BufferBytes]; // docids.bin's bytes not yet written
+    private readonly byte[] _offsets = new byte[BufferBytes]; // docids.idx's
+    private byte[] _lineSteps = new byte[BufferBytes];
+    private int _idsUsed;
+    private int _offsetsUsed;
+    private int _lineStepsUsed;
     private ulong[]? _slots; // hash, with 0 mapped to 1; 0 = empty
     private int _count;
     private long _bytes;
@@ -41,8 +50,7 @@ internal sealed class DocIdWriter : IDisposable
         _corpusPath = corpusPath;
         _hash = hash ?? Utf8Hash.Of;
         _idsFile = new FileStream(Path.Combine(directory, "docids.bin"), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1);
-        _ids = new BufferedStream(_idsFile, 1 << 20);
-        _offsets = new BufferedStream(File.Create(Path.Combine(directory, "docids.idx")), 1 << 16);
+        _offsetsFile = new FileStream(Path.Combine(directory, "docids.idx"), FileMode.Create, FileAccess.Write, FileShare.None, 1);
     }
 
     /// <summary>Documents written.</summary>
@@ -54,10 +62,15 @@ internal sealed class DocIdWriter : IDisposable
 
     /// <summary>Writes the next document's id, found on line <paramref name="line"/> of the corpus.</summary>
     /// <exception cref="InputException">The id was already written.</exception>
-    public void Add(ReadOnlySpan<byte> id, long line)
+    public void Add(ReadOnlySpan<byte> id, long line) => Add(id, line, _hash(id));
+
+    /// <summary>Writes the next document's id, whose hash the caller computed with this writer's hash function (the
+    /// build's workers do, so that the writer only probes the table).</summary>
+    /// <exception cref="InputException">The id was already written.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Add(ReadOnlySpan<byte> id, long line, ulong hash)
     {
         Expect(1024);
-        ulong hash = _hash(id);
         hash = hash == 0 ? 1 : hash;
         ulong[] slots = _slots!;
         int mask = slots.Length - 1;
@@ -82,13 +95,48 @@ internal sealed class DocIdWriter : IDisposable
         {
             slots[slot] = hash;
         }
-        Span<byte> offset = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(offset, _bytes);
-        _offsets.Write(offset);
-        _bytes += VarInt.Size((ulong)id.Length) + id.Length;
-        VarInt.Write(_ids, (ulong)id.Length);
-        _ids.Write(id);
-        VarInt.Write(_lineSteps, (ulong)(line - _lastLine));
+
+        if (_offsetsUsed + 8 > _offsets.Length)
+        {
+            _offsetsFile.Write(_offsets, 0, _offsetsUsed);
+            _offsetsUsed = 0;
+        }
+
+        BinaryPrimitives.WriteInt64LittleEndian(_offsets.AsSpan(_offsetsUsed), _bytes);
+        _offsetsUsed += 8;
+        int size = VarInt.Size((ulong)id.Length) + id.Length;
+        _bytes += size;
+        if (_idsUsed + size + 10 > _ids.Length) // VarInt.Write wants 10 bytes of room
+        {
+            FlushIds();
+            if (size + 10 > _ids.Length)
+            {
+                Span<byte> length = stackalloc byte[10];
+                int n = 0;
+                for (ulong v = (ulong)id.Length; ; v >>= 7)
+                {
+                    length[n++] = (byte)(v >= 0x80 ? v | 0x80 : v);
+                    if (v < 0x80)
+                    {
+                        break;
+                    }
+                }
+
+                _idsFile.Write(length[..n]);
+                _idsFile.Write(id);
+                size = 0;
+            }
+        }
+
+        if (size > 0)
+        {
+            byte[] ids = _ids;
+            VarInt.Write(ref ids, ref _idsUsed, (ulong)id.Length);
+            id.CopyTo(ids.AsSpan(_idsUsed));
+            _idsUsed += id.Length;
+        }
+
+        VarInt.Write(ref _lineSteps, ref _lineStepsUsed, (ulong)(line - _lastLine));
         _lastLine = line;
         if (++_count > slots.Length * MaxLoad) // counts every id, so the table grows early when hashes collide: harmless
         {
@@ -96,21 +144,45 @@ internal sealed class DocIdWriter : IDisposable
         }
     }
 
+    /// <summary>Asks the CPU to fetch the table slot of an id hashed to <paramref name="hash"/>, which
+    /// <see cref="Add(ReadOnlySpan{byte}, long, ulong)"/> will probe a few documents later: the table is too large for
+    /// the cache, and its probes are random.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(ulong hash)
+    {
+        if (Sse.IsSupported && _slots is ulong[] slots)
+        {
+            hash = hash == 0 ? 1 : hash;
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(slots), (int)hash & (slots.Length - 1))));
+        }
+    }
+
     /// <summary>Writes the end offset and flushes both files.</summary>
     public void Finish()
     {
-        Span<byte> offset = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(offset, _bytes);
-        _offsets.Write(offset);
-        _offsets.Flush();
-        _ids.Flush();
+        if (_offsetsUsed + 8 > _offsets.Length)
+        {
+            _offsetsFile.Write(_offsets, 0, _offsetsUsed);
+            _offsetsUsed = 0;
+        }
+
+        BinaryPrimitives.WriteInt64LittleEndian(_offsets.AsSpan(_offsetsUsed), _bytes);
+        _offsetsFile.Write(_offsets, 0, _offsetsUsed + 8);
+        _offsetsUsed = 0;
+        FlushIds();
+    }
+
+    private void FlushIds()
+    {
+        _idsFile.Write(_ids, 0, _idsUsed);
+        _idsUsed = 0;
     }
 
     /// <summary>The line of the id equal to <paramref name="id"/> among those written, or null when none is (the hashes
     /// collided): a scan of <c>docids.bin</c>, then of the line steps.</summary>
     private long? FirstLineOf(ReadOnlySpan<byte> id)
     {
-        _ids.Flush();
+        FlushIds();
         long end = _idsFile.Position;
         _idsFile.Position = 0;
         try
@@ -148,7 +220,7 @@ internal sealed class DocIdWriter : IDisposable
 
     private long LineOf(int doc)
     {
-        byte[] steps = _lineSteps.GetBuffer();
+        byte[] steps = _lineSteps;
         int pos = 0;
         long line = 0;
         for (int i = 0; i <= doc; i++)
@@ -206,7 +278,7 @@ internal sealed class DocIdWriter : IDisposable
 
     public void Dispose()
     {
-        _ids.Dispose();
-        _offsets.Dispose();
+        _idsFile.Dispose();
+        _offsetsFile.Dispose();
     }
 }

@@ -161,8 +161,19 @@ public static class IndexWriter
         private void Write(BuildBatch batch, PostingAccumulator accumulator, DocIdWriter ids, BinaryWriter lengths, StoreWriter store)
         {
             ids.Expect(ExpectedDocuments(batch));
+            const int PrefetchDistance = 8;
+            for (int i = 0; i < Math.Min(PrefetchDistance, batch.Count); i++)
+            {
+                ids.Prefetch(batch.Documents[i].IdHash);
+            }
+
             for (int i = 0; i < batch.Count; i++)
             {
+                if (i + PrefetchDistance < batch.Count)
+                {
+                    ids.Prefetch(batch.Documents[i + PrefetchDistance].IdHash);
+                }
+
                 ref AnalyzedDocument doc = ref batch.Documents[i];
                 if (doc.Terms == 0)
                 {
@@ -179,7 +190,7 @@ public static class IndexWriter
                     }
                 }
 
-                ids.Add(doc.Id, doc.Line);
+                ids.Add(doc.Id, doc.Line, doc.IdHash);
                 int docId = _documents++;
                 ReadOnlySpan<int> terms = batch.TermIds(i), tfs = batch.Tfs(i);
                 for (int t = 0; t < terms.Length; t++)

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Lodestar.Index;
 
 /// <summary>The accumulator's spilled runs: each one the pool's postings at a spill, in term order, written as records
@@ -14,7 +12,7 @@ internal sealed partial class PostingAccumulator
         string path = Path.Combine(_spillDirectory, $"run-{_runs.Count:D4}.tmp");
         using (var stream = new BufferedStream(File.Create(path), 1 << 16))
         {
-            (_, int[] ids) = InTermOrder(TermsInPool());
+            (_, _, int[] ids) = InTermOrder(TermsInPool());
             byte[] bytes = new byte[4096];
             foreach (int t in ids)
             {
@@ -47,8 +45,7 @@ internal sealed partial class PostingAccumulator
         var readers = _runs.Select(r => new RunReader(r)).ToList();
         try
         {
-            (string[] keys, int[] order) = InTermOrder([.. Enumerable.Range(0, _vocabulary.Count)]);
-            byte[] utf8 = new byte[256];
+            (TermKeys keys, int[] positions, int[] order) = InTermOrder([.. Enumerable.Range(0, _vocabulary.Count)]);
             int termCount = 0;
             long postings = 0;
             for (int i = 0; i < order.Length; i++)
@@ -71,7 +68,7 @@ internal sealed partial class PostingAccumulator
                     continue;
                 }
 
-                WriteTermEntry(termsFile, keys[i], df, length, ref utf8);
+                WriteTermEntry(termsFile, keys[positions[i]], df, length);
                 last = -1;
                 foreach (RunReader r in readers)
                 {

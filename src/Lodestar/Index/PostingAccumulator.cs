@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Lodestar.Index;
 
 /// <summary>
@@ -62,12 +60,11 @@ internal sealed partial class PostingAccumulator : IDisposable
     /// <summary>The common case, nothing spilled: the terms in order, each one's postings copied from the pool.</summary>
     private (int Terms, long Postings) WriteInMemory(Stream termsFile, Stream postingsFile)
     {
-        (string[] keys, int[] ids) = InTermOrder(TermsInPool());
-        byte[] utf8 = new byte[256];
+        (TermKeys keys, int[] order, int[] ids) = InTermOrder(TermsInPool());
         for (int i = 0; i < ids.Length; i++)
         {
             int t = ids[i];
-            WriteTermEntry(termsFile, keys[i], _pool.Df(t), _pool.Length(t), ref utf8);
+            WriteTermEntry(termsFile, keys[order[i]], _pool.Df(t), _pool.Length(t));
             _pool.WriteTo(t, postingsFile);
         }
 
@@ -75,18 +72,11 @@ internal sealed partial class PostingAccumulator : IDisposable
     }
 
     /// <summary>A term's entry in <c>terms.bin</c>: its UTF-8 length and bytes, document frequency and postings
-    /// length, as varints; <paramref name="utf8"/> is the reused buffer, grown when a key needs more.</summary>
-    private static void WriteTermEntry(Stream termsFile, string key, long df, long length, ref byte[] utf8)
+    /// length, as varints.</summary>
+    private static void WriteTermEntry(Stream termsFile, ReadOnlySpan<byte> key, long df, long length)
     {
-        int max = Encoding.UTF8.GetMaxByteCount(key.Length);
-        if (max > utf8.Length)
-        {
-            utf8 = new byte[max];
-        }
-
-        int n = Encoding.UTF8.GetBytes(key, utf8);
-        VarInt.Write(termsFile, (ulong)n);
-        termsFile.Write(utf8, 0, n);
+        VarInt.Write(termsFile, (ulong)key.Length);
+        termsFile.Write(key);
         VarInt.Write(termsFile, (ulong)df);
         VarInt.Write(termsFile, (ulong)length);
     }
@@ -106,18 +96,14 @@ internal sealed partial class PostingAccumulator : IDisposable
         return [.. ids];
     }
 
-    /// <summary>The terms of <paramref name="ids"/> and the ids themselves, both in ordinal term order (sorts
-    /// <paramref name="ids"/> in place).</summary>
-    private (string[] Keys, int[] Ids) InTermOrder(int[] ids)
+    /// <summary>Sorts <paramref name="ids"/> in place into the terms' order (ordinal, of their UTF-16 strings); the
+    /// keys, copied out of the vocabulary, are those of the unsorted ids: the i-th sorted term's is
+    /// <c>Keys[Order[i]]</c>.</summary>
+    private (TermKeys Keys, int[] Order, int[] Ids) InTermOrder(int[] ids)
     {
-        string[] keys = new string[ids.Length];
-        for (int i = 0; i < ids.Length; i++)
-        {
-            keys[i] = _vocabulary[ids[i]];
-        }
-
-        Array.Sort(keys, ids, StringComparer.Ordinal);
-        return (keys, ids);
+        TermKeys keys = _vocabulary.Keys(ids);
+        int[] order = keys.Sort(ids);
+        return (keys, order, ids);
     }
 
     public void Dispose()
