@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -132,14 +131,27 @@ public static class IndexWriter
                 ThrowHelper.Input(corpusPath, 0, 0, "expected documents, found none");
             }
 
-            (int terms, long postings) = WritePostings(accumulator);
-            WriteTermOffsets();
-            SpilledRuns = accumulator.SpilledRuns;
+            // the ids, lengths and store are complete: their checksums are computed on other cores while this thread
+            // merges and writes the postings
             ids.Finish();
             ids.Dispose();
             lengths.Dispose();
             store.Dispose();
-            return MakeHeader(terms, postings);
+            var checksums = new Dictionary<string, Task<BlockChecksums>>(StringComparer.Ordinal);
+            foreach (string name in (string[])["doclens.bin", "docids.bin", "docids.idx", "store.idx", "store.bin"])
+            {
+                checksums[name] = Task.Run(() => BlockChecksums.Of(Path.Combine(dir, name)));
+            }
+
+            (int terms, long postings) = WritePostings(accumulator);
+            SpilledRuns = accumulator.SpilledRuns;
+            foreach (string name in (string[])["terms.bin", "terms.idx", "postings.bin"])
+            {
+                checksums[name] = Task.Run(() => BlockChecksums.Of(Path.Combine(dir, name)));
+            }
+
+            Task.WaitAll(checksums.Values);
+            return MakeHeader(terms, postings, checksums);
         }
 
         private void Fill(LineReader reader, Queue<BuildBatch> open, BuildWorkers workers)
@@ -205,32 +217,6 @@ public static class IndexWriter
             }
         }
 
-        private static void WriteInt64(Stream stream, long value)
-        {
-            Span<byte> bytes = stackalloc byte[8];
-            BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
-            stream.Write(bytes);
-        }
-
-        /// <summary>terms.idx: for each term, in order, the offset of its entry in terms.bin and of its postings in
-        /// postings.bin (two little-endian int64), so a reader finds a term by binary search without loading them.</summary>
-        private void WriteTermOffsets()
-        {
-            byte[] terms = File.ReadAllBytes(Path.Combine(dir, "terms.bin"));
-            using var index = new BufferedStream(File.Create(Path.Combine(dir, "terms.idx")), 1 << 20);
-            int pos = 0;
-            long postings = 0;
-            while (pos < terms.Length)
-            {
-                WriteInt64(index, pos);
-                WriteInt64(index, postings);
-                int length = (int)VarInt.Read(terms, ref pos);
-                pos += length;
-                VarInt.Read(terms, ref pos); // df
-                postings += (long)VarInt.Read(terms, ref pos);
-            }
-        }
-
         /// <summary>The documents to expect, from the file's length and the first batch's bytes per line (low for a
         /// compressed file, which only costs the id table a few more doublings; at most 2M, 32 MB of table).</summary>
         private static int ExpectedDocuments(BuildBatch first) =>
@@ -240,19 +226,18 @@ public static class IndexWriter
 
         private (int Terms, long Postings) WritePostings(PostingAccumulator accumulator)
         {
-            using var terms = new BufferedStream(File.Create(Path.Combine(dir, "terms.bin")), 1 << 20);
-            using var postings = new BufferedStream(File.Create(Path.Combine(dir, "postings.bin")), 1 << 20);
-            return accumulator.WriteTo(terms, postings);
+            using var terms = new BufferedStream(File.Create(Path.Combine(dir, "terms.bin")), 1 << 16);
+            using var index = new BufferedStream(File.Create(Path.Combine(dir, "terms.idx")), 1 << 16);
+            using var postings = new BufferedStream(File.Create(Path.Combine(dir, "postings.bin")), 1 << 16);
+            return accumulator.WriteTo(new TermsWriter(terms, index), postings);
         }
 
-        private IndexHeader MakeHeader(int terms, long postings)
+        private IndexHeader MakeHeader(int terms, long postings, Dictionary<string, Task<BlockChecksums>> checksums)
         {
-            var checksums = new BlockChecksums[IndexReader.DataFiles.Length];
-            Parallel.For(0, checksums.Length, i => checksums[i] = BlockChecksums.Of(Path.Combine(dir, IndexReader.DataFiles[i])));
             var files = new Dictionary<string, BlockChecksums>(StringComparer.Ordinal);
-            for (int i = 0; i < checksums.Length; i++)
+            foreach (string name in IndexReader.DataFiles)
             {
-                files[IndexReader.DataFiles[i]] = checksums[i];
+                files[name] = checksums[name].Result;
             }
 
             Analyzer analyzer = Analyzer.Create(options.Analyzer);

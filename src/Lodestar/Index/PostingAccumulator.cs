@@ -54,31 +54,21 @@ internal sealed partial class PostingAccumulator : IDisposable
     }
 
     /// <summary>Writes the term dictionary and postings, merging spilled runs; returns (terms, postings).</summary>
-    public (int Terms, long Postings) WriteTo(Stream termsFile, Stream postingsFile) =>
-        _runs.Count == 0 ? WriteInMemory(termsFile, postingsFile) : WriteMerged(termsFile, postingsFile);
+    public (int Terms, long Postings) WriteTo(TermsWriter terms, Stream postingsFile) =>
+        _runs.Count == 0 ? WriteInMemory(terms, postingsFile) : WriteMerged(terms, postingsFile);
 
     /// <summary>The common case, nothing spilled: the terms in order, each one's postings copied from the pool.</summary>
-    private (int Terms, long Postings) WriteInMemory(Stream termsFile, Stream postingsFile)
+    private (int Terms, long Postings) WriteInMemory(TermsWriter terms, Stream postingsFile)
     {
         (TermKeys keys, int[] order, int[] ids) = InTermOrder(TermsInPool());
         for (int i = 0; i < ids.Length; i++)
         {
             int t = ids[i];
-            WriteTermEntry(termsFile, keys[order[i]], _pool.Df(t), _pool.Length(t));
+            terms.Add(keys[order[i]], _pool.Df(t), _pool.Length(t));
             _pool.WriteTo(t, postingsFile);
         }
 
         return (ids.Length, _count);
-    }
-
-    /// <summary>A term's entry in <c>terms.bin</c>: its UTF-8 length and bytes, document frequency and postings
-    /// length, as varints.</summary>
-    private static void WriteTermEntry(Stream termsFile, ReadOnlySpan<byte> key, long df, long length)
-    {
-        VarInt.Write(termsFile, (ulong)key.Length);
-        termsFile.Write(key);
-        VarInt.Write(termsFile, (ulong)df);
-        VarInt.Write(termsFile, (ulong)length);
     }
 
     /// <summary>The ids of the terms with postings in the pool.</summary>

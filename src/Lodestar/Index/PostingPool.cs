@@ -65,6 +65,9 @@ internal sealed class PostingPool
     /// <summary>Encoded bytes of term <paramref name="t"/> in this run.</summary>
     public int Length(int t) => _state[t].Bytes;
 
+    /// <summary>The first document of term <paramref name="t"/> in this run.</summary>
+    public int First(int t) => _state[t].First;
+
     /// <summary>The last document of term <paramref name="t"/> in this run.</summary>
     public int Last(int t) => _state[t].Last;
 
@@ -90,6 +93,7 @@ internal sealed class PostingPool
             s.Level = 0;
             s.Bytes = 0;
             s.Last = -1;
+            s.First = doc;
         }
 
         uint gap = (uint)(doc - s.Last);
@@ -198,12 +202,16 @@ internal sealed class PostingPool
         }
     }
 
-    /// <summary>Writes the encoded postings of term <paramref name="t"/> to <paramref name="stream"/>.</summary>
-    public void WriteTo(int t, Stream stream)
+    /// <summary>Writes the encoded postings of term <paramref name="t"/> to <paramref name="stream"/>, but for their
+    /// first <paramref name="skip"/> bytes.</summary>
+    public void WriteTo(int t, Stream stream, int skip = 0)
     {
         for (var chain = new Chain(this, t); chain.MoveNext();)
         {
-            stream.Write(chain.Slice);
+            ReadOnlySpan<byte> slice = chain.Slice;
+            int n = Math.Min(skip, slice.Length);
+            skip -= n;
+            stream.Write(slice[n..]);
         }
     }
 
@@ -261,5 +269,6 @@ internal sealed class PostingPool
         public int Df;
         public int Bytes; // encoded bytes, links and jumps not counted
         public int Level; // the current slice's level
+        public int First; // first doc
     }
 }

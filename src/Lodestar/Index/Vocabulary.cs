@@ -63,24 +63,41 @@ internal sealed class Vocabulary
 }
 
 /// <summary>The UTF-8 keys of some terms, by position, copied out of the vocabulary.</summary>
-internal sealed class TermKeys(byte[] bytes, int[] offsets)
+internal sealed class TermKeys(byte[] bytes, int[] offsets) : IComparer<int>
 {
     /// <summary>The key at position <paramref name="i"/>.</summary>
     public ReadOnlySpan<byte> this[int i] => bytes.AsSpan(offsets[i], offsets[i + 1] - offsets[i]);
 
     /// <summary>Sorts <paramref name="ids"/> (whose keys are this object's, by position) and returns the positions in
-    /// that order: the order of the terms' UTF-16 strings, ordinal, as the index has always been written.</summary>
+    /// that order: the order of the terms' UTF-16 strings, ordinal, as the index has always been written. The keys'
+    /// first 8 bytes, as one number, are sorted first; only keys that share them are compared in full.</summary>
     public int[] Sort(int[] ids)
     {
-        int[] order = new int[ids.Length];
-        for (int i = 0; i < order.Length; i++)
+        int n = ids.Length;
+        ulong[] prefixes = new ulong[n];
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++)
         {
+            prefixes[i] = Prefix(this[i]);
             order[i] = i;
         }
 
-        Array.Sort(order, (a, b) => CompareAsUtf16(this[a], this[b]));
-        int[] sorted = new int[ids.Length];
-        for (int i = 0; i < order.Length; i++)
+        Array.Sort(prefixes, order);
+        for (int start = 0, i = 1; i <= n; i++)
+        {
+            if (i == n || prefixes[i] != prefixes[start])
+            {
+                if (i - start > 1)
+                {
+                    Array.Sort(order, start, i - start, this);
+                }
+
+                start = i;
+            }
+        }
+
+        int[] sorted = new int[n];
+        for (int i = 0; i < n; i++)
         {
             sorted[i] = ids[order[i]];
         }
@@ -89,24 +106,40 @@ internal sealed class TermKeys(byte[] bytes, int[] offsets)
         return order;
     }
 
-    /// <summary>Compares two valid UTF-8 strings in the ordinal order of their UTF-16 forms. That is their byte
-    /// order (the code points' order) except that UTF-16 puts the supplementary characters (4-byte sequences, lead
-    /// bytes F0–F4; surrogates D800–DFFF in UTF-16) before U+E000–U+FFFF (lead bytes EE and EF).</summary>
+    /// <inheritdoc />
+    public int Compare(int a, int b) => CompareAsUtf16(this[a], this[b]);
+
+    /// <summary>Compares two valid UTF-8 strings in the ordinal order of their UTF-16 forms: byte by byte, through
+    /// <see cref="Rank"/>, a prefix first.</summary>
     public static int CompareAsUtf16(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
         int n = a.CommonPrefixLength(b);
-        if (n == a.Length || n == b.Length)
+        return n == a.Length || n == b.Length ? a.Length - b.Length : Rank(a[n]) - Rank(b[n]);
+    }
+
+    /// <summary>A byte's rank in UTF-16 order. UTF-8's byte order is the code points' order; UTF-16 differs only in
+    /// putting the supplementary characters (4-byte sequences, lead bytes F0–F4; surrogates D800–DFFF in UTF-16)
+    /// before U+E000–U+FFFF (lead bytes EE and EF). Two strings first differ at bytes of the same kind (both lead
+    /// bytes, or both continuation bytes, which are below C0), so swapping those two groups of lead bytes is enough.</summary>
+    private static int Rank(byte b) => b switch
+    {
+        < 0xEE => b,
+        <= 0xEF => b + 5, // EE, EF → F3, F4
+        <= 0xF4 => b - 2, // F0–F4 → EE–F2
+        _ => b, // not in valid UTF-8
+    };
+
+    /// <summary>The ranks of a key's first 8 bytes, big-endian, zero-padded: a key's prefix number orders as the key
+    /// does, except that keys with equal numbers need the full comparison.</summary>
+    private static ulong Prefix(ReadOnlySpan<byte> key)
+    {
+        ulong prefix = 0;
+        int m = Math.Min(8, key.Length);
+        for (int j = 0; j < m; j++)
         {
-            return a.Length - b.Length;
+            prefix |= (ulong)Rank(key[j]) << (56 - (8 * j));
         }
 
-        int x = a[n], y = b[n];
-        if (x >= 0xEE && y >= 0xEE && (x >= 0xF0) != (y >= 0xF0))
-        {
-            // both are lead bytes (continuation bytes are below 0xC0), one of a supplementary character
-            return x >= 0xF0 ? -1 : 1;
-        }
-
-        return x - y;
+        return prefix;
     }
 }
