@@ -94,8 +94,9 @@ internal static class IndexLineParser
                 return false;
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // malformed, or an escaped lone surrogate: the general parser reports it
             return false;
         }
 

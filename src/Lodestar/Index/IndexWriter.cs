@@ -204,6 +204,24 @@ public static class IndexWriter
 
                 ids.Add(doc.Id, doc.Line, doc.IdHash);
                 int docId = _documents++;
+                // the terms' states two documents ahead, the bytes their postings go to one ahead: random accesses
+                // into megabytes, fetched while this document's postings are added
+                if (i + 2 < batch.Count)
+                {
+                    foreach (int t in batch.TermIds(i + 2))
+                    {
+                        accumulator.Prefetch(t, write: false);
+                    }
+                }
+
+                if (i + 1 < batch.Count)
+                {
+                    foreach (int t in batch.TermIds(i + 1))
+                    {
+                        accumulator.Prefetch(t, write: true);
+                    }
+                }
+
                 ReadOnlySpan<int> terms = batch.TermIds(i), tfs = batch.Tfs(i);
                 for (int t = 0; t < terms.Length; t++)
                 {

@@ -41,7 +41,8 @@ internal sealed class LineAnalyzer(string corpusPath, string analyzerName, Vocab
     {
         List<int> ids = _scratch.Value!;
         TermCache terms = _terms.Value!;
-        if (IndexLineParser.TryParse(bytes, terms, _pretokenized, ids, chunk, out ArraySegment<byte> id, out text, out bool hadTokens))
+        if (IndexLineScanner.TryParse(bytes, terms, _pretokenized, ids, chunk, out ArraySegment<byte> id, out text, out bool hadTokens)
+            || IndexLineParser.TryParse(bytes, terms, _pretokenized, ids, chunk, out id, out text, out hadTokens))
         {
             if (!hadTokens)
             {

@@ -44,6 +44,21 @@ internal sealed partial class PostingAccumulator : IDisposable
         _count++;
     }
 
+    /// <summary>Prefetches what adding a posting of term <paramref name="termId"/> will touch: its state when
+    /// <paramref name="write"/> is false (two documents ahead), the byte it writes when true (one document ahead).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int termId, bool write)
+    {
+        if (write)
+        {
+            _pool.PrefetchWrite(termId);
+        }
+        else
+        {
+            _pool.PrefetchState(termId);
+        }
+    }
+
     /// <summary>Spills to disk if the budget is exceeded; call between documents.</summary>
     public void SpillIfFull()
     {
