@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.Unicode;
 
 namespace Lodestar.Index;
 
@@ -12,8 +11,8 @@ namespace Lodestar.Index;
 /// </summary>
 /// <remarks>
 /// It accepts a strict subset of JSON and returns false on anything else: another field, a value of another kind, a
-/// field given twice, an escaped field name, a control character in a string, bytes after the object, or a line that is
-/// not valid UTF-8. The caller then parses the line with <see cref="IndexLineParser"/> (and, failing that,
+/// field given twice, an escaped field name, a control character in a string, or bytes after the object. Lines are
+/// valid UTF-8 (<see cref="Formats.LineReader"/> checks every line). The caller then parses the line with <see cref="IndexLineParser"/> (and, failing that,
 /// <see cref="Formats.CorpusReader"/>), so what is indexed and what is reported never depends on this path. Escaped
 /// strings are unescaped by <see cref="Utf8JsonReader"/> itself, over the string's own bytes.
 /// </remarks>
@@ -32,12 +31,7 @@ internal static class IndexLineScanner
         text = default;
         hadTokens = false;
         termIds.Clear();
-        ReadOnlySpan<byte> s = line.AsSpan();
-        if (!Utf8.IsValid(s))
-        {
-            return false;
-        }
-
+        ReadOnlySpan<byte> s = line.AsSpan(); // valid UTF-8: LineReader checked it
         ArraySegment<byte> title = default, body = default;
         bool hasId = false, hasTitle = false, hasBody = false;
         int pos = SkipSpace(s, 0);
