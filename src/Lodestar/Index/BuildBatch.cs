@@ -265,6 +265,17 @@ internal sealed class Arenas
         }
     }
 
+    /// <summary>Lets go of every kept buffer (the input is done).</summary>
+    public void Clear()
+    {
+        _free.Clear();
+        _freeLines.Clear();
+        lock (_chunkGate)
+        {
+            _freeChunks.Clear();
+        }
+    }
+
     /// <summary>An empty list for a batch's lines.</summary>
     public List<(ArraySegment<byte> Bytes, long Line)> RentLines() =>
         _freeLines.TryPop(out var lines) ? lines : new List<(ArraySegment<byte> Bytes, long Line)>(BuildBatch.Lines);

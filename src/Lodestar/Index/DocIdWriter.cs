@@ -157,7 +157,7 @@ internal sealed class DocIdWriter : IDisposable
         }
     }
 
-    /// <summary>Writes the end offset and flushes both files.</summary>
+    /// <summary>Writes the end offset, flushes both files and lets go of the table; no id can be added after.</summary>
     public void Finish()
     {
         if (_offsetsUsed + 8 > _offsets.Length)
@@ -170,6 +170,8 @@ internal sealed class DocIdWriter : IDisposable
         _offsetsFile.Write(_offsets, 0, _offsetsUsed + 8);
         _offsetsUsed = 0;
         FlushIds();
+        _slots = null; // the table (8 bytes a slot) is no longer needed: the postings are written without it
+        _lineSteps = [];
     }
 
     private void FlushIds()

@@ -137,6 +137,11 @@ public static class IndexWriter
             ids.Dispose();
             lengths.Dispose();
             store.Dispose();
+            // what only the input stage needed (the id table, line buffers, chunk buffers, term caches) is let go and
+            // collected before the final stage allocates its own, so that the two do not add up in the peak
+            analyzer.Dispose();
+            _arenas.Clear();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             var checksums = new Dictionary<string, Task<BlockChecksums>>(StringComparer.Ordinal);
             foreach (string name in (string[])["doclens.bin", "docids.bin", "docids.idx", "store.idx", "store.bin"])
             {
