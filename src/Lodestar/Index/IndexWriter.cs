@@ -141,7 +141,7 @@ public static class IndexWriter
             // collected before the final stage allocates its own, so that the two do not add up in the peak
             analyzer.Dispose();
             _arenas.Clear();
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
             var checksums = new Dictionary<string, Task<BlockChecksums>>(StringComparer.Ordinal);
             foreach (string name in (string[])["doclens.bin", "docids.bin", "docids.idx", "store.idx", "store.bin"])
             {

@@ -210,7 +210,7 @@ internal sealed class PostingPool
 
     private void Grow(int t)
     {
-        int length = Math.Max(t + 1, Math.Max(1024, _state.Length * 2));
+        int length = Math.Max(t + 1, Math.Max(1024, _state.Length + (_state.Length / 2))); // by half: 32 bytes a term
         Array.Resize(ref _state, length);
     }
 
