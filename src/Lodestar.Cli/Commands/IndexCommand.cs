@@ -14,7 +14,7 @@ internal static class IndexCommand
         var analyzer = new Option<string>("--analyzer") { Description = "english (Lucene EnglishAnalyzer) or pretokenized (the corpus' tokens as given).", DefaultValueFactory = _ => "english" };
         analyzer.AcceptOnlyFromAmong("english", "pretokenized");
         var threads = new Option<int>("--threads") { Description = "Worker threads that parse and analyze; 0 = cores - 1 (the writer, which also helps when they fall behind, takes the last core).", DefaultValueFactory = _ => 0 }.Range(0, 1024);
-        var memory = new Option<int>("--memory") { Description = "Postings kept in memory before spilling a sorted run, in MiB.", DefaultValueFactory = _ => 32 }.Range(16, 1_048_576);
+        var memory = new Option<int>("--memory") { Description = "Postings kept in memory before spilling a sorted run, in MiB.", DefaultValueFactory = _ => 16 }.Range(16, 1_048_576);
         var empty = new Option<EmptyDocumentPolicy>("--empty") { Description = "Documents with no terms: keep (count in N, as BRIGHT), skip, or error.", DefaultValueFactory = _ => EmptyDocumentPolicy.Keep };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace an existing index at the output path." };
         var dense = new Option<string?>("--dense") { Description = "Also build a vector index in INDEX/dense with MODEL: a .gguf or hf:… (embedded), or the server's model with --embed-endpoint." };

@@ -50,7 +50,7 @@ internal ref struct JsonLine
             return false;
         }
 
-        name = _reader.GetString()!;
+        name = GetString();
         Read();
         return true;
     }
@@ -58,7 +58,7 @@ internal ref struct JsonLine
     /// <summary>The current value as a string; numbers are taken as written (ids are sometimes numbers).</summary>
     public string ReadString(string field) => _reader.TokenType switch
     {
-        JsonTokenType.String => _reader.GetString()!,
+        JsonTokenType.String => GetString(),
         JsonTokenType.Number => Encoding.UTF8.GetString(_reader.ValueSpan),
         _ => Fail<string>($"expected a string for \"{field}\", found {Describe(_reader.TokenType)}"),
     };
@@ -92,6 +92,19 @@ internal ref struct JsonLine
             }
 
             list.Add(ReadString(field));
+        }
+    }
+
+    /// <summary>The current string; an escaped lone surrogate (<c>"\ud800"</c>), which has no string, is bad input.</summary>
+    private string GetString()
+    {
+        try
+        {
+            return _reader.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            return Fail<string>("malformed JSON: " + e.Message.TrimEnd('.'));
         }
     }
 

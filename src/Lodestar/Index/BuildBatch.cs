@@ -80,7 +80,7 @@ internal sealed class BuildBatch
     /// early and is kept in <see cref="ReadError"/>, so errors are still reported in file order.</summary>
     public static BuildBatch? Read(LineReader reader, Arenas arenas)
     {
-        var lines = new List<(ArraySegment<byte> Bytes, long Line)>(Lines);
+        List<(ArraySegment<byte> Bytes, long Line)> lines = arenas.RentLines();
         byte[] arena = arenas.Rent(0);
         int used = 0;
         try
@@ -118,6 +118,7 @@ internal sealed class BuildBatch
         if (lines.Count == 0)
         {
             arenas.Return(arena);
+            arenas.Return(lines);
             return null;
         }
 
@@ -152,7 +153,7 @@ internal sealed class BuildBatch
     private void Analyze(int chunk, LineAnalyzer analyzer)
     {
         int end = Math.Min(_lines.Count, (chunk + 1) * ChunkLines);
-        var buffer = _buffers[chunk] = new ChunkBuffer();
+        ChunkBuffer buffer = _buffers[chunk] = _arenas.RentChunk();
         for (int i = chunk * ChunkLines; i < end; i++)
         {
             try
@@ -203,28 +204,41 @@ internal sealed class BuildBatch
         ArrayPool<AnalyzedDocument>.Shared.Return(Documents, clearArray: true);
         ArrayPool<ArraySegment<byte>>.Shared.Return(Texts, clearArray: true);
         ArrayPool<InputException?>.Shared.Return(_errors, clearArray: true);
-        foreach (ChunkBuffer? buffer in _buffers)
+        for (int i = 0; i < _buffers.Length; i++)
         {
-            buffer?.Release();
+            if (_buffers[i] is ChunkBuffer buffer)
+            {
+                _arenas.Return(buffer);
+                _buffers[i] = null;
+            }
         }
 
         if (_arena is not null)
         {
             _arenas.Return(_arena);
+            _arenas.Return(_lines);
             _arena = null;
         }
     }
 }
 
-/// <summary>The byte buffers batches read their lines into, kept for the next batches: as many as are in flight, each
-/// as large as the largest batch needed (1 MiB at first, about 2,048 lines of 500 bytes). Used by the writer thread
-/// only, which reads the batches and releases them.</summary>
+/// <summary>The buffers of the batches, kept for the next batches: the byte buffers they read their lines into (as
+/// many as are in flight, each as large as the largest batch needed: 1 MiB at first, about 2,048 lines of 500 bytes),
+/// their lists of lines, and their chunks' <see cref="ChunkBuffer"/>s. Line buffers and lists are used by the writer
+/// thread only, which reads the batches and releases them; chunk buffers are rented by whichever thread analyzes a
+/// chunk, so those go through a lock.</summary>
 internal sealed class Arenas
 {
     private const int InitialBytes = 1 << 20;
     private const int Kept = 8;
 
+    /// <summary>Chunk buffers kept: enough for the batches in flight (2,048 lines in chunks of 64, a few batches).</summary>
+    private const int KeptChunks = 256;
+
     private readonly List<byte[]> _free = [];
+    private readonly Stack<List<(ArraySegment<byte> Bytes, long Line)>> _freeLines = new();
+    private readonly Stack<ChunkBuffer> _freeChunks = new();
+    private readonly Lock _chunkGate = new();
 
     /// <summary>A free buffer of at least <paramref name="bytes"/> bytes, or a new one.</summary>
     public byte[] Rent(int bytes)
@@ -248,6 +262,53 @@ internal sealed class Arenas
         if (_free.Count < Kept)
         {
             _free.Add(arena);
+        }
+    }
+
+    /// <summary>Lets go of every kept buffer (the input is done).</summary>
+    public void Clear()
+    {
+        _free.Clear();
+        _freeLines.Clear();
+        lock (_chunkGate)
+        {
+            _freeChunks.Clear();
+        }
+    }
+
+    /// <summary>An empty list for a batch's lines.</summary>
+    public List<(ArraySegment<byte> Bytes, long Line)> RentLines() =>
+        _freeLines.TryPop(out var lines) ? lines : new List<(ArraySegment<byte> Bytes, long Line)>(BuildBatch.Lines);
+
+    /// <summary>Keeps a batch's list of lines for a later batch.</summary>
+    public void Return(List<(ArraySegment<byte> Bytes, long Line)> lines)
+    {
+        if (_freeLines.Count < Kept)
+        {
+            lines.Clear();
+            _freeLines.Push(lines);
+        }
+    }
+
+    /// <summary>An empty chunk buffer. Thread-safe.</summary>
+    public ChunkBuffer RentChunk()
+    {
+        lock (_chunkGate)
+        {
+            return _freeChunks.TryPop(out ChunkBuffer? chunk) ? chunk : new ChunkBuffer();
+        }
+    }
+
+    /// <summary>Keeps a chunk buffer whose results the writer has taken. Thread-safe.</summary>
+    public void Return(ChunkBuffer chunk)
+    {
+        chunk.Reset();
+        lock (_chunkGate)
+        {
+            if (_freeChunks.Count < KeptChunks)
+            {
+                _freeChunks.Push(chunk);
+            }
         }
     }
 }

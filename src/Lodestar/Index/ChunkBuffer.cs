@@ -1,28 +1,28 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Lodestar.Index;
 
 /// <summary>
-/// The pooled storage of one chunk's results until the writer has taken them: the documents' (term id, tf) pairs in
-/// two int arrays, and the texts that could not stay slices of their lines (unescaped, or title and body joined) in
-/// byte pages. Nothing is allocated per document.
+/// The storage of one chunk's results until the writer has taken them: the documents' (term id, tf) pairs in two int
+/// arrays, and the texts that could not stay slices of their lines (unescaped, or title and body joined) in byte
+/// pages. Reused from batch to batch (<see cref="Arenas"/>), arrays and pages included: nothing is allocated per
+/// document, and once the buffers have reached their working size, nothing per batch either.
 /// </summary>
-/// <remarks>One thread fills it; the writer reads it, then <see cref="Release"/> returns every array to the pool.</remarks>
+/// <remarks>One thread fills it; the writer reads it, then <see cref="Reset"/> empties it for the next chunk.</remarks>
 internal sealed class ChunkBuffer
 {
-    private const int PageBytes = 64 << 10;
+    private const int PageBytes = 16 << 10;
 
-    private readonly List<byte[]> _fullPages = [];
-    private byte[] _page = [];
+    private readonly List<byte[]> _pages = [];
+    private int _page = -1; // the page being filled
     private int _pageUsed;
 
     /// <summary>Term ids of the pairs, the first <see cref="Count"/>.</summary>
-    public int[] TermIds { get; private set; } = ArrayPool<int>.Shared.Rent(4096);
+    public int[] TermIds { get; private set; } = new int[1024];
 
     /// <summary>Tfs of the pairs, the first <see cref="Count"/>.</summary>
-    public int[] Tfs { get; private set; } = ArrayPool<int>.Shared.Rent(4096);
+    public int[] Tfs { get; private set; } = new int[1024];
 
     /// <summary>Pairs appended so far.</summary>
     public int Count { get; private set; }
@@ -33,8 +33,10 @@ internal sealed class ChunkBuffer
     {
         if (Count == TermIds.Length)
         {
-            TermIds = Grow(TermIds, Count);
-            Tfs = Grow(Tfs, Count);
+            int[] ids = new int[Count * 2], tfs = new int[Count * 2];
+            TermIds.CopyTo(ids, 0);
+            Tfs.CopyTo(tfs, 0);
+            (TermIds, Tfs) = (ids, tfs);
         }
 
         TermIds[Count] = termId;
@@ -63,50 +65,35 @@ internal sealed class ChunkBuffer
         return new ArraySegment<byte>(page, at, length);
     }
 
-    /// <summary>Returns the arrays to the pool.</summary>
-    public void Release()
+    /// <summary>Empties the buffer for another chunk, keeping its arrays and pages; the texts it handed out must no
+    /// longer be in use.</summary>
+    public void Reset()
     {
-        ArrayPool<int>.Shared.Return(TermIds);
-        ArrayPool<int>.Shared.Return(Tfs);
-        TermIds = Tfs = [];
-        foreach (byte[] page in _fullPages)
-        {
-            ArrayPool<byte>.Shared.Return(page);
-        }
-
-        if (_page.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_page);
-        }
-
-        _fullPages.Clear();
-        _page = [];
+        Count = 0;
+        _page = -1;
+        _pageUsed = 0;
     }
 
-    /// <summary>Room for <paramref name="bytes"/> in the current page, or in a new one (earlier pages stay in use:
-    /// texts already handed out point into them).</summary>
+    /// <summary>Room for <paramref name="bytes"/> in the current page, or in the next one (earlier pages stay in use:
+    /// texts already handed out point into them); a page too small for the text is replaced by a larger one.</summary>
     private Span<byte> Reserve(int bytes, out byte[] page, out int at)
     {
-        if (_pageUsed + bytes > _page.Length)
+        if (_page < 0 || _pageUsed + bytes > _pages[_page].Length)
         {
-            if (_page.Length > 0)
+            _page++;
+            if (_page == _pages.Count)
             {
-                _fullPages.Add(_page);
+                _pages.Add(new byte[Math.Max(PageBytes, bytes)]);
+            }
+            else if (_pages[_page].Length < bytes)
+            {
+                _pages[_page] = new byte[bytes];
             }
 
-            _page = ArrayPool<byte>.Shared.Rent(Math.Max(PageBytes, bytes));
             _pageUsed = 0;
         }
 
-        (page, at) = (_page, _pageUsed);
-        return _page.AsSpan(_pageUsed, bytes);
-    }
-
-    private static int[] Grow(int[] array, int count)
-    {
-        int[] larger = ArrayPool<int>.Shared.Rent(array.Length * 2);
-        array.AsSpan(0, count).CopyTo(larger);
-        ArrayPool<int>.Shared.Return(array);
-        return larger;
+        (page, at) = (_pages[_page], _pageUsed);
+        return page.AsSpan(_pageUsed, bytes);
     }
 }

@@ -24,8 +24,10 @@ public sealed record IndexBuildOptions
     public int Threads { get; init; }
 
     /// <summary>Postings held in memory before a sorted run is spilled to disk, in bytes (varint-encoded, about 3.2
-    /// bytes a posting with their slices' links and slack on the benchmark corpus; 32 MiB holds about 10 million).</summary>
-    public long MemoryBudgetBytes { get; init; } = 32L << 20;
+    /// bytes a posting with their slices' links and slack on the benchmark corpus; 16 MiB holds about 5 million, the
+    /// 534k-passage benchmark corpus without a spill). Kept small so that the build's peak memory stays flat as the
+    /// corpus grows (docs/benchmarks.md).</summary>
+    public long MemoryBudgetBytes { get; init; } = 16L << 20;
 
     /// <summary>What to do with empty documents.</summary>
     public EmptyDocumentPolicy EmptyDocuments { get; init; } = EmptyDocumentPolicy.Keep;

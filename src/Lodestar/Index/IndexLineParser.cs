@@ -12,6 +12,7 @@ namespace Lodestar.Index;
 /// returns false, and the caller re-parses the line with <see cref="Formats.CorpusReader"/>, which gives the
 /// precise error or the general result. So the fast path never changes what is indexed or what is reported.
 /// </remarks>
+[SkipLocalsInit] // ReadTokens' stackalloc is written before it is read
 internal static class IndexLineParser
 {
     /// <summary>Parses <paramref name="line"/>; on success <paramref name="termIds"/> holds the tokens' ids when
@@ -93,8 +94,9 @@ internal static class IndexLineParser
                 return false;
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // malformed, or an escaped lone surrogate: the general parser reports it
             return false;
         }
 

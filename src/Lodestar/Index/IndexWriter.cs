@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -132,14 +131,32 @@ public static class IndexWriter
                 ThrowHelper.Input(corpusPath, 0, 0, "expected documents, found none");
             }
 
-            (int terms, long postings) = WritePostings(accumulator);
-            WriteTermOffsets();
-            SpilledRuns = accumulator.SpilledRuns;
+            // the ids, lengths and store are complete: their checksums are computed on other cores while this thread
+            // merges and writes the postings
             ids.Finish();
             ids.Dispose();
             lengths.Dispose();
             store.Dispose();
-            return MakeHeader(terms, postings);
+            // what only the input stage needed (the id table, line buffers, chunk buffers, term caches) is let go and
+            // collected before the final stage allocates its own, so that the two do not add up in the peak
+            analyzer.Dispose();
+            _arenas.Clear();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+            var checksums = new Dictionary<string, Task<BlockChecksums>>(StringComparer.Ordinal);
+            foreach (string name in (string[])["doclens.bin", "docids.bin", "docids.idx", "store.idx", "store.bin"])
+            {
+                checksums[name] = Task.Run(() => BlockChecksums.Of(Path.Combine(dir, name), BlockFile.BlockSizeFor(name)));
+            }
+
+            (int terms, long postings) = WritePostings(accumulator);
+            SpilledRuns = accumulator.SpilledRuns;
+            foreach (string name in (string[])["terms.bin", "terms.idx", "postings.bin"])
+            {
+                checksums[name] = Task.Run(() => BlockChecksums.Of(Path.Combine(dir, name), BlockFile.BlockSizeFor(name)));
+            }
+
+            Task.WaitAll(checksums.Values);
+            return MakeHeader(terms, postings, checksums);
         }
 
         private void Fill(LineReader reader, Queue<BuildBatch> open, BuildWorkers workers)
@@ -161,8 +178,19 @@ public static class IndexWriter
         private void Write(BuildBatch batch, PostingAccumulator accumulator, DocIdWriter ids, BinaryWriter lengths, StoreWriter store)
         {
             ids.Expect(ExpectedDocuments(batch));
+            const int PrefetchDistance = 8;
+            for (int i = 0; i < Math.Min(PrefetchDistance, batch.Count); i++)
+            {
+                ids.Prefetch(batch.Documents[i].IdHash);
+            }
+
             for (int i = 0; i < batch.Count; i++)
             {
+                if (i + PrefetchDistance < batch.Count)
+                {
+                    ids.Prefetch(batch.Documents[i + PrefetchDistance].IdHash);
+                }
+
                 ref AnalyzedDocument doc = ref batch.Documents[i];
                 if (doc.Terms == 0)
                 {
@@ -179,8 +207,26 @@ public static class IndexWriter
                     }
                 }
 
-                ids.Add(doc.Id, doc.Line);
+                ids.Add(doc.Id, doc.Line, doc.IdHash);
                 int docId = _documents++;
+                // the terms' states two documents ahead, the bytes their postings go to one ahead: random accesses
+                // into megabytes, fetched while this document's postings are added
+                if (i + 2 < batch.Count)
+                {
+                    foreach (int t in batch.TermIds(i + 2))
+                    {
+                        accumulator.Prefetch(t, write: false);
+                    }
+                }
+
+                if (i + 1 < batch.Count)
+                {
+                    foreach (int t in batch.TermIds(i + 1))
+                    {
+                        accumulator.Prefetch(t, write: true);
+                    }
+                }
+
                 ReadOnlySpan<int> terms = batch.TermIds(i), tfs = batch.Tfs(i);
                 for (int t = 0; t < terms.Length; t++)
                 {
@@ -194,32 +240,6 @@ public static class IndexWriter
             }
         }
 
-        private static void WriteInt64(Stream stream, long value)
-        {
-            Span<byte> bytes = stackalloc byte[8];
-            BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
-            stream.Write(bytes);
-        }
-
-        /// <summary>terms.idx: for each term, in order, the offset of its entry in terms.bin and of its postings in
-        /// postings.bin (two little-endian int64), so a reader finds a term by binary search without loading them.</summary>
-        private void WriteTermOffsets()
-        {
-            byte[] terms = File.ReadAllBytes(Path.Combine(dir, "terms.bin"));
-            using var index = new BufferedStream(File.Create(Path.Combine(dir, "terms.idx")), 1 << 20);
-            int pos = 0;
-            long postings = 0;
-            while (pos < terms.Length)
-            {
-                WriteInt64(index, pos);
-                WriteInt64(index, postings);
-                int length = (int)VarInt.Read(terms, ref pos);
-                pos += length;
-                VarInt.Read(terms, ref pos); // df
-                postings += (long)VarInt.Read(terms, ref pos);
-            }
-        }
-
         /// <summary>The documents to expect, from the file's length and the first batch's bytes per line (low for a
         /// compressed file, which only costs the id table a few more doublings; at most 2M, 32 MB of table).</summary>
         private static int ExpectedDocuments(BuildBatch first) =>
@@ -229,19 +249,18 @@ public static class IndexWriter
 
         private (int Terms, long Postings) WritePostings(PostingAccumulator accumulator)
         {
-            using var terms = new BufferedStream(File.Create(Path.Combine(dir, "terms.bin")), 1 << 20);
-            using var postings = new BufferedStream(File.Create(Path.Combine(dir, "postings.bin")), 1 << 20);
-            return accumulator.WriteTo(terms, postings);
+            using var terms = new BufferedStream(File.Create(Path.Combine(dir, "terms.bin")), 1 << 16);
+            using var index = new BufferedStream(File.Create(Path.Combine(dir, "terms.idx")), 1 << 16);
+            using var postings = new BufferedStream(File.Create(Path.Combine(dir, "postings.bin")), 1 << 16);
+            return accumulator.WriteTo(new TermsWriter(terms, index), postings);
         }
 
-        private IndexHeader MakeHeader(int terms, long postings)
+        private IndexHeader MakeHeader(int terms, long postings, Dictionary<string, Task<BlockChecksums>> checksums)
         {
-            var checksums = new BlockChecksums[IndexReader.DataFiles.Length];
-            Parallel.For(0, checksums.Length, i => checksums[i] = BlockChecksums.Of(Path.Combine(dir, IndexReader.DataFiles[i]), BlockFile.BlockSizeFor(IndexReader.DataFiles[i])));
             var files = new Dictionary<string, BlockChecksums>(StringComparer.Ordinal);
-            for (int i = 0; i < checksums.Length; i++)
+            foreach (string name in IndexReader.DataFiles)
             {
-                files[IndexReader.DataFiles[i]] = checksums[i];
+                files[name] = checksums[name].Result;
             }
 
             Analyzer analyzer = Analyzer.Create(options.Analyzer);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Lodestar.Analysis;
 using Lodestar.Errors;
@@ -13,6 +14,7 @@ namespace Lodestar.Index;
 internal struct AnalyzedDocument
 {
     public ArraySegment<byte> Id;
+    public ulong IdHash; // Utf8Hash.Of(Id), computed here so that the writer only probes its table
     public long Line;
     public int Terms;
     public int First;
@@ -39,17 +41,28 @@ internal sealed class LineAnalyzer(string corpusPath, string analyzerName, Vocab
     {
         List<int> ids = _scratch.Value!;
         TermCache terms = _terms.Value!;
-        if (IndexLineParser.TryParse(bytes, terms, _pretokenized, ids, chunk, out ArraySegment<byte> id, out text, out bool hadTokens))
+        if (IndexLineScanner.TryParse(bytes, terms, _pretokenized, ids, chunk, out ArraySegment<byte> id, out text, out bool hadTokens)
+            || IndexLineParser.TryParse(bytes, terms, _pretokenized, ids, chunk, out id, out text, out hadTokens))
         {
             if (!hadTokens)
             {
-                _analyzers.Value!.Analyze(Encoding.UTF8.GetString(text.AsSpan()), term => ids.Add(terms.GetOrAdd(term)));
+                AnalyzeText(text, ids, terms);
             }
 
             return Aggregate(id, line, ids, chunk);
         }
 
-        // The general parser: other shapes, and the exact error for bad input.
+        return AnalyzeGeneral(bytes, line, chunk, ids, terms, out text);
+    }
+
+    /// <summary>Runs the analyzer over a text. Its own method: the lambda's closure would otherwise be allocated on
+    /// every call of <see cref="Analyze"/>, even for pre-tokenized lines.</summary>
+    private void AnalyzeText(ArraySegment<byte> text, List<int> ids, TermCache terms) =>
+        _analyzers.Value!.Analyze(Encoding.UTF8.GetString(text.AsSpan()), term => ids.Add(terms.GetOrAdd(term)));
+
+    /// <summary>The general parser: other shapes, and the exact error for bad input.</summary>
+    private AnalyzedDocument AnalyzeGeneral(ArraySegment<byte> bytes, long line, ChunkBuffer chunk, List<int> ids, TermCache terms, out ArraySegment<byte> text)
+    {
         Document doc = CorpusReader.Parse(corpusPath, line, bytes);
         text = new ArraySegment<byte>(Encoding.UTF8.GetBytes(doc.Text));
         ids.Clear();
@@ -73,28 +86,29 @@ internal sealed class LineAnalyzer(string corpusPath, string analyzerName, Vocab
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static AnalyzedDocument Aggregate(ArraySegment<byte> id, long line, List<int> ids, ChunkBuffer chunk)
     {
-        var result = new AnalyzedDocument { Id = id, Line = line, Terms = ids.Count, First = chunk.Count };
+        var result = new AnalyzedDocument { Id = id, IdHash = Utf8Hash.Of(id), Line = line, Terms = ids.Count, First = chunk.Count };
         if (ids.Count == 0)
         {
             return result;
         }
 
-        ids.Sort();
+        Span<int> sorted = CollectionsMarshal.AsSpan(ids);
+        sorted.Sort(); // the span sort compares ints inline; List.Sort goes through a comparer
         int tf = 1;
-        for (int i = 1; i < ids.Count; i++)
+        for (int i = 1; i < sorted.Length; i++)
         {
-            if (ids[i] == ids[i - 1])
+            if (sorted[i] == sorted[i - 1])
             {
                 tf++;
             }
             else
             {
-                chunk.Append(ids[i - 1], tf);
+                chunk.Append(sorted[i - 1], tf);
                 tf = 1;
             }
         }
 
-        chunk.Append(ids[^1], tf);
+        chunk.Append(sorted[^1], tf);
         result.Distinct = chunk.Count - result.First;
         return result;
     }

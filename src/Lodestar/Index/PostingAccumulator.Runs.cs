@@ -1,11 +1,10 @@
-using System.Text;
-
 namespace Lodestar.Index;
 
 /// <summary>The accumulator's spilled runs: each one the pool's postings at a spill, in term order, written as records
 /// (term id, df, first doc, last doc, postings bytes). Every run is in the same order (the terms' ordinal order), so
-/// at the end one pass over the sorted vocabulary merges them: each term's parts are copied from the runs that hold it,
-/// in run order, streaming, with only the first gap of each later part re-encoded.</summary>
+/// at the end one pass over the sorted vocabulary merges them with what the pool holds (never spilled): each term's
+/// parts are copied from the runs that hold it, in run order, then from the pool, streaming, with only the first gap
+/// of each later part re-encoded.</summary>
 internal sealed partial class PostingAccumulator
 {
     /// <summary>Writes the pool's postings as the next sorted run and starts again empty.</summary>
@@ -14,25 +13,15 @@ internal sealed partial class PostingAccumulator
         string path = Path.Combine(_spillDirectory, $"run-{_runs.Count:D4}.tmp");
         using (var stream = new BufferedStream(File.Create(path), 1 << 16))
         {
-            (_, int[] ids) = InTermOrder(TermsInPool());
-            byte[] bytes = new byte[4096];
+            (_, _, int[] ids) = InTermOrder(TermsInPool());
             foreach (int t in ids)
             {
-                int length = _pool.Length(t);
-                if (length > bytes.Length)
-                {
-                    bytes = new byte[Math.Max(length, bytes.Length * 2)];
-                }
-
-                _pool.CopyTo(t, bytes);
-                int pos = 0;
-                int firstDoc = (int)VarInt.Read(bytes, ref pos) - 1; // gaps are counted from −1
                 VarInt.Write(stream, (ulong)t);
                 VarInt.Write(stream, (ulong)_pool.Df(t));
-                VarInt.Write(stream, (ulong)firstDoc);
+                VarInt.Write(stream, (ulong)_pool.First(t));
                 VarInt.Write(stream, (ulong)_pool.Last(t));
-                VarInt.Write(stream, (ulong)length);
-                stream.Write(bytes, 0, length);
+                VarInt.Write(stream, (ulong)_pool.Length(t));
+                _pool.WriteTo(t, stream);
             }
         }
 
@@ -40,16 +29,14 @@ internal sealed partial class PostingAccumulator
         _pool.Reset();
     }
 
-    /// <summary>Spills what the pool holds as the last run, then merges the runs into the final files.</summary>
-    private (int Terms, long Postings) WriteMerged(Stream termsFile, Stream postingsFile)
+    /// <summary>Merges the spilled runs and what the pool holds (the last part of every term, not spilled) into the
+    /// final files, in one pass over the sorted vocabulary.</summary>
+    private (int Terms, long Postings) WriteMerged(TermsWriter terms, Stream postingsFile)
     {
-        Spill();
         var readers = _runs.Select(r => new RunReader(r)).ToList();
         try
         {
-            (string[] keys, int[] order) = InTermOrder([.. Enumerable.Range(0, _vocabulary.Count)]);
-            byte[] utf8 = new byte[256];
-            int termCount = 0;
+            (TermKeys keys, int[] positions, int[] order) = InTermOrder([.. Enumerable.Range(0, _vocabulary.Count)]);
             long postings = 0;
             for (int i = 0; i < order.Length; i++)
             {
@@ -66,12 +53,20 @@ internal sealed partial class PostingAccumulator
                     }
                 }
 
+                int inPool = _pool.Df(t);
+                if (inPool > 0)
+                {
+                    int first = _pool.First(t);
+                    df += inPool;
+                    length += _pool.Length(t) - VarInt.Size((ulong)(first + 1)) + VarInt.Size((ulong)(first - last));
+                }
+
                 if (df == 0)
                 {
                     continue;
                 }
 
-                WriteTermEntry(termsFile, keys[i], df, length, ref utf8);
+                terms.Add(keys[positions[i]], df, length);
                 last = -1;
                 foreach (RunReader r in readers)
                 {
@@ -83,11 +78,17 @@ internal sealed partial class PostingAccumulator
                     }
                 }
 
-                termCount++;
+                if (inPool > 0)
+                {
+                    int first = _pool.First(t);
+                    VarInt.Write(postingsFile, (ulong)(first - last));
+                    _pool.WriteTo(t, postingsFile, skip: VarInt.Size((ulong)(first + 1)));
+                }
+
                 postings += df;
             }
 
-            return (termCount, postings);
+            return (terms.Count, postings);
         }
         finally
         {

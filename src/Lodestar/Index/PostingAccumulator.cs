@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Lodestar.Index;
 
 /// <summary>
@@ -46,6 +44,21 @@ internal sealed partial class PostingAccumulator : IDisposable
         _count++;
     }
 
+    /// <summary>Prefetches what adding a posting of term <paramref name="termId"/> will touch: its state when
+    /// <paramref name="write"/> is false (two documents ahead), the byte it writes when true (one document ahead).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int termId, bool write)
+    {
+        if (write)
+        {
+            _pool.PrefetchWrite(termId);
+        }
+        else
+        {
+            _pool.PrefetchState(termId);
+        }
+    }
+
     /// <summary>Spills to disk if the budget is exceeded; call between documents.</summary>
     public void SpillIfFull()
     {
@@ -56,39 +69,21 @@ internal sealed partial class PostingAccumulator : IDisposable
     }
 
     /// <summary>Writes the term dictionary and postings, merging spilled runs; returns (terms, postings).</summary>
-    public (int Terms, long Postings) WriteTo(Stream termsFile, Stream postingsFile) =>
-        _runs.Count == 0 ? WriteInMemory(termsFile, postingsFile) : WriteMerged(termsFile, postingsFile);
+    public (int Terms, long Postings) WriteTo(TermsWriter terms, Stream postingsFile) =>
+        _runs.Count == 0 ? WriteInMemory(terms, postingsFile) : WriteMerged(terms, postingsFile);
 
     /// <summary>The common case, nothing spilled: the terms in order, each one's postings copied from the pool.</summary>
-    private (int Terms, long Postings) WriteInMemory(Stream termsFile, Stream postingsFile)
+    private (int Terms, long Postings) WriteInMemory(TermsWriter terms, Stream postingsFile)
     {
-        (string[] keys, int[] ids) = InTermOrder(TermsInPool());
-        byte[] utf8 = new byte[256];
+        (TermKeys keys, int[] order, int[] ids) = InTermOrder(TermsInPool());
         for (int i = 0; i < ids.Length; i++)
         {
             int t = ids[i];
-            WriteTermEntry(termsFile, keys[i], _pool.Df(t), _pool.Length(t), ref utf8);
+            terms.Add(keys[order[i]], _pool.Df(t), _pool.Length(t));
             _pool.WriteTo(t, postingsFile);
         }
 
         return (ids.Length, _count);
-    }
-
-    /// <summary>A term's entry in <c>terms.bin</c>: its UTF-8 length and bytes, document frequency and postings
-    /// length, as varints; <paramref name="utf8"/> is the reused buffer, grown when a key needs more.</summary>
-    private static void WriteTermEntry(Stream termsFile, string key, long df, long length, ref byte[] utf8)
-    {
-        int max = Encoding.UTF8.GetMaxByteCount(key.Length);
-        if (max > utf8.Length)
-        {
-            utf8 = new byte[max];
-        }
-
-        int n = Encoding.UTF8.GetBytes(key, utf8);
-        VarInt.Write(termsFile, (ulong)n);
-        termsFile.Write(utf8, 0, n);
-        VarInt.Write(termsFile, (ulong)df);
-        VarInt.Write(termsFile, (ulong)length);
     }
 
     /// <summary>The ids of the terms with postings in the pool.</summary>
@@ -106,18 +101,14 @@ internal sealed partial class PostingAccumulator : IDisposable
         return [.. ids];
     }
 
-    /// <summary>The terms of <paramref name="ids"/> and the ids themselves, both in ordinal term order (sorts
-    /// <paramref name="ids"/> in place).</summary>
-    private (string[] Keys, int[] Ids) InTermOrder(int[] ids)
+    /// <summary>Sorts <paramref name="ids"/> in place into the terms' order (ordinal, of their UTF-16 strings); the
+    /// keys, copied out of the vocabulary, are those of the unsorted ids: the i-th sorted term's is
+    /// <c>Keys[Order[i]]</c>.</summary>
+    private (TermKeys Keys, int[] Order, int[] Ids) InTermOrder(int[] ids)
     {
-        string[] keys = new string[ids.Length];
-        for (int i = 0; i < ids.Length; i++)
-        {
-            keys[i] = _vocabulary[ids[i]];
-        }
-
-        Array.Sort(keys, ids, StringComparer.Ordinal);
-        return (keys, ids);
+        TermKeys keys = _vocabulary.Keys(ids);
+        int[] order = keys.Sort(ids);
+        return (keys, order, ids);
     }
 
     public void Dispose()

@@ -76,7 +76,8 @@ internal sealed class Utf8KeyTable(int pageBytes, int capacity = 2048)
         }
     }
 
-    private ReadOnlySpan<byte> Key(int entry)
+    /// <summary>The key of an entry (entries are numbered in the order they were added).</summary>
+    public ReadOnlySpan<byte> Key(int entry)
     {
         ref Entry e = ref _entries[entry];
         return new ReadOnlySpan<byte>(_pages[e.Page], e.Offset, e.Length);

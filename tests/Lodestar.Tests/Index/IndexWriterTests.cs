@@ -182,6 +182,17 @@ public class IndexWriterTests
         Assert.Contains("rebuild the index", e.Message);
     }
 
+    [Theory]
+    [InlineData("pretokenized", "{\"id\": \"d1\", \"tokens\": [\"a\"]}\n{\"id\": \"d2\", \"tokens\": [\"\\ud800\"]}\n", 25)]
+    [InlineData("english", "{\"id\": \"d1\", \"text\": \"a\"}\n{\"id\": \"d2\", \"text\": \"x \\ud800\"}\n", 22)]
+    public void Build_EscapedLoneSurrogate_IsAnInputErrorAtItsLine(string analyzer, string lines, int column)
+    {
+        using var dir = new TempDir();
+        string corpus = dir.Write("corpus.jsonl", lines);
+        InputException e = BuildFails(dir, corpus, new IndexBuildOptions { Analyzer = analyzer });
+        Assert.Equal($"{corpus}:2:{column}: malformed JSON: Cannot read incomplete UTF-16 JSON text as string with missing low surrogate", e.Message);
+    }
+
     [Fact]
     public void Build_SpillingRuns_GivesTheSameIndexAsInMemory()
     {
@@ -198,7 +209,8 @@ public class IndexWriterTests
         string corpus = dir.Write("corpus.jsonl", sb.ToString());
         IndexWriter.Build(corpus, dir.File("memory"), new IndexBuildOptions { Threads = 1 });
         IndexBuildSummary spilled = IndexWriter.Build(corpus, dir.File("spilled"), new IndexBuildOptions { MemoryBudgetBytes = 64 << 10 });
-        Assert.True(spilled.SpilledRuns > 3, $"only {spilled.SpilledRuns} runs spilled");
+        // runs written to disk; the last part stays in memory and is merged from there
+        Assert.True(spilled.SpilledRuns >= 3, $"only {spilled.SpilledRuns} runs spilled");
         foreach (string name in IndexReader.DataFiles)
         {
             Assert.Equal(File.ReadAllBytes(Path.Combine(dir.File("memory"), name)), File.ReadAllBytes(Path.Combine(dir.File("spilled"), name)));

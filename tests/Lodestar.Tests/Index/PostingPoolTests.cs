@@ -59,6 +59,12 @@ public class PostingPoolTests
                 var stream = new MemoryStream();
                 pool.WriteTo(t, stream);
                 Assert.Equal(want, stream.ToArray());
+                // the merge re-encodes a part's first gap: First names it, and WriteTo skips its bytes
+                Assert.Equal(list[0].Item1, pool.First(t));
+                int skip = VarInt.Size((ulong)(list[0].Item1 + 1));
+                var rest = new MemoryStream();
+                pool.WriteTo(t, rest, skip);
+                Assert.Equal(want[skip..], rest.ToArray());
             }
 
             long used = pool.UsedBytes;
