@@ -12,7 +12,7 @@ namespace Lodestar.Cli.Tests;
 /// </summary>
 public sealed partial class IndexProgressTests : IDisposable
 {
-    private const int Documents = 12_000;
+    private const int Documents = 40_000;
     private readonly string _dir = Directory.CreateTempSubdirectory("lodestar-progress-").FullName;
     private readonly string _corpus;
 

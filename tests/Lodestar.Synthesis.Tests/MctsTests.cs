@@ -189,13 +189,15 @@ public sealed class MctsTests : IAsyncLifetime
         string[] args = ["synth", "mcts", "--problems", problems, "--index", _index, "--endpoint", _server.Url.ToString(), "--model", "policy",
             "--in-flight", "1", "--parallel", "1", "--rollouts", "6", "--max-depth", "2", "--top", "3", "-o", output];
         int before = _server.Requests;
-        // The root expansion starts its thought, query and completion calls at once (each under budget); the
-        // reflections after the query find 100 prompt + 20 completion tokens per answer spent, and stop.
+        // The root expansion starts its thought, query and completion calls at once (each under budget), through one
+        // request in flight; the reflections after the query find 100 prompt + 20 completion tokens per answer spent,
+        // and stop. How many of the three were sent before the first answer spent the budget depends on the
+        // scheduler (one on a loaded machine); the rerun below asks only for what was not answered (16 in all).
         var (code, _, err) = Paths.Cli([.. args, "--budget-tokens", "100"]);
         Assert.True(code == 0, err);
         Assert.Contains("mcts: 0/2 problems searched", err);
         Assert.Contains("stopped at the token budget of 100", err);
-        Assert.Equal(3, _server.Requests - before);
+        Assert.InRange(_server.Requests - before, 1, 3);
         Assert.Empty(File.ReadAllLines(Path.Combine(output, "trees.jsonl")));
 
         (code, _, err) = Paths.Cli(args);
