@@ -44,9 +44,9 @@ public sealed class GainMap
     /// <summary>As <see cref="IdealGains"/>, the ranking's cached array (callers must not change it).</summary>
     internal double[] IdealGainArray(JudgedRanking r)
     {
-        if (ReferenceEquals(r.IdealGainsMap, this) && r.IdealGainsCache is { } cached)
+        if (r.CachedIdealGains is { } cached && ReferenceEquals(cached.Map, this))
         {
-            return cached;
+            return cached.Gains;
         }
 
         long[] counts = r.GradeCounts;
@@ -94,8 +94,7 @@ public sealed class GainMap
             k += (int)levels[i].Count;
         }
 
-        r.IdealGainsCache = ideal;
-        r.IdealGainsMap = this;
+        r.CachedIdealGains = (this, ideal);
         return ideal;
     }
 

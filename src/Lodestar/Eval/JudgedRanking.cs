@@ -50,9 +50,7 @@ public sealed class JudgedRanking
     public Preferences.PreferenceCounts? Preferences { get; internal set; }
 
     // The ideal gains of the last gain map asked (GainMap.IdealGainArray): one topic's measures run on one thread.
-    internal double[]? IdealGainsCache { get; set; }
-
-    internal GainMap? IdealGainsMap { get; set; }
+    internal (GainMap Map, double[] Gains)? CachedIdealGains { get; set; }
 
     /// <summary>Whether rank index <paramref name="i"/> is relevant.</summary>
     public bool IsRelevant(int i) => Grades[i] >= RelevanceLevel;
