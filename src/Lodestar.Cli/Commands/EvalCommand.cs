@@ -64,7 +64,13 @@ internal static class EvalCommand
             {
                 if (brightTopics is null && !EvalInputs.IsBrightJson(path))
                 {
-                    // A TREC run is evaluated from columns: no string per hit.
+                    if (parse.GetValue(html) is null)
+                    {
+                        // A TREC run is evaluated from columns, a small one as it streams in: no string per hit.
+                        reports.Add(Evaluator.EvaluateFile(judgments, path, measures, options, parse.GetValue(runName)));
+                        continue;
+                    }
+
                     RunColumns columns = TrecRunFormat.ReadColumns(path);
                     columns.Name = parse.GetValue(runName) ?? columns.Name;
                     reports.Add(Evaluator.Evaluate(judgments, columns, measures, options));

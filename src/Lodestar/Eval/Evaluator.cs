@@ -10,7 +10,7 @@ namespace Lodestar.Eval;
 /// qrels topic. A topic of the run with no judgments is ignored, as trec_eval ignores it. Cost: O(Σ n log n) for
 /// sorting each topic's n hits, then O(n) per measure.
 /// </remarks>
-public static class Evaluator
+public static partial class Evaluator
 {
     /// <summary>The one document trec_eval's <c>-c</c> gives a topic the run lacks, before zeroing num_ret, utility,
     /// unj, rbp_resid and relstring.</summary>
@@ -87,36 +87,45 @@ public static class Evaluator
         return topics;
     }
 
-    // Every measure per topic, then the summary values; a topic missing from the run (-c) zeroes the counts that
-    // trec_eval zeroes.
+    // Every measure per topic, then the summary values.
     private static EvalReport Summarize(string runName, List<string> topics, JudgedRanking[] rankings, Func<string, bool> inRun,
         IReadOnlyList<Measure> measures, EvalOptions options, long work)
     {
-        var perTopic = new Dictionary<string, double[]>(StringComparer.Ordinal);
-        int relstring = IndexOfFamily(measures, "relstring");
-        Dictionary<string, string>? relStrings = relstring < 0 ? null : new(StringComparer.Ordinal);
-        double[] sums = new double[measures.Count];
         var computed = new double[topics.Count][];
-        ForEachTopic(topics.Count, work, t =>
+        ForEachTopic(topics.Count, work, t => computed[t] = TopicValues(rankings[t], !inRun(topics[t]), measures));
+        int relstring = IndexOfFamily(measures, "relstring");
+        string[]? relStrings = relstring < 0 ? null
+            : [.. topics.Select((topic, t) => inRun(topic) ? rankings[t].RelString((int)MeasureLength(measures[relstring])) : "")];
+        return Aggregate(runName, topics, computed, relStrings, measures, options);
+    }
+
+    // One topic's values; a topic missing from the run (-c) zeroes the counts that trec_eval zeroes.
+    private static double[] TopicValues(JudgedRanking ranking, bool missing, IReadOnlyList<Measure> measures)
+    {
+        double[] values = new double[measures.Count];
+        for (int m = 0; m < measures.Count; m++)
         {
-            bool missing = !inRun(topics[t]);
-            double[] values = new double[measures.Count];
-            for (int m = 0; m < measures.Count; m++)
-            {
-                values[m] = missing && measures[m].Family is "num_ret" or "utility" or "unj" or "rbp_resid" ? 0 : measures[m].Compute(rankings[t]);
-            }
+            values[m] = missing && measures[m].Family is "num_ret" or "utility" or "unj" or "rbp_resid" ? 0 : measures[m].Compute(ranking);
+        }
 
-            computed[t] = values;
-        });
+        return values;
+    }
 
-        // Summed in topic order, so the means do not depend on the threads' schedule.
+    // The summary values from each topic's (topics in id order, values and relstrings in the same order).
+    private static EvalReport Aggregate(string runName, List<string> topics, double[][] computed, string[]? relStrings,
+        IReadOnlyList<Measure> measures, EvalOptions options)
+    {
+        var perTopic = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        Dictionary<string, string>? relStringOf = relStrings is null ? null : new(StringComparer.Ordinal);
+        double[] sums = new double[measures.Count];
+
+        // Summed in topic order, so the means do not depend on the threads' schedule or on the file's order.
         for (int t = 0; t < topics.Count; t++)
         {
-            bool missing = !inRun(topics[t]);
             double[] values = computed[t];
-            if (relStrings is not null)
+            if (relStringOf is not null)
             {
-                relStrings[topics[t]] = missing ? "" : rankings[t].RelString((int)MeasureLength(measures[relstring]));
+                relStringOf[topics[t]] = relStrings![t];
             }
 
             options.ZScores?.Convert(topics[t], measures, values);
@@ -140,7 +149,7 @@ public static class Evaluator
             };
         }
 
-        return new EvalReport(runName, measures, topics, perTopic, all) { RelStrings = relStrings, ZScored = options.ZScores is not null };
+        return new EvalReport(runName, measures, topics, perTopic, all) { RelStrings = relStringOf, ZScored = options.ZScores is not null };
     }
 
     /// <summary>Runs below this many hits are evaluated on the calling thread: starting the thread pool's workers

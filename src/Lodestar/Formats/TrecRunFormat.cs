@@ -26,63 +26,141 @@ public static class TrecRunFormat
     public static RunColumns ReadColumns(string path)
     {
         var run = new RunColumns(Path.GetFileNameWithoutExtension(path));
+        string? tag = Scan(path, run.GetOrAdd);
+        if (run.Count == 0)
+        {
+            ThrowHelper.Input(path, 0, 0, EmptyRun);
+        }
+
+        run.Name = tag ?? run.Name;
+        ThrowOnDuplicate(path, run);
+        return run;
+    }
+
+    /// <summary>Reads a run one topic at a time, handing each topic's hits to <paramref name="onTopic"/> in file order,
+    /// in one <see cref="TopicColumns"/> that is cleared and reused for the next topic: memory for one topic, not the
+    /// whole run.</summary>
+    /// <param name="path">The run file.</param>
+    /// <param name="onTopic">Called once per topic with its id and hits; the hits are valid only during the call.</param>
+    /// <param name="tag">The run tag of the first line.</param>
+    /// <returns>False, having stopped, when a topic's lines are not contiguous (a topic seen before comes back): read
+    /// the file with <see cref="ReadColumns"/> instead.</returns>
+    /// <exception cref="InputException">As <see cref="ReadColumns"/>, with the same error for the same file: a
+    /// malformed line first, then the earliest duplicate, which is reported only after the whole file was read.</exception>
+    public static bool TryStreamTopics(string path, Action<string, TopicColumns> onTopic, out string tag)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var columns = new TopicColumns();
+        string? current = null;
+        (string Topic, string DocId, long Second, long First)? duplicate = null;
+
+        // Ends the current topic: its duplicate check, then the caller's evaluation (skipped once the file is known bad).
+        void Finish()
+        {
+            if (current is null || duplicate is not null)
+            {
+                return;
+            }
+
+            (int second, int first) = columns.FindDuplicate();
+            if (second >= 0)
+            {
+                duplicate = (current, columns.DocId(second), columns.Line(second), columns.Line(first));
+                return;
+            }
+
+            onTopic(current, columns);
+        }
+
+        bool contiguous = true;
+        string? runTag = Scan(path, topic =>
+        {
+            if (!seen.Add(topic))
+            {
+                contiguous = false;
+                return null;
+            }
+
+            Finish();
+            current = topic;
+            columns.Clear();
+            return columns;
+        });
+        tag = runTag ?? Path.GetFileNameWithoutExtension(path);
+        if (!contiguous)
+        {
+            return false;
+        }
+
+        if (current is null)
+        {
+            ThrowHelper.Input(path, 0, 0, EmptyRun);
+        }
+
+        Finish();
+        if (duplicate is { } d)
+        {
+            ThrowDuplicate(path, d.Topic, d.DocId, d.Second, d.First);
+        }
+
+        return true;
+    }
+
+    private const string EmptyRun = "expected a TREC run ('topic Q0 docid rank score tag' lines), found an empty file";
+
+    // The one line loop of both readers: calls topicStarted whenever the topic id changes and adds each hit to the
+    // columns it returns (runs come grouped by topic, so an id is decoded only when it changes); a null return stops
+    // the scan. Returns the run tag of the first hit, or null for a file without hits.
+    private static string? Scan(string path, Func<string, TopicColumns?> topicStarted)
+    {
         Span<Range> f = stackalloc Range[7];
-        bool named = false;
+        string? tag = null;
         byte[] topicBytes = new byte[64];
         int topicLength = -1;
         TopicColumns topic = null!;
-        using (var reader = new LineReader(path))
+        using var reader = new LineReader(path);
+        while (reader.TryReadLine(out ReadOnlySpan<byte> line))
         {
-            while (reader.TryReadLine(out ReadOnlySpan<byte> line))
+            int n = SplitBytes(line, f);
+            if (n == 0 || line[f[0].Start] == (byte)'#')
             {
-                int n = SplitBytes(line, f);
-                if (n == 0 || line[f[0].Start] == (byte)'#')
-                {
-                    continue;
-                }
-
-                if (n < 6)
-                {
-                    ThrowHelper.Input(path, reader.LineNumber, 1, $"expected 6 fields 'topic Q0 docid rank score tag', found {n}");
-                }
-
-                ReadOnlySpan<byte> topicField = line[f[0]];
-                if (topicLength < 0 || !topicField.SequenceEqual(topicBytes.AsSpan(0, topicLength)))
-                {
-                    // Runs come grouped by topic: a topic id is decoded only when it changes.
-                    if (topicField.Length > topicBytes.Length)
-                    {
-                        topicBytes = new byte[topicField.Length * 2];
-                    }
-
-                    topicField.CopyTo(topicBytes);
-                    topicLength = topicField.Length;
-                    topic = run.GetOrAdd(Encoding.UTF8.GetString(topicField));
-                }
-
-                if (!double.TryParse(line[f[4]], NumberStyles.Float, CultureInfo.InvariantCulture, out double score) || !double.IsFinite(score))
-                {
-                    ThrowHelper.Input(path, reader.LineNumber, Column(line, f[4]),
-                        $"expected a finite number for the score, found {ThrowHelper.Quote(Encoding.UTF8.GetString(line[f[4]]))}");
-                }
-
-                if (!named)
-                {
-                    run.Name = Encoding.UTF8.GetString(line[f[5]]);
-                    named = true;
-                }
-
-                topic.Add(line[f[2]], score, reader.LineNumber);
+                continue;
             }
+
+            if (n < 6)
+            {
+                ThrowHelper.Input(path, reader.LineNumber, 1, $"expected 6 fields 'topic Q0 docid rank score tag', found {n}");
+            }
+
+            ReadOnlySpan<byte> topicField = line[f[0]];
+            if (topicLength < 0 || !topicField.SequenceEqual(topicBytes.AsSpan(0, topicLength)))
+            {
+                if (topicField.Length > topicBytes.Length)
+                {
+                    topicBytes = new byte[topicField.Length * 2];
+                }
+
+                topicField.CopyTo(topicBytes);
+                topicLength = topicField.Length;
+                if (topicStarted(Encoding.UTF8.GetString(topicField)) is not TopicColumns next)
+                {
+                    return tag;
+                }
+
+                topic = next;
+            }
+
+            if (!double.TryParse(line[f[4]], NumberStyles.Float, CultureInfo.InvariantCulture, out double score) || !double.IsFinite(score))
+            {
+                ThrowHelper.Input(path, reader.LineNumber, Column(line, f[4]),
+                    $"expected a finite number for the score, found {ThrowHelper.Quote(Encoding.UTF8.GetString(line[f[4]]))}");
+            }
+
+            tag ??= Encoding.UTF8.GetString(line[f[5]]);
+            topic.Add(line[f[2]], score, reader.LineNumber);
         }
 
-        if (run.Count == 0)
-        {
-            ThrowHelper.Input(path, 0, 0, "expected a TREC run ('topic Q0 docid rank score tag' lines), found an empty file");
-        }
-
-        ThrowOnDuplicate(path, run);
-        return run;
+        return tag;
     }
 
     // A document given twice for one topic is an error at the second occurrence that comes first in the file.
@@ -102,11 +180,13 @@ public static class TrecRunFormat
         if (earliest is { } d)
         {
             TopicColumns topic = run[d.Topic];
-            long line = topic.Line(d.Second);
-            ThrowHelper.Input(path, line, DocColumn(path, line),
-                $"expected each document once per topic, found {ThrowHelper.Quote(topic.DocId(d.Second))} for topic {ThrowHelper.Quote(d.Topic)} again (first on line {topic.Line(d.First)})");
+            ThrowDuplicate(path, d.Topic, topic.DocId(d.Second), topic.Line(d.Second), topic.Line(d.First));
         }
     }
+
+    private static void ThrowDuplicate(string path, string topic, string docId, long line, long firstLine) =>
+        ThrowHelper.Input(path, line, DocColumn(path, line),
+            $"expected each document once per topic, found {ThrowHelper.Quote(docId)} for topic {ThrowHelper.Quote(topic)} again (first on line {firstLine})");
 
     /// <summary>Splits on runs of spaces and tabs, as <see cref="TextFields.Split"/> does for chars.</summary>
     private static int SplitBytes(ReadOnlySpan<byte> line, Span<Range> fields)

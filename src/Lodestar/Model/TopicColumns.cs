@@ -50,6 +50,13 @@ public sealed class TopicColumns
     /// <summary>Hit <paramref name="i"/>'s document id, white-space escapes decoded (<see cref="TrecIds"/>).</summary>
     public string DocId(int i) => TrecIds.Unescape(Encoding.UTF8.GetString(DocIdBytes(i)));
 
+    /// <summary>Removes every hit and keeps the arrays, for the next topic of a streamed run.</summary>
+    public void Clear()
+    {
+        Count = 0;
+        _byteCount = 0;
+    }
+
     /// <summary>Appends a hit.</summary>
     public void Add(ReadOnlySpan<byte> docId, double score, long line)
     {

@@ -108,6 +108,12 @@ public class TrecEvalParityTests
             var fromHits = new StringWriter();
             TrecEvalWriter.Write(fromHits, Evaluate(task), perTopic: true);
             Assert.Equal(fromHits.ToString(), fromColumns.ToString());
+
+            // The same file evaluated as it streams in, one topic at a time (what `lodestar eval` does for a task's run).
+            Assert.True(new FileInfo(path).Length < Evaluator.StreamingLimitBytes);
+            var streamed = new StringWriter();
+            TrecEvalWriter.Write(streamed, Evaluator.EvaluateFile(QrelsFormat.Read(Fixtures.Shared($"data/bright/{task}/qrels.txt")), path, Measures.AllTrec, runName: "rader"), perTopic: true);
+            Assert.Equal(fromHits.ToString(), streamed.ToString());
         }
         finally
         {
