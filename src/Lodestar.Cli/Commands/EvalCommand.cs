@@ -4,7 +4,6 @@ using Lodestar.Cli.Report;
 using Lodestar.Eval;
 using Lodestar.Formats;
 using Lodestar.Model;
-using Lodestar.Runtime;
 
 namespace Lodestar.Cli.Commands;
 
@@ -42,8 +41,6 @@ internal static class EvalCommand
         };
         command.SetAction(parse =>
         {
-            // A one-shot process: reuse the pages of each evaluated topic (docs/decisions/gc-mode.md).
-            PageReuse.Enable(PageReuse.ShortLivedBudget);
             string rel = parse.GetValue(relFormat)!;
             PreferenceJudgments? preferences = rel is "prefs" or "qrels_prefs" ? PreferenceFormat.Read(parse.GetValue(qrels)!, rel == "qrels_prefs") : null;
             (Qrels judgments, List<Topic>? brightTopics) = preferences is not null ? (new Qrels(), null)

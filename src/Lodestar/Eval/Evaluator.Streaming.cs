@@ -1,7 +1,6 @@
 using Lodestar.Errors;
 using Lodestar.Formats;
 using Lodestar.Model;
-using Lodestar.Runtime;
 
 namespace Lodestar.Eval;
 
@@ -53,9 +52,6 @@ public static partial class Evaluator
                 JudgedRanking ranking = JudgedRanking.Create(hits, qrels[topic], options.RelevanceLevel, options.MaxDocsPerTopic);
                 values[topic] = (TopicValues(ranking, missing: false, measures), relstring < 0 ? null : ranking.RelString(relLength));
             }
-
-            // The topic's ranking and gains are garbage now: the next topic can reuse their pages.
-            PageReuse.Checkpoint();
         }, out string tag);
         if (!streamed)
         {
