@@ -31,11 +31,15 @@ public static partial class Measures
         ["qrels_jg"] = ["runid", "num_q", "map_avgjg", "P_avgjg", "Rprec_mult_avgjg"],
     };
 
+    // Built on first use: a command that parses its own -m list (most evals) does not pay for these two as well.
+    private static IReadOnlyList<Measure>? s_allTrec;
+    private static IReadOnlyList<Measure>? s_officialMeasures;
+
     /// <summary>Every measure of <c>-m all_trec</c>, in trec_eval's order.</summary>
-    public static IReadOnlyList<Measure> AllTrec { get; } = Parse(["all_trec"]);
+    public static IReadOnlyList<Measure> AllTrec => s_allTrec ??= Parse(["all_trec"]);
 
     /// <summary>trec_eval's default set (<c>-m official</c>), printed when no <c>-m</c> is given.</summary>
-    public static IReadOnlyList<Measure> Official { get; } = Parse(["official"]);
+    public static IReadOnlyList<Measure> Official => s_officialMeasures ??= Parse(["official"]);
 
     /// <summary>Resolves <c>-m</c> arguments (trec_eval syntax) to measures, in trec_eval's print order.</summary>
     /// <param name="specs">Measure names, nicknames, or <c>name.params</c>.</param>

@@ -247,7 +247,7 @@ public static class TrecRunFormat
     /// <summary>Writes <paramref name="run"/> to a stream.</summary>
     public static void Write(Stream stream, Run run)
     {
-        using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 14, leaveOpen: true);
         string tag = TrecIds.Escape(run.Name.Length == 0 ? "lodestar" : run.Name);
         foreach (string topic in run.TopicIds)
         {

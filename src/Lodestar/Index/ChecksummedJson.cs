@@ -45,14 +45,16 @@ internal static class ChecksummedJson
     /// <param name="missing">The message when the file is absent.</param>
     /// <exception cref="IndexCorruptException">Absent, or the checksum does not match.</exception>
     public static T Read<T>(string path, JsonTypeInfo<T> type, string missing) =>
-        JsonSerializer.Deserialize(ReadChecked(path, missing, out _), type) ?? throw new IndexCorruptException(path, "empty header");
+        JsonSerializer.Deserialize(ReadChecked(path, missing, out _).Span, type) ?? throw new IndexCorruptException(path, "empty header");
 
     /// <summary>The JSON of a header whose checksum line (either kind) matches it.</summary>
     /// <param name="path">The header file.</param>
     /// <param name="missing">The message when the file is absent.</param>
     /// <param name="checksum">Which kind of line the header has.</param>
     /// <exception cref="IndexCorruptException">Absent, or the checksum does not match.</exception>
-    public static byte[] ReadChecked(string path, string missing, out HeaderChecksum checksum)
+    /// <remarks>The JSON is returned in the buffer the file was read into, not copied: at 151 KB (format 3 at 534k
+    /// documents) each copy is 37 pages of fresh memory, about a millisecond of a one-query search.</remarks>
+    public static ReadOnlyMemory<byte> ReadChecked(string path, string missing, out HeaderChecksum checksum)
     {
         if (!File.Exists(path))
         {
@@ -69,7 +71,7 @@ internal static class ChecksummedJson
             throw new IndexCorruptException(path, "the header's checksum does not match its contents");
         }
 
-        return json.ToArray();
+        return text.AsMemory(0, cut);
     }
 
     /// <summary>Where the last line's preceding newline is, or −1 when the text does not end with a newline after one.</summary>

@@ -83,8 +83,8 @@ public sealed record IndexHeader
             ThrowHelper.Input(directory, 0, 0, File.Exists(directory) ? "expected an index folder, found a file" : "index not found: no such folder");
         }
 
-        byte[] json = ChecksummedJson.ReadChecked(path, "no index header; is this a Lodestar index?", out _);
-        return IndexHeaderParser.Parse(json, path);
+        ReadOnlyMemory<byte> json = ChecksummedJson.ReadChecked(path, "no index header; is this a Lodestar index?", out _);
+        return IndexHeaderParser.Parse(json.Span, path);
     }
 
     /// <summary>Throws unless the header is of a format and block size this code reads.</summary>

@@ -35,10 +35,6 @@ public sealed class Bm25Scorer
         {
             AvgDocLength = (double)h.TotalTerms / N;
             _normByLength = new double[TabledLengths];
-            for (int length = 0; length < TabledLengths; length++)
-            {
-                _normByLength[length] = Norm(length);
-            }
         }
         else
         {
@@ -53,10 +49,6 @@ public sealed class Bm25Scorer
             }
 
             _normInverseByLength = new float[TabledLengths];
-            for (int length = 0; length < TabledLengths; length++)
-            {
-                _normInverseByLength[length] = _normCache[SmallFloat.IntToByte4(length)];
-            }
         }
     }
 
@@ -132,7 +124,12 @@ public sealed class Bm25Scorer
                 }
 
                 int dl = lengths[doc];
-                double norm = (uint)dl < (uint)norms.Length ? norms[dl] : Norm(dl);
+                double norm = (uint)dl < (uint)norms.Length ? norms[dl] : 0;
+                if (norm == 0)
+                {
+                    norm = DocNorm(dl);
+                }
+
                 scores[doc] = before + (queryWeight * (idf * tf / (tf + norm)));
             }
         }
@@ -151,7 +148,12 @@ public sealed class Bm25Scorer
                 }
 
                 int dl = lengths[doc];
-                float normInverse = (uint)dl < (uint)inverses.Length ? inverses[dl] : NormInverse(dl);
+                float normInverse = (uint)dl < (uint)inverses.Length ? inverses[dl] : 0;
+                if (normInverse == 0)
+                {
+                    normInverse = NormInverse(dl);
+                }
+
                 scores[doc] = before + (weight - (weight / (1f + (tf * normInverse))));
             }
         }
@@ -224,14 +226,35 @@ public sealed class Bm25Scorer
         acc.TouchedCount = count;
     }
 
-    /// <summary>k1·(1 − b + b·length/avgdl), from the table when the length is in it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private double DocNorm(int length) => (uint)length < (uint)_normByLength.Length ? _normByLength[length] : Norm(length);
+    /// <summary>k1·(1 − b + b·length/avgdl), from the table when the length is in it, computed and kept there the
+    /// first time.</summary>
+    /// <remarks>The tables are filled on demand, not when the scorer is made: a one-query search touches only the
+    /// page of lengths its documents have (one page for short passages), not 128 KiB of fresh memory, which costs
+    /// about a millisecond on the VMs measured (docs/benchmarks.md). A norm is positive when k1 is; with k1 = 0 it is 0
+    /// and recomputed each time, with the same value. Threads that fill one entry at once write the same bits.</remarks>
+    private double DocNorm(int length)
+    {
+        if ((uint)length >= (uint)_normByLength.Length)
+        {
+            return Norm(length);
+        }
 
-    /// <summary>Lucene's 1/(k1·(1 − b + b·decoded(length)/avgdl)) as a float, from the table when the length is in it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private float NormInverse(int length) =>
-        (uint)length < (uint)_normInverseByLength.Length ? _normInverseByLength[length] : _normCache[SmallFloat.IntToByte4(length)];
+        double norm = _normByLength[length];
+        return norm != 0 ? norm : _normByLength[length] = Norm(length);
+    }
+
+    /// <summary>Lucene's 1/(k1·(1 − b + b·decoded(length)/avgdl)) as a float, from the table when the length is in it,
+    /// filled on demand as <see cref="DocNorm"/>.</summary>
+    private float NormInverse(int length)
+    {
+        float inverse = _normCache[SmallFloat.IntToByte4(length)];
+        if ((uint)length < (uint)_normInverseByLength.Length)
+        {
+            _normInverseByLength[length] = inverse;
+        }
+
+        return inverse;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ReadVarInt(ref byte p, ref int pos)
