@@ -50,7 +50,8 @@ public class IndexHeaderTests
         Assert.All(parsed.Files, f => Assert.Equal(BlockFile.BlockSizeFor(f.Key), f.Value.BlockSize));
         Assert.All(parsed.Files.Values, f => Assert.Equal((f.Bytes + f.BlockSize - 1) / f.BlockSize, f.Crc32c.Length));
         Assert.Equal(4096, parsed.Files["docids.bin"].BlockSize);
-        Assert.Equal(65536, parsed.Files["postings.bin"].BlockSize);
+        Assert.Equal(4096, parsed.Files["postings.bin"].BlockSize);
+        Assert.Equal(65536, parsed.Files["store.bin"].BlockSize);
     }
 
     [Fact]
