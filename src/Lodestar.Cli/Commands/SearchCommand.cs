@@ -110,16 +110,20 @@ internal static class SearchCommand
         public void Report(int value) => report(value);
     }
 
-    /// <summary>Writes BRIGHT JSON for <c>.json</c>, else a TREC run.</summary>
+    /// <summary>Writes BRIGHT JSON for <c>.json</c>, else a TREC run: atomically, without waiting for the disk.</summary>
+    /// <remarks>The runs the commands write (search, rerank, fuse) are rebuilt exactly by running the command again
+    /// (a rerank from its judgment store, which is durable, with no LLM call), so they are renamed into place without
+    /// an fsync (docs/decisions/atomic-writes.md). The pipelines, which take an existing run file as a finished step,
+    /// keep the fsync.</remarks>
     public static void WriteRun(string path, Run run)
     {
         if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
-            BrightScoreFormat.Write(path, run);
+            BrightScoreFormat.Write(path, run, flushToDisk: false);
         }
         else
         {
-            TrecRunFormat.Write(path, run);
+            TrecRunFormat.Write(path, run, flushToDisk: false);
         }
     }
 }

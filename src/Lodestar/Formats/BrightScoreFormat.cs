@@ -116,7 +116,10 @@ public static class BrightScoreFormat
     }
 
     /// <summary>Writes <paramref name="run"/> atomically as <c>{topic: {docid: score}}</c>.</summary>
-    public static void Write(string path, Run run) => AtomicFile.Write(path, stream =>
+    /// <param name="path">The file to write.</param>
+    /// <param name="run">The run.</param>
+    /// <param name="flushToDisk">Whether to fsync before the rename (<see cref="AtomicFile.Write"/>).</param>
+    public static void Write(string path, Run run, bool flushToDisk = true) => AtomicFile.Write(path, stream =>
     {
         using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         writer.WriteStartObject();
@@ -132,7 +135,7 @@ public static class BrightScoreFormat
         }
 
         writer.WriteEndObject();
-    });
+    }, flushToDisk);
 
     private static byte[] ReadAll(string path)
     {

@@ -242,7 +242,10 @@ public static class TrecRunFormat
     }
 
     /// <summary>Writes <paramref name="run"/> atomically; ranks are the hits' positions, from 1.</summary>
-    public static void Write(string path, Run run) => AtomicFile.Write(path, stream => Write(stream, run));
+    /// <param name="path">The file to write.</param>
+    /// <param name="run">The run.</param>
+    /// <param name="flushToDisk">Whether to fsync before the rename (<see cref="AtomicFile.Write"/>).</param>
+    public static void Write(string path, Run run, bool flushToDisk = true) => AtomicFile.Write(path, stream => Write(stream, run), flushToDisk);
 
     /// <summary>Writes <paramref name="run"/> to a stream.</summary>
     public static void Write(Stream stream, Run run)
