@@ -47,6 +47,7 @@ internal static class ValueParsers
         [typeof(double?)] = (s, n) => SetScalar<double?>(s, n, typeof(double)),
         [typeof(bool)] = (s, n) => SetScalar<bool>(s, n, typeof(bool)),
         [typeof(bool?)] = (s, n) => SetScalar<bool?>(s, n, typeof(bool)),
+        [typeof(string[])] = (s, _) => SetStrings(s),
     };
 
     static ValueParsers()
@@ -110,6 +111,33 @@ internal static class ValueParsers
         {
             argument.HelpName ??= string.Join('|', names);
             argument.CompletionSources.Add(names);
+        }
+    }
+
+    // A list of strings is its tokens' values, as System.CommandLine's own converter makes it, without that
+    // converter's reflection (Array.CreateInstance and its type loading: about 18 fresh pages of every start-up that
+    // has a list option, such as `eval`'s runs and -m).
+    private static void SetStrings(Symbol symbol)
+    {
+        static string[] Parse(ArgumentResult result)
+        {
+            string[] values = new string[result.Tokens.Count];
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = result.Tokens[i].Value;
+            }
+
+            return values;
+        }
+
+        switch (symbol)
+        {
+            case Option<string[]> { CustomParser: null } option:
+                option.CustomParser = Parse;
+                break;
+            case Argument<string[]> { CustomParser: null } argument:
+                argument.CustomParser = Parse;
+                break;
         }
     }
 
