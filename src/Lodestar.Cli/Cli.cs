@@ -150,7 +150,7 @@ public static class Cli
         }
 
         var root = new Command("lodestar", Description) { s_commands[i].Create(context) };
-        ValueParsers.Install(root);
+        ValueParsers.Install(root, lean: true);
         return root;
     }
 

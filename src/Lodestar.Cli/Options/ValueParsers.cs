@@ -13,21 +13,25 @@ namespace Lodestar.Cli.Options;
 internal static class ValueParsers
 {
     /// <summary>Installs the parsers on every option and argument under <paramref name="command"/>.</summary>
-    public static void Install(Command command)
+    /// <param name="command">The root of the tree.</param>
+    /// <param name="lean">For a tree that only parses (<see cref="Cli.CommandAloneFor"/>), never shows help and hands
+    /// its errors to the real tree: enum options get no help names and completions, and their value names are read
+    /// (reflection: about 30 fresh pages) only when such an option is given.</param>
+    public static void Install(Command command, bool lean = false)
     {
         foreach (Option option in command.Options)
         {
-            Apply(option, option.Name, option.ValueType);
+            Apply(option, option.Name, option.ValueType, lean);
         }
 
         foreach (Argument argument in command.Arguments)
         {
-            Apply(argument, argument.Name, argument.ValueType);
+            Apply(argument, argument.Name, argument.ValueType, lean);
         }
 
         foreach (Command sub in command.Subcommands)
         {
-            Install(sub);
+            Install(sub, lean);
         }
     }
 
@@ -37,17 +41,17 @@ internal static class ValueParsers
     // Every instantiation is written out, not made with MakeGenericMethod: a native AOT build has code only for the
     // generic instantiations it can see. A command that adds an option of a new enum type must add it here; until it
     // does, building the command tree throws (every CLI test builds it).
-    private static readonly Dictionary<Type, Action<Symbol, string>> s_parsers = new()
+    private static readonly Dictionary<Type, Action<Symbol, string, bool>> s_parsers = new()
     {
-        [typeof(int)] = (s, n) => SetScalar<int>(s, n, typeof(int)),
-        [typeof(int?)] = (s, n) => SetScalar<int?>(s, n, typeof(int)),
-        [typeof(long)] = (s, n) => SetScalar<long>(s, n, typeof(long)),
-        [typeof(long?)] = (s, n) => SetScalar<long?>(s, n, typeof(long)),
-        [typeof(double)] = (s, n) => SetScalar<double>(s, n, typeof(double)),
-        [typeof(double?)] = (s, n) => SetScalar<double?>(s, n, typeof(double)),
-        [typeof(bool)] = (s, n) => SetScalar<bool>(s, n, typeof(bool)),
-        [typeof(bool?)] = (s, n) => SetScalar<bool?>(s, n, typeof(bool)),
-        [typeof(string[])] = (s, _) => SetStrings(s),
+        [typeof(int)] = (s, n, _) => SetScalar<int>(s, n, typeof(int)),
+        [typeof(int?)] = (s, n, _) => SetScalar<int?>(s, n, typeof(int)),
+        [typeof(long)] = (s, n, _) => SetScalar<long>(s, n, typeof(long)),
+        [typeof(long?)] = (s, n, _) => SetScalar<long?>(s, n, typeof(long)),
+        [typeof(double)] = (s, n, _) => SetScalar<double>(s, n, typeof(double)),
+        [typeof(double?)] = (s, n, _) => SetScalar<double?>(s, n, typeof(double)),
+        [typeof(bool)] = (s, n, _) => SetScalar<bool>(s, n, typeof(bool)),
+        [typeof(bool?)] = (s, n, _) => SetScalar<bool?>(s, n, typeof(bool)),
+        [typeof(string[])] = (s, _, _) => SetStrings(s),
     };
 
     static ValueParsers()
@@ -66,11 +70,11 @@ internal static class ValueParsers
         Enum<Lodestar.Synthesis.Data.TevatronFormat>();
     }
 
-    private static void Apply(Symbol symbol, string name, Type type)
+    private static void Apply(Symbol symbol, string name, Type type, bool lean)
     {
-        if (s_parsers.TryGetValue(type, out Action<Symbol, string>? set))
+        if (s_parsers.TryGetValue(type, out Action<Symbol, string, bool>? set))
         {
-            set(symbol, name);
+            set(symbol, name, lean);
         }
         else if ((Nullable.GetUnderlyingType(type) ?? type).IsEnum)
         {
@@ -82,8 +86,8 @@ internal static class ValueParsers
     internal static void Enum<T>()
         where T : struct, System.Enum
     {
-        s_parsers[typeof(T)] = (s, n) => SetEnum<T>(s, n, typeof(T));
-        s_parsers[typeof(T?)] = (s, n) => SetEnum<T?>(s, n, typeof(T));
+        s_parsers[typeof(T)] = (s, n, lean) => SetEnum<T>(s, n, typeof(T), lean);
+        s_parsers[typeof(T?)] = (s, n, lean) => SetEnum<T?>(s, n, typeof(T), lean);
     }
 
     private static void SetScalar<T>(Symbol symbol, string name, Type value)
@@ -93,15 +97,21 @@ internal static class ValueParsers
             : value == typeof(double) ? s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d) ? d : null
             : s => bool.TryParse(s, out bool b) ? b : null;
         string expected = value == typeof(double) ? "a number" : value == typeof(bool) ? "true or false" : "a whole number";
-        Set<T>(symbol, name, expected, parse, allowEmpty: value == typeof(bool));
+        Set<T>(symbol, name, () => expected, parse, allowEmpty: value == typeof(bool));
     }
 
-    private static void SetEnum<T>(Symbol symbol, string name, Type value)
+    private static void SetEnum<T>(Symbol symbol, string name, Type value, bool lean)
     {
-        string[] names = NamesOf(value);
-        Set<T>(symbol, name, string.Join(", ", names[..^1]) + (names.Length > 1 ? " or " : "") + names[^1],
+        // The accepted names and the message are the same either way; a lean tree reads them only when parsing a value.
+        Set<T>(symbol, name, () => Expected(NamesOf(value)),
             s => System.Enum.GetNames(value).FirstOrDefault(n => n.Equals(s, StringComparison.OrdinalIgnoreCase)) is string found ? System.Enum.Parse(value, found) : null,
             allowEmpty: false);
+        if (lean)
+        {
+            return;
+        }
+
+        string[] names = NamesOf(value);
         if (symbol is Option option)
         {
             option.HelpName ??= string.Join('|', names);
@@ -113,6 +123,8 @@ internal static class ValueParsers
             argument.CompletionSources.Add(names);
         }
     }
+
+    private static string Expected(string[] names) => string.Join(", ", names[..^1]) + (names.Length > 1 ? " or " : "") + names[^1];
 
     // A list of strings is its tokens' values, as System.CommandLine's own converter makes it, without that
     // converter's reflection (Array.CreateInstance and its type loading: about 18 fresh pages of every start-up that
@@ -141,7 +153,7 @@ internal static class ValueParsers
         }
     }
 
-    private static void Set<T>(Symbol symbol, string name, string expected, Func<string, object?> parse, bool allowEmpty)
+    private static void Set<T>(Symbol symbol, string name, Func<string> expected, Func<string, object?> parse, bool allowEmpty)
     {
         T? Parse(ArgumentResult result)
         {
@@ -156,7 +168,7 @@ internal static class ValueParsers
                 return (T)value;
             }
 
-            result.AddError($"{name} expects {expected}, found '{token}'");
+            result.AddError($"{name} expects {expected()}, found '{token}'");
             return default;
         }
 
