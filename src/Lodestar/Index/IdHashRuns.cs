@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Lodestar.Index;
@@ -106,6 +107,7 @@ internal sealed class IdHashRuns : IDisposable
     /// <summary>Sorts the buffer's hashes into <see cref="_sorted"/>, their positions into <see cref="_order"/>: a
     /// counting sort by the hashes' top bits (they are uniform, so about four to a bucket), then an insertion sort,
     /// which only has to order each bucket. Several times faster than a comparison sort of keys and items.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per build, too briefly for tiered compilation
     private void SortRun()
     {
         int shift = 64 - BucketBits(_used);
@@ -147,6 +149,7 @@ internal sealed class IdHashRuns : IDisposable
     /// <summary>Spills what the buffer holds, then merges every run and calls <paramref name="group"/> with each set of
     /// two or more documents whose ids hashed alike, as (document, line) in document order. No hash can be added
     /// after.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per build, too briefly for tiered compilation
     public void ForEachCollision(Action<List<(int Document, long Line)>> group)
     {
         Spill();
@@ -224,6 +227,7 @@ internal sealed class IdHashRuns : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per build, too briefly for tiered compilation
     private static void SiftDown(int[] heap, int i, int size, RunReader[] readers)
     {
         while (true)
@@ -298,6 +302,7 @@ internal sealed class IdHashRuns : IDisposable
         public long Line { get; private set; }
 
         /// <summary>Takes the next record; false at the end of the run.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs once per build, too briefly for tiered compilation
         public bool MoveNext()
         {
             if (_at == _end)
