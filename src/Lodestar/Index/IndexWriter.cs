@@ -17,8 +17,9 @@ namespace Lodestar.Index;
 /// them (<see cref="LineAnalyzer"/>) while this thread, the writer, adds finished batches in order to the postings
 /// (<see cref="PostingAccumulator"/>) and the store (<see cref="StoreWriter"/>), and helps analyze the batch it needs
 /// whenever the workers are behind. Memory is bounded by
-/// <see cref="IndexBuildOptions.MemoryBudgetBytes"/>, the vocabulary, the batches in flight and O(N) for the ids'
-/// 64-bit hashes (<see cref="DocIdWriter"/>); lengths and ids are streamed to their files. Everything is written into
+/// <see cref="IndexBuildOptions.MemoryBudgetBytes"/>, the vocabulary and the batches in flight, whatever the number of
+/// documents: the ids' 64-bit hashes go to sorted runs on disk (<see cref="DocIdWriter"/>), lengths and ids are streamed
+/// to their files. Everything is written into
 /// <c>OUTPUT.tmp-PID</c>, renamed to OUTPUT only when complete; on failure the temporary directory is removed.
 /// </remarks>
 public static class IndexWriter
@@ -121,10 +122,7 @@ public static class IndexWriter
                     Fill(reader, open, workers);
                     Write(batch, accumulator, ids, lengths, store);
                     batch.Release();
-                    int before = accumulator.SpilledRuns;
-                    if (_documents % 131072 < 2048) MemDiag.At($"docs {_documents}");
                     accumulator.SpillIfFull();
-                    if (accumulator.SpilledRuns != before) MemDiag.At("spilled");
                     options.Progress?.Report(new IndexProgress(_documents, _tokens, batch.BytesRead, reader.Length));
                 }
             }
@@ -135,7 +133,6 @@ public static class IndexWriter
                 throw;
             }
 
-            MemDiag.At("input done");
             store.Finish();
             if (_documents == 0)
             {
@@ -152,10 +149,8 @@ public static class IndexWriter
             analyzer.Dispose();
             _arenas.Clear();
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
-            MemDiag.At("collected");
             ids.ThrowIfDuplicates(); // before the final stage: a duplicate id fails the build without writing the postings
             ids.Dispose();
-            MemDiag.At("ids checked");
             var checksums = new Dictionary<string, Task<BlockChecksums>>(StringComparer.Ordinal);
             foreach (string name in (string[])["doclens.bin", "docids.bin", "docids.idx", "store.idx", "store.bin"])
             {
@@ -164,7 +159,6 @@ public static class IndexWriter
 
             (int terms, long postings) = WritePostings(accumulator);
             SpilledRuns = accumulator.SpilledRuns;
-            MemDiag.At("postings written");
             foreach (string name in (string[])["terms.bin", "terms.idx", "postings.bin"])
             {
                 checksums[name] = Task.Run(() => BlockChecksums.Of(Path.Combine(dir, name), BlockFile.BlockSizeFor(name)));
