@@ -23,7 +23,7 @@ internal sealed class DocIdWriter : IDisposable
     /// <summary>A 64-bit hash of an id's UTF-8 bytes.</summary>
     public delegate ulong IdHash(ReadOnlySpan<byte> id);
 
-    /// <summary>Hashes per sorted run by default: 1.3 MB of buffer.</summary>
+    /// <summary>Hashes per sorted run by default: 1.8 MB of buffer.</summary>
     public const int DefaultRunEntries = 1 << 16;
 
     private readonly string _corpusPath;

@@ -13,9 +13,10 @@ namespace Lodestar.Index;
 /// ones) to the caller.
 /// </summary>
 /// <remarks>
-/// Memory: 28 bytes an entry of the buffer (its hashes, lines, sorted hashes and positions) and, while merging, a read buffer per
-/// run (1 MiB in all, at least 4 KiB each). Disk: 20 bytes a document, deleted on dispose. A run is sorted by a
-/// counting sort on the hashes' top bits; the writer's loop only appends (docs/benchmarks.md has the cost).
+/// Memory: 28 bytes an entry of the buffer (hashes, lines, sorted hashes, positions: 1.8 MB for 65,536) and, while
+/// merging, a read buffer per run (1 MiB in all, at least 4 KiB each). Disk: 20 bytes a document, deleted on dispose.
+/// A run is sorted by a counting sort on the hashes' top bits; the writer's loop only appends (docs/benchmarks.md has
+/// the cost).
 /// </remarks>
 internal sealed class IdHashRuns : IDisposable
 {

@@ -237,7 +237,7 @@ public static class IndexWriter
             }
         }
 
-        /// <summary>Id hashes per sorted run: a 256th of the postings budget in entries (65,536 by default, 1.3 MB of
+        /// <summary>Id hashes per sorted run: a 256th of the postings budget in entries (65,536 by default, 1.8 MB of
         /// buffer), at least 1,024 and at most a million.</summary>
         private static int IdRunEntries(long budgetBytes) => (int)Math.Clamp(budgetBytes / 256, 1024, 1 << 20);
 
