@@ -35,7 +35,6 @@ internal sealed class BuildBatch
     {
         _arenas = arenas;
         long bytesRead = reader.BytesRead;
-        FileLength = reader.Length;
         _lines = lines;
         _arena = arena;
         BytesRead = bytesRead;
@@ -53,18 +52,12 @@ internal sealed class BuildBatch
     /// <summary>Lines in the batch.</summary>
     public int Count => _lines.Count;
 
-    /// <summary>The lines' total length in bytes.</summary>
-    public long LineBytes => _lines.Count == 0 ? 0 : _lines[^1].Bytes.Offset + _lines[^1].Bytes.Count;
-
     /// <summary>The analyzed documents, by line, the first <see cref="Count"/> (valid after <see cref="Wait"/>).</summary>
     public AnalyzedDocument[] Documents { get; }
 
     /// <summary>The documents' texts for the store, by line (the first <see cref="Count"/>): slices of the batch's
     /// buffer or unescaped copies.</summary>
     public ArraySegment<byte>[] Texts { get; }
-
-    /// <summary>The corpus file's length in bytes (compressed, for a .gz file).</summary>
-    public long FileLength { get; }
 
     /// <summary>Bytes of the corpus file read when the batch was complete.</summary>
     public long BytesRead { get; }

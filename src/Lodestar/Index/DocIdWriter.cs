@@ -1,7 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 using System.Text;
 using Lodestar.Errors;
 
@@ -9,26 +6,25 @@ namespace Lodestar.Index;
 
 /// <summary>
 /// Writes the external ids (<c>docids.bin</c>: varint length and UTF-8 bytes per document; <c>docids.idx</c>: the
-/// int64 offset of each, and the end) and checks that they are unique, keeping only a 64-bit hash of each id in
-/// memory (8 bytes a slot, the table sized for 75 % and grown by half past 85 %) and the ids' line numbers as varint steps (about a byte each).
+/// int64 offset of each, and the end) and checks that they are unique, with memory that does not grow with the corpus:
+/// each id's 64-bit hash and line go to sorted runs on disk (<see cref="IdHashRuns"/>), merged by
+/// <see cref="ThrowIfDuplicates"/> once the ids are written.
 /// </summary>
 /// <remarks>
-/// An id whose hash is already in the table is compared, byte for byte, with the ids written before it, read back from
-/// <c>docids.bin</c>; only then is it a duplicate, reported at its line with the line of the first one. Distinct ids
-/// whose 64-bit hashes collide cost that one scan and nothing else. The ids are not kept as strings or bytes, so a
-/// corpus of long ids costs no more memory than one of short ones.
+/// Ids whose hashes are equal are read back from <c>docids.bin</c> and compared byte for byte; only equal bytes are a
+/// duplicate, reported at the line of the first document whose id appeared before, with the line of the first one: the
+/// error the build always gave, now found at the end of the input instead of at the line (the build checks first on
+/// any other input error, so the first error in file order is still the one reported). Distinct ids whose hashes
+/// collide cost one read each. The ids are not kept in memory as strings, bytes or a table of hashes, so a corpus of
+/// ten million long ids needs no more memory than one of a thousand short ones.
 /// </remarks>
 internal sealed class DocIdWriter : IDisposable
 {
     /// <summary>A 64-bit hash of an id's UTF-8 bytes.</summary>
     public delegate ulong IdHash(ReadOnlySpan<byte> id);
 
-    /// <summary>The load a table is sized for.</summary>
-    private const double SizedLoad = 0.75;
-
-    /// <summary>The load past which it grows (by half): linear probing over 8-byte slots, 8 to a cache line, stays
-    /// short up to here, and the table is a third smaller than a power of two at 0.7 would often be.</summary>
-    private const double MaxLoad = 0.85;
+    /// <summary>Hashes per sorted run by default: 1.8 MB of buffer.</summary>
+    public const int DefaultRunEntries = 1 << 16;
 
     private readonly string _corpusPath;
     private readonly IdHash _hash;
@@ -36,74 +32,41 @@ internal sealed class DocIdWriter : IDisposable
 
     private readonly FileStream _idsFile;
     private readonly FileStream _offsetsFile;
+    private readonly IdHashRuns _runs;
     private readonly byte[] _ids = new byte[BufferBytes]; // docids.bin's bytes not yet written
     private readonly byte[] _offsets = new byte[BufferBytes]; // docids.idx's
-    private byte[] _lineSteps = new byte[BufferBytes];
     private int _idsUsed;
     private int _offsetsUsed;
-    private int _lineStepsUsed;
-    private ulong[]? _slots; // hash, with 0 mapped to 1; 0 = empty
     private int _count;
     private long _bytes;
-    private long _lastLine;
+    private bool _finished;
 
-    /// <summary>Creates <c>docids.bin</c> and <c>docids.idx</c> in <paramref name="directory"/>; <paramref name="hash"/>
-    /// replaces <see cref="Utf8Hash.Of"/> (tests force collisions with it).</summary>
-    public DocIdWriter(string directory, string corpusPath, IdHash? hash = null)
+    /// <summary>Creates <c>docids.bin</c> and <c>docids.idx</c> in <paramref name="directory"/>, and the hashes' runs
+    /// (<paramref name="runEntries"/> a run) beside them; <paramref name="hash"/> replaces <see cref="Utf8Hash.Of"/>
+    /// (tests force collisions with it).</summary>
+    public DocIdWriter(string directory, string corpusPath, IdHash? hash = null, int runEntries = DefaultRunEntries)
     {
         _corpusPath = corpusPath;
         _hash = hash ?? Utf8Hash.Of;
         _idsFile = new FileStream(Path.Combine(directory, "docids.bin"), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1);
-        _offsetsFile = new FileStream(Path.Combine(directory, "docids.idx"), FileMode.Create, FileAccess.Write, FileShare.None, 1);
+        _offsetsFile = new FileStream(Path.Combine(directory, "docids.idx"), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1);
+        _runs = new IdHashRuns(Path.Combine(directory, "id-hashes.tmp"), Math.Max(1, runEntries));
     }
 
     /// <summary>Documents written.</summary>
     public int Count => _count;
 
-    /// <summary>Sizes the table for about <paramref name="documents"/> ids (a guess; it grows when passed).</summary>
-    public void Expect(int documents) =>
-        _slots ??= new ulong[Math.Max(1024, (int)Math.Min(1 << 28, documents / SizedLoad + 1))];
-
-    /// <summary>A hash's home slot in a table of <paramref name="length"/> slots: its high 32 bits scaled to the
-    /// length (any length, not only powers of two).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Home(ulong hash, int length) => (int)(((hash >> 32) * (ulong)(uint)length) >> 32);
+    /// <summary>Sorted runs of hashes written to disk so far.</summary>
+    public int HashRuns => _runs.Runs;
 
     /// <summary>Writes the next document's id, found on line <paramref name="line"/> of the corpus.</summary>
-    /// <exception cref="InputException">The id was already written.</exception>
     public void Add(ReadOnlySpan<byte> id, long line) => Add(id, line, _hash(id));
 
     /// <summary>Writes the next document's id, whose hash the caller computed with this writer's hash function (the
-    /// build's workers do, so that the writer only probes the table).</summary>
-    /// <exception cref="InputException">The id was already written.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// build's workers do).</summary>
     public void Add(ReadOnlySpan<byte> id, long line, ulong hash)
     {
-        Expect(1024);
-        hash = hash == 0 ? 1 : hash;
-        ulong[] slots = _slots!;
-        int slot = Home(hash, slots.Length);
-        bool seen = false;
-        while (slots[slot] != 0 && !seen)
-        {
-            seen = slots[slot] == hash;
-            slot = slot + 1 == slots.Length ? 0 : slot + 1;
-        }
-
-        if (seen)
-        {
-            // the hash is there already: one scan tells a duplicate from a collision, and the table needs the hash once
-            if (FirstLineOf(id) is long first)
-            {
-                ThrowHelper.Input(_corpusPath, line, 1,
-                    $"expected unique document ids, found {Quote(id)} again (first on line {first})");
-            }
-        }
-        else
-        {
-            slots[slot] = hash;
-        }
-
+        _runs.Add(hash, line);
         if (_offsetsUsed + 8 > _offsets.Length)
         {
             _offsetsFile.Write(_offsets, 0, _offsetsUsed);
@@ -144,42 +107,84 @@ internal sealed class DocIdWriter : IDisposable
             _idsUsed += id.Length;
         }
 
-        VarInt.Write(ref _lineSteps, ref _lineStepsUsed, (ulong)(line - _lastLine));
-        _lastLine = line;
-        if (++_count > slots.Length * MaxLoad) // counts every id, so the table grows early when hashes collide: harmless
-        {
-            Grow();
-        }
+        _count++;
     }
 
-    /// <summary>Asks the CPU to fetch the table slot of an id hashed to <paramref name="hash"/>, which
-    /// <see cref="Add(ReadOnlySpan{byte}, long, ulong)"/> will probe a few documents later: the table is too large for
-    /// the cache, and its probes are random.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void Prefetch(ulong hash)
-    {
-        if (Sse.IsSupported && _slots is ulong[] slots)
-        {
-            hash = hash == 0 ? 1 : hash;
-            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(slots), Home(hash, slots.Length))));
-        }
-    }
-
-    /// <summary>Writes the end offset, flushes both files and lets go of the table; no id can be added after.</summary>
+    /// <summary>Writes the end offset and flushes both files; no id can be added after.</summary>
     public void Finish()
     {
-        if (_offsetsUsed + 8 > _offsets.Length)
+        FlushOffsets();
+        BinaryPrimitives.WriteInt64LittleEndian(_offsets, _bytes);
+        _offsetsFile.Write(_offsets, 0, 8);
+        FlushIds();
+        _finished = true;
+    }
+
+    /// <summary>Throws for the first document, in line order, whose id an earlier document had: merges the hashes'
+    /// runs and compares the ids of equal hashes. Callable once, after <see cref="Finish"/> or, on another input
+    /// error, instead of it; no id can be added after.</summary>
+    /// <exception cref="InputException">An id was written twice.</exception>
+    public void ThrowIfDuplicates()
+    {
+        if (!_finished)
         {
-            _offsetsFile.Write(_offsets, 0, _offsetsUsed);
-            _offsetsUsed = 0;
+            FlushOffsets();
+            FlushIds();
         }
 
-        BinaryPrimitives.WriteInt64LittleEndian(_offsets.AsSpan(_offsetsUsed), _bytes);
-        _offsetsFile.Write(_offsets, 0, _offsetsUsed + 8);
+        (int Document, long Line, int FirstDocument, long FirstLine) found = (int.MaxValue, 0, 0, 0);
+        var keyed = new List<(byte[] Id, int Document, long Line)>();
+        _runs.ForEachCollision(group =>
+        {
+            if (group[1].Document >= found.Document)
+            {
+                return; // no document of this group can come before the duplicate found already
+            }
+
+            keyed.Clear();
+            foreach ((int document, long line) in group)
+            {
+                keyed.Add((ReadId(document), document, line));
+            }
+
+            // equal ids side by side, each id's documents in order: the second of a run of equal ids is a duplicate
+            keyed.Sort((a, b) => a.Id.AsSpan().SequenceCompareTo(b.Id) is int c and not 0 ? c : a.Document.CompareTo(b.Document));
+            for (int i = 1; i < keyed.Count; i++)
+            {
+                if (keyed[i].Id.AsSpan().SequenceEqual(keyed[i - 1].Id) && keyed[i].Document < found.Document
+                    && (i == 1 || !keyed[i - 2].Id.AsSpan().SequenceEqual(keyed[i].Id)))
+                {
+                    found = (keyed[i].Document, keyed[i].Line, keyed[i - 1].Document, keyed[i - 1].Line);
+                }
+            }
+        });
+
+        if (found.Document != int.MaxValue)
+        {
+            ThrowHelper.Input(_corpusPath, found.Line, 1,
+                $"expected unique document ids, found {Quote(ReadId(found.Document))} again (first on line {found.FirstLine})");
+        }
+    }
+
+    /// <summary>The id of document <paramref name="document"/>, read back through <c>docids.idx</c>.</summary>
+    private byte[] ReadId(int document)
+    {
+        Span<byte> offset = stackalloc byte[8];
+        IdHashRuns.ReadExactly(_offsetsFile.SafeFileHandle, offset, (long)document * 8);
+        long at = BinaryPrimitives.ReadInt64LittleEndian(offset);
+        Span<byte> head = stackalloc byte[10];
+        int n = RandomAccess.Read(_idsFile.SafeFileHandle, head, at);
+        int pos = 0;
+        int length = (int)VarInt.Read(head[..n], ref pos);
+        byte[] id = new byte[length];
+        IdHashRuns.ReadExactly(_idsFile.SafeFileHandle, id, at + pos);
+        return id;
+    }
+
+    private void FlushOffsets()
+    {
+        _offsetsFile.Write(_offsets, 0, _offsetsUsed);
         _offsetsUsed = 0;
-        FlushIds();
-        _slots = null; // the table (8 bytes a slot) is no longer needed: the postings are written without it
-        _lineSteps = [];
     }
 
     private void FlushIds()
@@ -188,106 +193,12 @@ internal sealed class DocIdWriter : IDisposable
         _idsUsed = 0;
     }
 
-    /// <summary>The line of the id equal to <paramref name="id"/> among those written, or null when none is (the hashes
-    /// collided): a scan of <c>docids.bin</c>, then of the line steps.</summary>
-    private long? FirstLineOf(ReadOnlySpan<byte> id)
-    {
-        FlushIds();
-        long end = _idsFile.Position;
-        _idsFile.Position = 0;
-        try
-        {
-            var reader = new BufferedStream(_idsFile, 1 << 16); // not disposed: that would close the file
-            byte[] buffer = new byte[Math.Max(4096, id.Length)];
-            for (int doc = 0; doc < _count; doc++)
-            {
-                int length = (int)ReadVarInt(reader);
-                if (length == id.Length)
-                {
-                    reader.ReadExactly(buffer, 0, length);
-                    if (id.SequenceEqual(buffer.AsSpan(0, length)))
-                    {
-                        return LineOf(doc);
-                    }
-
-                    continue;
-                }
-
-                // skipped by reading, not seeking: a seek would drop the buffer and read it again for every id
-                for (int left = length; left > 0; left -= Math.Min(left, buffer.Length))
-                {
-                    reader.ReadExactly(buffer, 0, Math.Min(left, buffer.Length));
-                }
-            }
-
-            return null;
-        }
-        finally
-        {
-            _idsFile.Position = end;
-        }
-    }
-
-    private long LineOf(int doc)
-    {
-        byte[] steps = _lineSteps;
-        int pos = 0;
-        long line = 0;
-        for (int i = 0; i <= doc; i++)
-        {
-            line += (long)VarInt.Read(steps, ref pos);
-        }
-
-        return line;
-    }
-
-    private static ulong ReadVarInt(Stream stream)
-    {
-        ulong value = 0;
-        int shift = 0;
-        int b;
-        do
-        {
-            b = stream.ReadByte();
-            if (b < 0)
-            {
-                throw new EndOfStreamException("docids.bin ended inside an id");
-            }
-
-            value |= (ulong)(b & 0x7F) << shift;
-            shift += 7;
-        }
-        while (b >= 0x80);
-
-        return value;
-    }
-
-    /// <summary>Grows the table by half, re-placing the hashes it holds.</summary>
-    private void Grow()
-    {
-        var slots = new ulong[_slots!.Length + (_slots.Length / 2)];
-        foreach (ulong hash in _slots)
-        {
-            if (hash != 0)
-            {
-                int i = Home(hash, slots.Length);
-                while (slots[i] != 0)
-                {
-                    i = i + 1 == slots.Length ? 0 : i + 1;
-                }
-
-                slots[i] = hash;
-            }
-        }
-
-        _slots = slots;
-    }
-
     private static string Quote(ReadOnlySpan<byte> id) => ThrowHelper.Quote(Encoding.UTF8.GetString(id));
 
     public void Dispose()
     {
         _idsFile.Dispose();
         _offsetsFile.Dispose();
+        _runs.Dispose();
     }
 }

@@ -17,8 +17,9 @@ namespace Lodestar.Index;
 /// them (<see cref="LineAnalyzer"/>) while this thread, the writer, adds finished batches in order to the postings
 /// (<see cref="PostingAccumulator"/>) and the store (<see cref="StoreWriter"/>), and helps analyze the batch it needs
 /// whenever the workers are behind. Memory is bounded by
-/// <see cref="IndexBuildOptions.MemoryBudgetBytes"/>, the vocabulary, the batches in flight and O(N) for the ids'
-/// 64-bit hashes (<see cref="DocIdWriter"/>); lengths and ids are streamed to their files. Everything is written into
+/// <see cref="IndexBuildOptions.MemoryBudgetBytes"/>, the vocabulary and the batches in flight, whatever the number of
+/// documents: the ids' 64-bit hashes go to sorted runs on disk (<see cref="DocIdWriter"/>), lengths and ids are streamed
+/// to their files. Everything is written into
 /// <c>OUTPUT.tmp-PID</c>, renamed to OUTPUT only when complete; on failure the temporary directory is removed.
 /// </remarks>
 public static class IndexWriter
@@ -102,14 +103,15 @@ public static class IndexWriter
         {
             using var reader = new LineReader(corpusPath);
             using var accumulator = new PostingAccumulator(_vocabulary, dir, options.MemoryBudgetBytes);
-            using var ids = new DocIdWriter(dir, corpusPath);
+            using var ids = new DocIdWriter(dir, corpusPath, runEntries: IdRunEntries(options.MemoryBudgetBytes));
             using var lengths = new BinaryWriter(new BufferedStream(File.Create(Path.Combine(dir, "doclens.bin")), 1 << 16));
             using var store = new StoreWriter(dir);
             using var analyzer = new LineAnalyzer(corpusPath, options.Analyzer, _vocabulary);
             int threads = options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount - 1);
             var open = new Queue<BuildBatch>();
-            using (var workers = new BuildWorkers(threads, analyzer))
+            try
             {
+                using var workers = new BuildWorkers(threads, analyzer);
                 Fill(reader, open, workers);
                 while (open.TryDequeue(out BuildBatch? batch))
                 {
@@ -124,6 +126,12 @@ public static class IndexWriter
                     options.Progress?.Report(new IndexProgress(_documents, _tokens, batch.BytesRead, reader.Length));
                 }
             }
+            catch (InputException)
+            {
+                // a duplicate id is found only when the hashes' runs are merged: one on an earlier line comes first
+                ids.ThrowIfDuplicates();
+                throw;
+            }
 
             store.Finish();
             if (_documents == 0)
@@ -134,7 +142,6 @@ public static class IndexWriter
             // the ids, lengths and store are complete: their checksums are computed on other cores while this thread
             // merges and writes the postings
             ids.Finish();
-            ids.Dispose();
             lengths.Dispose();
             store.Dispose();
             // what only the input stage needed (the id table, line buffers, chunk buffers, term caches) is let go and
@@ -142,6 +149,8 @@ public static class IndexWriter
             analyzer.Dispose();
             _arenas.Clear();
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+            ids.ThrowIfDuplicates(); // before the final stage: a duplicate id fails the build without writing the postings
+            ids.Dispose();
             var checksums = new Dictionary<string, Task<BlockChecksums>>(StringComparer.Ordinal);
             foreach (string name in (string[])["doclens.bin", "docids.bin", "docids.idx", "store.idx", "store.bin"])
             {
@@ -177,20 +186,8 @@ public static class IndexWriter
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Write(BuildBatch batch, PostingAccumulator accumulator, DocIdWriter ids, BinaryWriter lengths, StoreWriter store)
         {
-            ids.Expect(ExpectedDocuments(batch));
-            const int PrefetchDistance = 8;
-            for (int i = 0; i < Math.Min(PrefetchDistance, batch.Count); i++)
-            {
-                ids.Prefetch(batch.Documents[i].IdHash);
-            }
-
             for (int i = 0; i < batch.Count; i++)
             {
-                if (i + PrefetchDistance < batch.Count)
-                {
-                    ids.Prefetch(batch.Documents[i + PrefetchDistance].IdHash);
-                }
-
                 ref AnalyzedDocument doc = ref batch.Documents[i];
                 if (doc.Terms == 0)
                 {
@@ -240,10 +237,9 @@ public static class IndexWriter
             }
         }
 
-        /// <summary>The documents to expect, from the file's length and the first batch's bytes per line (low for a
-        /// compressed file, which only costs the id table a few more doublings; at most 2M, 32 MB of table).</summary>
-        private static int ExpectedDocuments(BuildBatch first) =>
-            first.LineBytes == 0 ? 0 : (int)Math.Min(1L << 21, (long)(first.Count * (double)first.FileLength / first.LineBytes * 1.05));
+        /// <summary>Id hashes per sorted run: a 256th of the postings budget in entries (65,536 by default, 1.8 MB of
+        /// buffer), at least 1,024 and at most a million.</summary>
+        private static int IdRunEntries(long budgetBytes) => (int)Math.Clamp(budgetBytes / 256, 1024, 1 << 20);
 
         private static string Quote(ReadOnlySpan<byte> id) => ThrowHelper.Quote(Encoding.UTF8.GetString(id));
 

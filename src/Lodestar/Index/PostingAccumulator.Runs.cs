@@ -104,10 +104,12 @@ internal sealed partial class PostingAccumulator
     {
         private readonly BufferedStream _stream;
         private readonly byte[] _copy = new byte[1 << 16];
+        private readonly long _length; // asked once: Stream.Length is an fstat call, and this reader asks per record
 
         public RunReader(string path)
         {
             _stream = new BufferedStream(File.OpenRead(path), 1 << 16);
+            _length = _stream.Length;
             MoveNext();
         }
 
@@ -125,7 +127,7 @@ internal sealed partial class PostingAccumulator
         /// <summary>Reads the next record's header.</summary>
         public void MoveNext()
         {
-            if (_stream.Position >= _stream.Length)
+            if (_stream.Position >= _length)
             {
                 Term = -1;
                 return;

@@ -43,6 +43,41 @@ public class IndexWriterTests
         Assert.Equal($"{corpus}:3:1: expected unique document ids, found 'd1' again (first on line 1)", BuildFails(dir, corpus).Message);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Build_DuplicateIdInAnotherSpilledIdRun_NamesBothLines_TheFirstInLineOrder(int threads)
+    {
+        // a 64 KiB budget: 1,024 id hashes a run, so 5,000 documents make five runs and lines 10 and 4,500 lie in
+        // different ones; the later duplicate (line 4,800, of line 20) is not the one reported
+        using var dir = new TempDir();
+        var sb = new StringBuilder();
+        for (int line = 1; line <= 5000; line++)
+        {
+            string id = line switch { 4500 => "doc 10", 4800 => "doc 20", _ => $"doc {line}" };
+            sb.Append($"{{\"_id\": \"{id}\", \"text\": \"moth {line % 97} lamp\"}}\n");
+        }
+
+        string corpus = dir.Write("corpus.jsonl", sb.ToString());
+        InputException e = BuildFails(dir, corpus, new IndexBuildOptions { MemoryBudgetBytes = 64 << 10, Threads = threads });
+        Assert.Equal($"{corpus}:4500:1: expected unique document ids, found 'doc 10' again (first on line 10)", e.Message);
+    }
+
+    [Fact]
+    public void Build_DuplicateIdAndALaterMalformedLine_TheEarlierErrorIsReported()
+    {
+        // the duplicate is found when the ids' runs are merged, the malformed line when it is read: file order decides
+        using var dir = new TempDir();
+        string Corpus(int duplicateLine, int malformedLine) => string.Concat(Enumerable.Range(1, 6000).Select(line =>
+            line == malformedLine ? "{\"_id\": \"bad\", \"text\": }\n"
+            : $"{{\"_id\": \"d{(line == duplicateLine ? 2 : line)}\", \"text\": \"insects {line % 89} lamps\"}}\n"));
+
+        string early = dir.Write("early.jsonl", Corpus(duplicateLine: 3, malformedLine: 5000));
+        Assert.Equal($"{early}:3:1: expected unique document ids, found 'd2' again (first on line 2)", BuildFails(dir, early).Message);
+        string late = dir.Write("late.jsonl", Corpus(duplicateLine: 5000, malformedLine: 4000));
+        Assert.StartsWith($"{late}:4000:", BuildFails(dir, late).Message);
+    }
+
     [Fact]
     public void Build_EmptyDocument_KeptByDefault_ErrorOnRequest()
     {
