@@ -54,8 +54,63 @@ int64_t lodestar_int8_packed_bytes(int32_t rows, int32_t d)
     return groups * ROWS_PER_GROUP * (int64_t)((d + 3) / 4) * 4;
 }
 
-/* Packs `rows` consecutive int8 rows (d bytes each) into `packed` (lodestar_int8_packed_bytes bytes). Rows past
- * `rows` and dimensions past d are packed as r = 0 (the byte 128); they add 0·q or are never reported. */
+/* One whole group of 16 rows with d a multiple of 4: each 64 dimensions of the 16 rows loaded (16 zmm) and
+ * transposed as a 16 × 16 matrix of 4-byte words (unpack by 32 and 64 bits, then two 128-bit lane shuffles), the
+ * dimensions past the last multiple of 64 word by word. */
+TARGET static void pack_group(const int8_t *rows, int32_t d, uint8_t *out)
+{
+    const __m512i flip = _mm512_set1_epi32((int)0x80808080u);
+    int32_t chunks = d / 64;
+    for (int32_t c = 0; c < chunks; c++)
+    {
+        __m512i t[16], u[16], v[16];
+        for (int i = 0; i < 16; i++)
+        {
+            t[i] = _mm512_xor_si512(_mm512_loadu_si512(rows + (int64_t)i * d + 64 * c), flip);
+        }
+
+        for (int i = 0; i < 8; i++)
+        {
+            u[2 * i] = _mm512_unpacklo_epi32(t[2 * i], t[2 * i + 1]);
+            u[2 * i + 1] = _mm512_unpackhi_epi32(t[2 * i], t[2 * i + 1]);
+        }
+
+        for (int g = 0; g < 4; g++)
+        {
+            /* v[4g + m], 128-bit lane L: word 4L + m of rows 4g .. 4g + 3 */
+            v[4 * g] = _mm512_unpacklo_epi64(u[4 * g], u[4 * g + 2]);
+            v[4 * g + 1] = _mm512_unpackhi_epi64(u[4 * g], u[4 * g + 2]);
+            v[4 * g + 2] = _mm512_unpacklo_epi64(u[4 * g + 1], u[4 * g + 3]);
+            v[4 * g + 3] = _mm512_unpackhi_epi64(u[4 * g + 1], u[4 * g + 3]);
+        }
+
+        uint8_t *o = out + (int64_t)c * 16 * 64;
+        for (int m = 0; m < 4; m++)
+        {
+            __m512i w0 = _mm512_shuffle_i32x4(v[m], v[4 + m], 0x88), w1 = _mm512_shuffle_i32x4(v[m], v[4 + m], 0xDD);
+            __m512i w2 = _mm512_shuffle_i32x4(v[8 + m], v[12 + m], 0x88), w3 = _mm512_shuffle_i32x4(v[8 + m], v[12 + m], 0xDD);
+            _mm512_store_si512(o + (0 + m) * 64, _mm512_shuffle_i32x4(w0, w2, 0x88));
+            _mm512_store_si512(o + (4 + m) * 64, _mm512_shuffle_i32x4(w1, w3, 0x88));
+            _mm512_store_si512(o + (8 + m) * 64, _mm512_shuffle_i32x4(w0, w2, 0xDD));
+            _mm512_store_si512(o + (12 + m) * 64, _mm512_shuffle_i32x4(w1, w3, 0xDD));
+        }
+    }
+
+    for (int32_t k = chunks * 16; k < d / 4; k++)
+    {
+        for (int r = 0; r < 16; r++)
+        {
+            uint32_t word;
+            memcpy(&word, rows + (int64_t)r * d + 4 * k, 4);
+            word ^= 0x80808080u;
+            memcpy(out + ((int64_t)k * 16 + r) * 4, &word, 4);
+        }
+    }
+}
+
+/* Packs `rows` consecutive int8 rows (d bytes each) into `packed` (lodestar_int8_packed_bytes bytes, 64-byte
+ * aligned). Rows past `rows` and dimensions past d are packed as r = 0 (the byte 128); they add 0·q or are never
+ * reported. Like lodestar_int8_scan, only where lodestar_int8_supported() returned 1. */
 void lodestar_int8_pack(const int8_t *rows, int32_t count, int32_t d, uint8_t *packed)
 {
     int32_t quads = (d + 3) / 4;
@@ -64,6 +119,12 @@ void lodestar_int8_pack(const int8_t *rows, int32_t count, int32_t d, uint8_t *p
     for (int32_t g = 0; g < groups; g++)
     {
         uint8_t *out = packed + (int64_t)g * ROWS_PER_GROUP * quads * 4;
+        if (d % 4 == 0 && (g + 1) * ROWS_PER_GROUP <= count && d <= (1 << 27))
+        {
+            pack_group(rows + (int64_t)g * ROWS_PER_GROUP * d, d, out);
+            continue;
+        }
+
         for (int32_t r = 0; r < ROWS_PER_GROUP; r++)
         {
             int32_t row = g * ROWS_PER_GROUP + r;

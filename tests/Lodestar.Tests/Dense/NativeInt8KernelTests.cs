@@ -55,6 +55,8 @@ public sealed unsafe class NativeInt8KernelTests
     [InlineData(129, 1000, 1)]
     [InlineData(70, 1000, 2)]
     [InlineData(33, 385, 2)]
+    [InlineData(48, 128, 1)]
+    [InlineData(33, 132, 0)]
     public void Every_dot_equals_the_managed_kernels(int rows, int d, int extremes)
     {
         Int8BatchKernel? kernel = Kernel();
