@@ -22,3 +22,7 @@ publish -p:LodestarService=Exec -o out/aot
 ext=""; [[ "$rid" == win-* ]] && ext=".exe"
 cp "out/aot-serve/lodestar$ext" "out/aot/lodestar-serve$ext"
 ls -la "out/aot/lodestar$ext" "out/aot/lodestar-serve$ext"
+# The optional native int8 dense kernel travels beside the executables (Lodestar.Dense.Native copies it on publish).
+if [[ "$rid" == linux-x64 ]]; then
+  ls -la out/aot/liblodestar_dense.so || echo "warning: no liblodestar_dense.so (no C compiler?): int8 batched search will use the managed kernel"
+fi

@@ -102,6 +102,8 @@ public static class Cli
             return ServiceCommands.Hand(args, context);
         }
 
+        // the native int8 kernel, loaded on the first batched int8 scan (a delegate stored here, no library opened)
+        Dense.Native.NativeInt8Kernel.Register();
         LlmTelemetry? started = null;
         try
         {

@@ -87,7 +87,8 @@ internal static class SearchCommand
             string how = m switch
             {
                 RetrievalMode.Bm25 => $"bm25 {parameters.Mode.ToString().ToLowerInvariant()} k1={parameters.K1} b={parameters.B}",
-                RetrievalMode.Dense => $"dense {parse.GetValue(precision).ToString().ToLowerInvariant()}",
+                RetrievalMode.Dense => $"dense {parse.GetValue(precision).ToString().ToLowerInvariant()}"
+                    + (parse.GetValue(precision) == Precision.Int8 ? $" (kernel: {Int8BatchKernel.Describe()})" : ""),
                 _ => $"hybrid {parse.GetValue(fusion).ToString().ToLowerInvariant()} weights {parse.GetValue(weights)} depth {pool}",
             };
             context.Error.WriteLine($"searched {list.Count:N0} topics in {seconds:F2} s ({list.Count / Math.Max(seconds, 1e-9):N0} topics/s), {how}; wrote {path}");

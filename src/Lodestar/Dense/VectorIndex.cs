@@ -257,8 +257,19 @@ public sealed unsafe class VectorIndex : IDisposable
     /// Int8 top-k for many queries in one pass over the int8 vectors, blocked like the float32
     /// <see cref="SearchMany(IReadOnlyList{float[]}, int, int)"/> (4 rows × 4 queries per <see cref="Int8Kernel.ScoreTile"/>),
     /// then each query's <paramref name="rescore"/> × k candidates rescored in float32. Same results as <see cref="Search"/> with <see cref="Precision.Int8"/> one query at a time.
+    /// The scan runs on the registered <see cref="Int8BatchKernel"/> where there is one (the same results), else managed.
     /// </summary>
-    public (int Row, float Score)[][] SearchManyInt8(IReadOnlyList<float[]> queries, int k, int rescore = 10, int threads = 0)
+    /// <param name="queries">The query vectors.</param>
+    /// <param name="k">Hits wanted per query.</param>
+    /// <param name="rescore">Candidates kept per hit wanted before float32 rescoring.</param>
+    /// <param name="threads">Row ranges scanned in parallel (0: all cores).</param>
+    /// <param name="managed">Run the managed kernel even where an accelerated one is registered (A/B, tests).</param>
+    public (int Row, float Score)[][] SearchManyInt8(IReadOnlyList<float[]> queries, int k, int rescore = 10, int threads = 0, bool managed = false) =>
+        SearchManyInt8(queries, k, rescore, threads, managed ? null : Int8BatchKernel.Current);
+
+    /// <summary><see cref="SearchManyInt8(IReadOnlyList{float[]}, int, int, int, bool)"/> on <paramref name="kernel"/>
+    /// (null: the managed kernel).</summary>
+    internal (int Row, float Score)[][] SearchManyInt8(IReadOnlyList<float[]> queries, int k, int rescore, int threads, Int8BatchKernel? kernel)
     {
         if (queries.Any(q => q.Length != Dimension))
         {
@@ -282,6 +293,7 @@ public sealed unsafe class VectorIndex : IDisposable
         nuint bytes = (nuint)((long)padded * stride);
         sbyte* q8 = (sbyte*)NativeMemory.AlignedAlloc(bytes, 64);
         byte* offsets = (byte*)NativeMemory.AlignedAlloc(bytes, 64);
+        int* sums = (int*)NativeMemory.Alloc((nuint)padded, sizeof(int));
         NativeMemory.Clear(q8, bytes);
         NativeMemory.Clear(offsets, bytes);
         for (int j = 0; j < queries.Count; j++)
@@ -289,6 +301,13 @@ public sealed unsafe class VectorIndex : IDisposable
             var q = new Span<sbyte>(q8 + ((long)j * stride), Dimension);
             qScale[j] = VectorIndexWriter.Quantize(queries[j], q);
             Int8Kernel.Offset(q, new Span<byte>(offsets + ((long)j * stride), Dimension));
+            int sum = 0;
+            foreach (sbyte x in q)
+            {
+                sum += x;
+            }
+
+            sums[j] = sum;
         }
 
         threads = Math.Clamp(threads > 0 ? threads : Environment.ProcessorCount, 1, Math.Max(1, Count / 4096));
@@ -300,7 +319,14 @@ public sealed unsafe class VectorIndex : IDisposable
             {
                 int start = (int)((long)Count * t / threads), end = (int)((long)Count * (t + 1) / threads);
                 heaps[t] = new TopBuffer(queries.Count, wanted);
-                FlatScan.Int8Many(_i8, Dimension, _scales, q8, offsets, stride, qScale, start, end, heaps[t]);
+                if (kernel is not null)
+                {
+                    AcceleratedScan.Int8Many(kernel, _i8, Dimension, _scales, q8, stride, sums, qScale, start, end, heaps[t]);
+                }
+                else
+                {
+                    FlatScan.Int8Many(_i8, Dimension, _scales, q8, offsets, stride, qScale, start, end, heaps[t]);
+                }
             });
 
             // each query's candidates from every thread, rescored; queries in parallel (each touches only its own slots)
@@ -322,6 +348,7 @@ public sealed unsafe class VectorIndex : IDisposable
         {
             NativeMemory.AlignedFree(q8);
             NativeMemory.AlignedFree(offsets);
+            NativeMemory.Free(sums);
             foreach (TopBuffer? buffer in heaps)
             {
                 buffer?.Dispose();

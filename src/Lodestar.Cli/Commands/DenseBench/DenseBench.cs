@@ -17,7 +17,8 @@ namespace Lodestar.Cli.Commands.DenseBench;
 /// throughput in tokens/s.
 /// </summary>
 /// <remarks>
-/// Each pass runs Lodestar batched (float32, int8), faiss batched, then the first <c>--single-queries</c> queries one
+/// Each pass runs Lodestar batched (float32, int8; where the native int8 kernel loaded, int8 also on the managed kernel,
+/// the two orders alternating by pass, their results compared), faiss batched, then the first <c>--single-queries</c> queries one
 /// at a time on each, the order of the two systems alternating by pass. Batched figures are seconds per query of a
 /// pass (median over passes); single-query figures are the median over every timed query. Ratios are faiss time over
 /// Lodestar time per pass, given as min and median. Only the search calls are timed; CPU seconds (all threads) are
@@ -48,7 +49,7 @@ internal static class DenseBench
         var gguf = new Option<string?>("--gguf") { Description = "Also measure the embedded engine's embedding throughput with this model." };
         var texts = new Option<string>("--embed-corpus") { Description = "Texts for the embedding figure.", DefaultValueFactory = _ => "data/cranfield/corpus.jsonl.gz" };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown to this file." };
-        var command = new Command("dense", "Benchmark flat vector search (float32, int8; batched and one query at a time) against faiss IndexFlatIP on OpenBLAS and the memory bandwidth.")
+        var command = new Command("dense", "Benchmark flat vector search (float32, int8; batched and one query at a time) against faiss IndexFlatIP on OpenBLAS and the memory bandwidth; int8 batched on the native and the managed kernel (LODESTAR_DENSE_KERNEL=managed: managed only).")
         {
             count, dim, queries, single, k, passes, threads, work, python, peers, openBlas, core, anyBlas, membw, gguf, texts, markdown,
         };

@@ -53,9 +53,15 @@ internal static class DenseBenchRun
         double openSeconds = open.Elapsed.TotalSeconds;
         index.SearchMany([.. qs.Take(64)], o.K, o.Threads); // warm-up: JIT and the page mapping
         index.SearchManyInt8([.. qs.Take(64)], o.K, threads: o.Threads);
+        bool accelerated = Int8BatchKernel.Current is not null;
+        if (accelerated)
+        {
+            index.SearchManyInt8([.. qs.Take(64)], o.K, threads: o.Threads, managed: true);
+        }
 
         var lf = new List<Timed>();
         var li = new List<Timed>();
+        var lm = new List<Timed>(); // int8 on the managed kernel, where an accelerated one ran in li (A/B, interleaved)
         var ff = new List<Timed>();
         var ls = new List<double[]>();
         var lsi = new List<double[]>();
@@ -63,13 +69,20 @@ internal static class DenseBenchRun
         var lsCpu = new List<double>();
         var lsiCpu = new List<double>();
         var fsCpu = new List<double>();
-        (int Row, float Score)[][] exact = [], approx = [];
+        (int Row, float Score)[][] exact = [], approx = [], approxManaged = [];
         for (int pass = 0; pass < o.Passes; pass++)
         {
             context.Error.WriteLine($"pass {pass + 1} of {o.Passes} ...");
             var steps = new List<Action>
             {
-                () => { lf.Add(Time(() => exact = index.SearchMany(qs, o.K, o.Threads))); li.Add(Time(() => approx = index.SearchManyInt8(qs, o.K, threads: o.Threads))); },
+                () =>
+                {
+                    lf.Add(Time(() => exact = index.SearchMany(qs, o.K, o.Threads)));
+                    Action native = () => li.Add(Time(() => approx = index.SearchManyInt8(qs, o.K, threads: o.Threads)));
+                    Action managed = () => { if (accelerated) { lm.Add(Time(() => approxManaged = index.SearchManyInt8(qs, o.K, threads: o.Threads, managed: true))); } };
+                    (pass % 2 == 0 ? native : managed)();
+                    (pass % 2 == 0 ? managed : native)();
+                },
                 () => { if (faiss is not null) { JsonElement r = faiss.Ask("batch"); ff.Add(new Timed(r.GetProperty("seconds").GetDouble(), r.GetProperty("cpu_seconds").GetDouble())); } },
                 () =>
                 {
@@ -113,6 +126,7 @@ internal static class DenseBenchRun
                 + $"{o.Passes} interleaved passes, {o.Threads} threads for both systems",
             $"memory bandwidth (streaming read, 1 GiB, median of 7): C probe {Show(c1)} GB/s on 1 thread, {Show(cN)} on {o.Threads}; C# probe {cs.MedianGBs:F1} (best {cs.BestGBs:F1}) on {o.Threads}",
             $"load average before {loadBefore}; after {loadAfter}",
+            $"int8 batched kernel: {Int8BatchKernel.Describe()}",
             faiss is null ? "faiss: not run" : $"faiss {faiss.Version}: BLAS {faiss.Blas} (OpenBLAS core {faiss.BlasCore}, {faiss.BlasThreads} BLAS threads, {faiss.OmpThreads} OpenMP threads)",
             "",
             "| system | mode | ms / query (median) | CPU ms / query | note |",
@@ -127,6 +141,14 @@ internal static class DenseBenchRun
 
         table.Add($"| lodestar | int8 + float32 rescoring of 10·k, {n} queries per call | {Batched(li) * 1000:F3} | {BatchedCpu(li) * 1000:F3} | "
             + $"{Ratio([.. lf.Zip(li, (f, i) => f.Wall / i.Wall)])} float32 batched; recall@{o.K} {recall:F4} |");
+        if (lm.Count > 0)
+        {
+            bool same = approx.Length == approxManaged.Length && approx.Zip(approxManaged, (a, b) => a.SequenceEqual(b)).All(x => x);
+            table.Add($"| lodestar | int8 as above on the {Int8BatchKernel.ManagedName} kernel | {Batched(lm) * 1000:F3} | {BatchedCpu(lm) * 1000:F3} | "
+                + $"{Ratio([.. lf.Zip(lm, (f, i) => f.Wall / i.Wall)])} float32 batched; native {Ratio([.. lm.Zip(li, (m, i) => m.Wall / i.Wall)])} managed; "
+                + $"results {(same ? "identical" : "DIFFERENT")} |");
+        }
+
         table.Add($"| lodestar | float32, 1 query per call | {Single(ls) * 1000:F2} | {Stats.Median(lsCpu) * 1000:F2} | {bw} |");
         if (fs.Count > 0)
         {
