@@ -46,6 +46,18 @@ internal sealed unsafe class TopBuffer : IDisposable
     /// <summary>Queries.</summary>
     public int Count => _queries;
 
+    /// <summary>Rows kept per query.</summary>
+    public int Capacity => _capacity;
+
+    /// <summary>Empties every query's slots for another scan of the same shape, keeping the memory (and its pages,
+    /// already touched: fresh pages cost 13–30 µs each on the VMs measured, about a tenth of a 200k batched scan).</summary>
+    public TopBuffer Reset()
+    {
+        new Span<int>(_counts, _queries).Clear();
+        new Span<float>(_thresholds, _queries).Fill(float.NegativeInfinity);
+        return this;
+    }
+
     /// <summary>Scores of query <paramref name="j"/> not above this cannot enter (−∞ until its first selection). Rows
     /// come in ascending order, so a tie with the worst kept row loses.</summary>
     public float Threshold(int j) => _thresholds[j];

@@ -39,6 +39,10 @@ public sealed unsafe class VectorIndex : IDisposable
     private readonly sbyte* _i8;
     private readonly float[] _scales;
 
+    // The int8 scan's per-thread candidate buffers of the last batched call, kept for the next call of the same shape
+    // (taken and given back atomically, so concurrent calls each get their own).
+    private TopBuffer?[]? _int8Buffers;
+
     private VectorIndex(string directory, VectorIndexHeader header, bool verify)
     {
         Location = directory;
@@ -313,12 +317,22 @@ public sealed unsafe class VectorIndex : IDisposable
         threads = Math.Clamp(threads > 0 ? threads : Environment.ProcessorCount, 1, Math.Max(1, Count / 4096));
         var heaps = new TopBuffer[threads];
         var candidates = new int[queries.Count][];
+        TopBuffer?[] kept = Interlocked.Exchange(ref _int8Buffers, null) ?? [];
         try
         {
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
             {
                 int start = (int)((long)Count * t / threads), end = (int)((long)Count * (t + 1) / threads);
-                heaps[t] = new TopBuffer(queries.Count, wanted);
+                if (t < kept.Length && kept[t] is { } old && old.Count == queries.Count && old.Capacity == wanted)
+                {
+                    kept[t] = null;
+                    heaps[t] = old.Reset();
+                }
+                else
+                {
+                    heaps[t] = new TopBuffer(queries.Count, wanted);
+                }
+
                 if (kernel is not null)
                 {
                     AcceleratedScan.Int8Many(kernel, _i8, Dimension, _scales, q8, stride, sums, qScale, start, end, heaps[t]);
@@ -349,13 +363,23 @@ public sealed unsafe class VectorIndex : IDisposable
             NativeMemory.AlignedFree(q8);
             NativeMemory.AlignedFree(offsets);
             NativeMemory.Free(sums);
-            foreach (TopBuffer? buffer in heaps)
+            DisposeAll(kept);
+            DisposeAll(Interlocked.Exchange(ref _int8Buffers, heaps.All(h => h is not null) ? heaps : null));
+            if (heaps.Any(h => h is null))
             {
-                buffer?.Dispose();
+                DisposeAll(heaps);
             }
         }
 
         return Rescoring.TopK(_f32, Count, Dimension, queries, candidates, k, threads);
+    }
+
+    private static void DisposeAll(TopBuffer?[]? buffers)
+    {
+        foreach (TopBuffer? buffer in buffers ?? [])
+        {
+            buffer?.Dispose();
+        }
     }
 
     private static RowHeap[] NewHeaps(int count, int capacity)
@@ -429,5 +453,6 @@ public sealed unsafe class VectorIndex : IDisposable
 
         _f32File?.Dispose();
         _i8File?.Dispose();
+        DisposeAll(Interlocked.Exchange(ref _int8Buffers, null));
     }
 }

@@ -243,6 +243,15 @@ public sealed unsafe class Int8BatchTests
             {
                 Assert.Equal(index.Search(queries[j], 10, Precision.Int8, rescore: 7, threads: threads), many[j]);
             }
+
+            // Later calls reuse the candidate buffers (same shape) and pooled rescoring arrays: other queries, then the
+            // first ones again, on both kernels, give what the first call gave.
+            float[][] others = [.. Unit(14)];
+            (int Row, float Score)[][] otherMany = index.SearchManyInt8(others, 10, rescore: 7, threads: threads);
+            Assert.Equal(index.Search(others[5], 10, Precision.Int8, rescore: 7, threads: threads), otherMany[5]);
+            Assert.Equal(many, index.SearchManyInt8(queries, 10, rescore: 7, threads: threads));
+            Assert.Equal(many, index.SearchManyInt8(queries, 10, rescore: 7, threads: threads, managed: true));
+            Assert.Equal(many[..3], index.SearchManyInt8(queries[..3], 10, rescore: 7, threads: threads)); // another shape
         }
         finally
         {
