@@ -21,6 +21,29 @@ internal static unsafe class Rescoring
     /// <paramref name="count"/>) by float32 score, score descending, ties to the lower row.</summary>
     public static (int Row, float Score)[][] TopK(float* vectors, int count, int d, IReadOnlyList<float[]> queries, int[][] candidates, int k, int threads)
     {
+        RowHeap?[][] heaps = ScoreByRow(vectors, count, d, queries, candidates, k, threads);
+        var results = new (int Row, float Score)[queries.Count][];
+        for (int j = 0; j < queries.Count; j++)
+        {
+            var merged = new RowHeap(k);
+            foreach (RowHeap?[] perThread in heaps)
+            {
+                foreach ((int row, float score) in perThread[j]?.Items() ?? [])
+                {
+                    merged.Offer(row, score);
+                }
+            }
+
+            results[j] = merged.Sorted();
+        }
+
+        return results;
+    }
+
+    // Every (candidate row, query) pair scored, rows in ascending order split among the threads: per thread, per
+    // query, the best k it saw.
+    private static RowHeap?[][] ScoreByRow(float* vectors, int count, int d, IReadOnlyList<float[]> queries, int[][] candidates, int k, int threads)
+    {
         // the (row, query) pairs grouped by row (counting sort): rows[i] has queries firsts[i] .. firsts[i + 1] - 1.
         // The arrays come from the shared pool and go back to it: a batched search's next call reuses their pages
         // (fresh pages cost 13–30 µs each on the VMs measured; these are N + 1 ints twice).
@@ -33,7 +56,6 @@ internal static unsafe class Rescoring
         }
 
         int[] owners = ArrayPool<int>.Shared.Rent(Math.Max(1, pairs));
-        RowHeap?[][] heaps;
         try
         {
             Array.Clear(perRow, 0, count + 1);
@@ -67,14 +89,14 @@ internal static unsafe class Rescoring
 
             int[] distinct = [.. rows];
             threads = Math.Clamp(threads, 1, Math.Max(1, distinct.Length / 256));
-            heaps = new RowHeap?[threads][];
-            RowHeap?[][] perThread = heaps;
+            var byThread = new RowHeap?[threads][];
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
             {
-                perThread[t] = new RowHeap?[queries.Count];
+                byThread[t] = new RowHeap?[queries.Count];
                 int start = (int)((long)distinct.Length * t / threads), end = (int)((long)distinct.Length * (t + 1) / threads);
-                Sweep(vectors, d, queries, distinct, start, end, perRow, owners, k, perThread[t]);
+                Sweep(vectors, d, queries, distinct, start, end, perRow, owners, k, byThread[t]);
             });
+            return byThread;
         }
         finally
         {
@@ -82,23 +104,6 @@ internal static unsafe class Rescoring
             ArrayPool<int>.Shared.Return(fill);
             ArrayPool<int>.Shared.Return(owners);
         }
-
-        var results = new (int Row, float Score)[queries.Count][];
-        for (int j = 0; j < queries.Count; j++)
-        {
-            var merged = new RowHeap(k);
-            foreach (RowHeap?[] perThread in heaps)
-            {
-                foreach ((int row, float score) in perThread[j]?.Items() ?? [])
-                {
-                    merged.Offer(row, score);
-                }
-            }
-
-            results[j] = merged.Sorted();
-        }
-
-        return results;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

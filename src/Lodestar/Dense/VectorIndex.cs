@@ -364,8 +364,9 @@ public sealed unsafe class VectorIndex : IDisposable
             NativeMemory.AlignedFree(offsets);
             NativeMemory.Free(sums);
             DisposeAll(kept);
-            DisposeAll(Interlocked.Exchange(ref _int8Buffers, heaps.All(h => h is not null) ? heaps : null));
-            if (heaps.Any(h => h is null))
+            bool complete = Array.TrueForAll(heaps, h => h is not null); // false when the scan stopped part-way
+            DisposeAll(Interlocked.Exchange(ref _int8Buffers, complete ? heaps : null));
+            if (!complete)
             {
                 DisposeAll(heaps);
             }

@@ -67,8 +67,7 @@ public static partial class Evaluator
             if (!values.TryGetValue(topics[t], out (double[] Values, string? RelString) topic))
             {
                 // -c: a judged topic the run lacks.
-                JudgedRanking missing = JudgedRanking.Create([new Hit(MissingTopicDoc, 1.0)], qrels[topics[t]], options.RelevanceLevel, options.MaxDocsPerTopic);
-                topic = (TopicValues(missing, missing: true, measures), "");
+                topic = (TopicValues(MissingTopicRanking(qrels, topics[t], options), missing: true, measures), "");
             }
 
             computed[t] = topic.Values;

@@ -70,9 +70,13 @@ public static partial class Evaluator
         long work = topics.Sum(t => run.Contains(t) ? (long)run[t].Count : 1);
         ForEachTopic(topics.Count, work, i => rankings[i] = run.Contains(topics[i])
             ? JudgedRanking.Create(run[topics[i]], qrels[topics[i]], options.RelevanceLevel, options.MaxDocsPerTopic)
-            : JudgedRanking.Create([new Hit(MissingTopicDoc, 1.0)], qrels[topics[i]], options.RelevanceLevel, options.MaxDocsPerTopic));
+            : MissingTopicRanking(qrels, topics[i], options));
         return Summarize(run.Name, topics, rankings, run.Contains, measures, options, work);
     }
+
+    // What trec_eval's -c scores for a judged topic the run lacks: one unjudged document.
+    private static JudgedRanking MissingTopicRanking(Qrels qrels, string topic, EvalOptions options) =>
+        JudgedRanking.Create([new Hit(MissingTopicDoc, 1.0)], qrels[topic], options.RelevanceLevel, options.MaxDocsPerTopic);
 
     // The run's judged topics (every judged topic with -c), in id order; none is bad input.
     private static List<string> TopicsToEvaluate(string runName, IReadOnlyList<string> runTopics, IReadOnlyList<string> judged,
