@@ -11,17 +11,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rid="${1:-linux-x64}"
-# Two executables: `lodestar` without the service (ASP.NET Core's static initialisation would otherwise be part of every
-# command's start-up), and `lodestar-serve`, the whole CLI, which `lodestar serve` and `lodestar mcp` run (execv).
+# Two executables: `lodestar`, the core commands alone (index, search, analyze, explain, eval, fuse: a native image
+# initialises the statics of everything it links at every start), and `lodestar-full`, the whole CLI, which `lodestar`
+# becomes (execv) for every other command line: the LLM and service commands, root help, telemetry.
 publish() {
   dotnet publish src/Lodestar.Cli -c Release -r "$rid" -p:PublishAot=true -p:TreatWarningsAsErrors=false \
     -p:StripSymbols=true -p:IlcDehydrate=false -p:PositionIndependentExecutable="${LODESTAR_AOT_PIE:-false}" "$@"
 }
-publish -p:LodestarService=InProcess -o out/aot-serve
-publish -p:LodestarService=Exec -o out/aot
+publish -p:LodestarCommands=All -o out/aot-full
+publish -p:LodestarCommands=Core -o out/aot
 ext=""; [[ "$rid" == win-* ]] && ext=".exe"
-cp "out/aot-serve/lodestar$ext" "out/aot/lodestar-serve$ext"
-ls -la "out/aot/lodestar$ext" "out/aot/lodestar-serve$ext"
+cp "out/aot-full/lodestar$ext" "out/aot/lodestar-full$ext"
+ls -la "out/aot/lodestar$ext" "out/aot/lodestar-full$ext"
 # The optional native int8 dense kernel travels beside the executables (Lodestar.Dense.Native copies it on publish).
 if [[ "$rid" == linux-x64 ]]; then
   ls -la out/aot/liblodestar_dense.so || echo "warning: no liblodestar_dense.so (no C compiler?): int8 batched search will use the managed kernel"

@@ -23,27 +23,31 @@ public static class Cli
         ("analyze", AnalyzeCommand.Create),
         ("explain", ExplainCommand.Create),
         ("eval", EvalCommand.Create),
+#if !LODESTAR_CORE
         ("bench", BenchCommand.Create),
         ("regress", RegressCommand.Create),
         ("bright", BrightCommand.Create),
         ("rerank", RerankCommand.Create),
         ("judgments", RerankCommand.CreateJudgments),
         ("embed", EmbedCommand.Create),
+#endif
         ("fuse", FuseCommand.Create),
+#if !LODESTAR_CORE
         ("rewrite", RewriteCommand.Create),
         ("models", ModelsCommand.Create),
         ("data", DataCommand.Create),
         ("quickstart", QuickstartCommand.Create),
-#if LODESTAR_SERVICE_EXEC
-        ("serve", ServiceCommands.CreateServe),
-        ("mcp", ServiceCommands.CreateMcp),
-#else
         ("serve", ServeCommand.Create),
         ("mcp", ServeCommand.CreateMcp),
-#endif
         ("synth", SynthCommand.Create),
         ("tokens", TokensCommand.Create),
+#endif
     ];
+
+    /// <summary>The commands of the core executable (<c>-p:LodestarCommands=Core</c>, the native AOT
+    /// <c>lodestar</c>): the ones run many times in a row, whose start-up matters; the rest run in the whole CLI
+    /// (<see cref="FullExecutable"/>).</summary>
+    internal static readonly string[] CoreCommands = ["index", "search", "analyze", "explain", "eval", "fuse"];
 
     /// <summary>The names of the top-level commands, in the order <c>lodestar --help</c> lists them.</summary>
     internal static IEnumerable<string> CommandNames => s_commands.Select(c => c.Name);
@@ -97,14 +101,17 @@ public static class Cli
             return 0;
         }
 
-        if (args.Length > 0 && ServiceCommands.IsServiceCommand(args[0]) && ServiceCommands.RunsElsewhere)
+        if (FullExecutable.RunsElsewhere(args))
         {
-            return ServiceCommands.Hand(args, context);
+            return FullExecutable.Hand(args, context);
         }
 
         // the native int8 kernel, loaded on the first batched int8 scan (a delegate stored here, no library opened)
         Dense.Native.NativeInt8Kernel.Register();
         LlmTelemetry? started = null;
+#if !LODESTAR_CORE
+        // (the core executable hands every command line that asks for telemetry to the whole CLI: no exporter is
+        // linked into it)
         try
         {
             if (!context.Telemetry.Enabled)
@@ -118,6 +125,7 @@ public static class Cli
             context.Error.WriteLine($"lodestar: {e.Message}");
             return 2;
         }
+#endif
 
         using (started)
         {

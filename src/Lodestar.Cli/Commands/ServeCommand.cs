@@ -14,6 +14,12 @@ namespace Lodestar.Cli.Commands;
 /// <summary><c>lodestar serve</c>: the HTTP service (rerank APIs, search, MCP, page); and <c>lodestar mcp --stdio</c>.</summary>
 internal static class ServeCommand
 {
+    /// <summary><c>lodestar serve</c>'s description.</summary>
+    private const string ServeDescription = "Serve search and Retro* reranking over HTTP: Cohere /v1/rerank and /v2/rerank, TEI /rerank, /v1/search, jobs at /v1/jobs (a Retro* rerank of a --run, or a --recipe on a --beir/--data dataset, with SSE progress; resumed after a restart), MCP at /mcp, OpenAPI at /openapi/v1.json (reference at /scalar), /metrics, and a web page at /.";
+
+    /// <summary><c>lodestar mcp</c>'s description.</summary>
+    private const string McpDescription = "Run the MCP tools (search, rerank, get_document, explain) for a local agent over stdio.";
+
     /// <summary>The options both commands share: what to load and which LLM to use.</summary>
     private sealed class Shared
     {
@@ -95,7 +101,7 @@ internal static class ServeCommand
         var data = new Option<string[]>("--data") { Description = "BRIGHT on disk (as `bright run --data`) recipe jobs may run on, PATH or PATH=NAME; repeatable; never downloaded by a job." };
         var perClient = new Option<int>("--max-concurrent-per-client") { Description = "Requests one client (its API key, else its address) may have in progress; more get 429.", DefaultValueFactory = _ => 64 }.Range(1, 1_000_000_000);
         var maxDocs = new Option<int>("--max-documents") { Description = "Most documents in one rerank request.", DefaultValueFactory = _ => 1000 }.Range(1, 1_000_000_000);
-        var command = new Command("serve", ServiceCommands.ServeDescription)
+        var command = new Command("serve", ServeDescription)
         {
             port, host, apiKeyFile, readOnly, runs, jobs, recipes, beir, data, perClient, maxDocs,
         };
@@ -168,7 +174,7 @@ internal static class ServeCommand
     {
         var shared = new Shared();
         var stdio = new Option<bool>("--stdio") { Description = "Speak MCP over standard input and output (the only transport here; `serve` offers it over HTTP at /mcp).", Required = true };
-        var command = new Command("mcp", ServiceCommands.McpDescription) { stdio };
+        var command = new Command("mcp", McpDescription) { stdio };
         shared.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Lodestar.Model;
 
 namespace Lodestar.Eval;
@@ -80,17 +81,75 @@ public sealed class JudgedRanking
     /// id bytes as written (trec_eval's <c>strcmp</c>) and no string per hit.</summary>
     public static JudgedRanking Create(TopicColumns hits, IReadOnlyDictionary<string, int> judgments, int relevanceLevel, int maxDocs)
     {
-        int[] order = new int[hits.Count];
+        int count = hits.Count;
+        int[] order = ArrayPool<int>.Shared.Rent(count);
+        double[] keys = ArrayPool<double>.Shared.Rent(count);
+        try
+        {
+            SortByScoreThenId(hits, order.AsSpan(0, count), keys.AsSpan(0, count));
+            return Join(hits, order.AsSpan(0, count), judgments, relevanceLevel, maxDocs);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(order);
+            ArrayPool<double>.Shared.Return(keys);
+        }
+    }
+
+    // trec_eval's order: score descending, ties by id bytes descending (strcmp). Sorted on the negated scores as keys,
+    // then each run of equal scores by id: the same total order as one comparison sort, without a delegate call per
+    // comparison. NaN scores (which a key sort would move first) take the comparison sort.
+    private static void SortByScoreThenId(TopicColumns hits, Span<int> order, Span<double> keys)
+    {
+        bool nan = false;
         for (int i = 0; i < order.Length; i++)
         {
             order[i] = i;
+            keys[i] = -hits.Score(i);
+            nan |= double.IsNaN(keys[i]);
         }
 
-        Array.Sort(order, (a, b) =>
+        var byId = new IdDescending(hits);
+        if (nan)
+        {
+            order.Sort(new ScoreThenIdDescending(hits));
+            return;
+        }
+
+        keys.Sort(order);
+        for (int i = 0; i < order.Length;)
+        {
+            int j = i + 1;
+            while (j < order.Length && keys[j] == keys[i])
+            {
+                j++;
+            }
+
+            if (j - i > 1)
+            {
+                order[i..j].Sort(byId);
+            }
+
+            i = j;
+        }
+    }
+
+    private readonly struct IdDescending(TopicColumns hits) : IComparer<int>
+    {
+        public int Compare(int a, int b) => hits.DocIdBytes(b).SequenceCompareTo(hits.DocIdBytes(a));
+    }
+
+    private readonly struct ScoreThenIdDescending(TopicColumns hits) : IComparer<int>
+    {
+        public int Compare(int a, int b)
         {
             double x = hits.Score(a), y = hits.Score(b);
             return x != y ? y.CompareTo(x) : hits.DocIdBytes(b).SequenceCompareTo(hits.DocIdBytes(a));
-        });
+        }
+    }
+
+    private static JudgedRanking Join(TopicColumns hits, ReadOnlySpan<int> order, IReadOnlyDictionary<string, int> judgments, int relevanceLevel, int maxDocs)
+    {
         int n = Math.Min(order.Length, maxDocs);
         int[] grades = new int[n];
         Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>? lookup =

@@ -211,7 +211,12 @@ internal static class MeasureMath
             return 0;
         }
 
-        long[] cutoffs = [.. levels.Select(l => (long)Math.Round(l * r.NumRel, MidpointRounding.AwayFromZero))];
+        Span<long> cutoffs = levels.Length <= 64 ? stackalloc long[levels.Length] : new long[levels.Length];
+        for (int l = 0; l < levels.Length; l++)
+        {
+            cutoffs[l] = (long)Math.Round(levels[l] * r.NumRel, MidpointRounding.AwayFromZero);
+        }
+
         int cut = cutoffs.Length - 1;
         while (cut >= 0 && cutoffs[cut] > r.NumRelRet)
         {

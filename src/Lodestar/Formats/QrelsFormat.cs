@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Lodestar.Errors;
@@ -22,42 +23,58 @@ public static class QrelsFormat
         using var reader = new LineReader(path);
         int layout = 0;
         string? lastTopic = null;
-        while (reader.TryReadLine(out ReadOnlySpan<byte> bytes))
+        // Each line is decoded into one reused buffer, not a string: only ids are kept (start-up: a short eval's
+        // qrels used to allocate a string per line, a quarter of its fresh pages).
+        char[] buffer = ArrayPool<char>.Shared.Rent(256);
+        try
         {
-            string line = TextFields.Decode(bytes);
-            int n = TextFields.Split(line, f);
-            if (n == 0 || line[0] == '#')
+            while (reader.TryReadLine(out ReadOnlySpan<byte> bytes))
             {
-                continue;
-            }
-
-            if (layout == 0)
-            {
-                layout = line.StartsWith("query-id", StringComparison.Ordinal) ? 3 : 4;
-                if (layout == 3)
+                if (bytes.Length > buffer.Length)
                 {
-                    continue; // BEIR header
+                    ArrayPool<char>.Shared.Return(buffer);
+                    buffer = ArrayPool<char>.Shared.Rent(bytes.Length);
+                }
+
+                ReadOnlySpan<char> line = buffer.AsSpan(0, Encoding.UTF8.GetChars(bytes, buffer));
+                int n = TextFields.Split(line, f);
+                if (n == 0 || line[0] == '#')
+                {
+                    continue;
+                }
+
+                if (layout == 0)
+                {
+                    layout = line.StartsWith("query-id", StringComparison.Ordinal) ? 3 : 4;
+                    if (layout == 3)
+                    {
+                        continue; // BEIR header
+                    }
+                }
+
+                if (n != layout)
+                {
+                    ThrowHelper.Input(path, reader.LineNumber, 1, layout == 3
+                        ? $"expected 3 fields 'query-id corpus-id score', found {n}"
+                        : $"expected 4 fields 'topic iteration docid grade', found {n}");
+                }
+
+                Range docField = n == 4 ? f[2] : f[1];
+                // Qrels come grouped by topic: one string per topic, not per line.
+                string topic = lastTopic is not null && line[f[0]].SequenceEqual(lastTopic) ? lastTopic : new string(line[f[0]]);
+                lastTopic = topic;
+                string doc = TrecIds.Unescape(line[docField]);
+                int grade = TextFields.ParseInt(path, reader.LineNumber, line, f[n - 1], "grade");
+                if (judgmentGroups ? !qrels.TryAddToGroup(topic, new string(line[f[1]]), doc, grade) : !qrels.TryAdd(topic, doc, grade))
+                {
+                    ThrowHelper.Input(path, reader.LineNumber, docField.Start.Value + 1,
+                        $"expected each document judged once per topic, found {ThrowHelper.Quote(doc)} for topic {ThrowHelper.Quote(topic)} again");
                 }
             }
-
-            if (n != layout)
-            {
-                ThrowHelper.Input(path, reader.LineNumber, 1, layout == 3
-                    ? $"expected 3 fields 'query-id corpus-id score', found {n}"
-                    : $"expected 4 fields 'topic iteration docid grade', found {n}");
-            }
-
-            Range docField = n == 4 ? f[2] : f[1];
-            // Qrels come grouped by topic: one string per topic, not per line.
-            string topic = lastTopic is not null && line.AsSpan(f[0]).SequenceEqual(lastTopic) ? lastTopic : line[f[0]];
-            lastTopic = topic;
-            string doc = TrecIds.Unescape(line.AsSpan(docField));
-            int grade = TextFields.ParseInt(path, reader.LineNumber, line, f[n - 1], "grade");
-            if (judgmentGroups ? !qrels.TryAddToGroup(topic, line[f[1]], doc, grade) : !qrels.TryAdd(topic, doc, grade))
-            {
-                ThrowHelper.Input(path, reader.LineNumber, docField.Start.Value + 1,
-                    $"expected each document judged once per topic, found {ThrowHelper.Quote(doc)} for topic {ThrowHelper.Quote(topic)} again");
-            }
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
         }
 
         if (qrels.TopicIds.Count == 0)

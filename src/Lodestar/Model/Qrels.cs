@@ -19,17 +19,29 @@ public sealed class Qrels
     /// <summary>Whether <paramref name="topicId"/> has judgments.</summary>
     public bool Contains(string topicId) => _topics.ContainsKey(topicId);
 
+    // the topic of the last TryAdd and its judgments (qrels are read topic by topic)
+    private string? _lastTopic;
+    private Dictionary<string, int>? _lastJudgments;
+
     /// <summary>Records a judgment; returns false when this (topic, document) was already judged.</summary>
     public bool TryAdd(string topicId, string docId, int grade)
     {
-        if (!_topics.TryGetValue(topicId, out Dictionary<string, int>? judgments))
+        if (!ReferenceEquals(topicId, _lastTopic))
         {
-            judgments = new Dictionary<string, int>(StringComparer.Ordinal);
-            _topics[topicId] = judgments;
-            _order.Add(topicId);
+            if (!_topics.TryGetValue(topicId, out Dictionary<string, int>? judgments))
+            {
+                // sized like the topic before: qrels come grouped by topic, and growing a dictionary one resize at a
+                // time leaves most of its memory behind as garbage
+                judgments = new Dictionary<string, int>(_lastJudgments?.Count ?? 0, StringComparer.Ordinal);
+                _topics[topicId] = judgments;
+                _order.Add(topicId);
+            }
+
+            _lastTopic = topicId;
+            _lastJudgments = judgments;
         }
 
-        return judgments.TryAdd(docId, grade);
+        return _lastJudgments!.TryAdd(docId, grade);
     }
 
     private Dictionary<string, SortedDictionary<string, Dictionary<string, int>>>? _groups;

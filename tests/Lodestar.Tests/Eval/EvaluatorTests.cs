@@ -77,6 +77,37 @@ public class EvaluatorTests
     }
 
     [Fact]
+    public void ColumnsRanking_KeySortedWithTies_EqualsTheComparisonSortOfHits()
+    {
+        // Few distinct scores (ties everywhere, +0 and -0 among them, NaN in some topics) and ids whose byte order
+        // differs from their length order: the key sort plus per-tie id sort gives trec_eval's order exactly.
+        var rng = new Random(11);
+        double[] scores = [0.0, -0.0, 1, 2.5, -3, 1e-300, double.NaN];
+        for (int t = 0; t < 200; t++)
+        {
+            var judgments = new Dictionary<string, int>(StringComparer.Ordinal);
+            var columns = new TopicColumns();
+            var hits = new List<Hit>();
+            int count = rng.Next(0, 60);
+            bool nan = t % 5 == 0;
+            foreach (int d in Enumerable.Range(0, 100).OrderBy(_ => rng.Next()).Take(count))
+            {
+                string id = d % 3 == 0 ? $"d{d}" : d % 3 == 1 ? $"D-{d * 7}" : $"é{d}";
+                double score = scores[rng.Next(nan ? scores.Length : scores.Length - 1)];
+                columns.Add(System.Text.Encoding.UTF8.GetBytes(id), score, columns.Count + 1);
+                hits.Add(new Hit(id, score));
+                if (rng.Next(3) == 0)
+                {
+                    judgments[id] = rng.Next(-1, 4);
+                }
+            }
+
+            int maxDocs = t % 7 == 0 ? 10 : int.MaxValue;
+            Assert.Equal(JudgedRanking.Create(hits, judgments, 1, maxDocs).Grades, JudgedRanking.Create(columns, judgments, 1, maxDocs).Grades);
+        }
+    }
+
+    [Fact]
     public void EveryMeasure_StaysInZeroOne_AndIdealRankingGetsNdcgOne()
     {
         Prop.ForAll(s_case.ToArbitrary(), c =>
