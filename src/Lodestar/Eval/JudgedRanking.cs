@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using Lodestar.Model;
 
 namespace Lodestar.Eval;
@@ -84,22 +85,24 @@ public sealed class JudgedRanking
         int count = hits.Count;
         int[] order = ArrayPool<int>.Shared.Rent(count);
         double[] keys = ArrayPool<double>.Shared.Rent(count);
+        ulong[] idKeys = ArrayPool<ulong>.Shared.Rent(count);
         try
         {
-            SortByScoreThenId(hits, order.AsSpan(0, count), keys.AsSpan(0, count));
+            SortByScoreThenId(hits, order.AsSpan(0, count), keys.AsSpan(0, count), idKeys);
             return Join(hits, order.AsSpan(0, count), judgments, relevanceLevel, maxDocs);
         }
         finally
         {
             ArrayPool<int>.Shared.Return(order);
             ArrayPool<double>.Shared.Return(keys);
+            ArrayPool<ulong>.Shared.Return(idKeys);
         }
     }
 
     // trec_eval's order: score descending, ties by id bytes descending (strcmp). Sorted on the negated scores as keys,
-    // then each run of equal scores by id: the same total order as one comparison sort, without a delegate call per
-    // comparison. NaN scores (which a key sort would move first) take the comparison sort.
-    private static void SortByScoreThenId(TopicColumns hits, Span<int> order, Span<double> keys)
+    // then each run of equal scores by id (SortTiesById): the same total order as one comparison sort, without a
+    // delegate call per comparison. NaN scores (which a key sort would move first) take the comparison sort.
+    private static void SortByScoreThenId(TopicColumns hits, Span<int> order, Span<double> keys, ulong[] idKeys)
     {
         bool nan = false;
         for (int i = 0; i < order.Length; i++)
@@ -109,7 +112,6 @@ public sealed class JudgedRanking
             nan |= double.IsNaN(keys[i]);
         }
 
-        var byId = new IdDescending(hits);
         if (nan)
         {
             order.Sort(new ScoreThenIdDescending(hits));
@@ -127,7 +129,50 @@ public sealed class JudgedRanking
 
             if (j - i > 1)
             {
-                order[i..j].Sort(byId);
+                SortTiesById(hits, order[i..j], idKeys.AsSpan(0, j - i), 0);
+            }
+
+            i = j;
+        }
+    }
+
+    // Ids descending, as strcmp orders their bytes: on 8 bytes at a time taken as big-endian keys (zero-padded, which
+    // orders a shorter id first as strcmp does), two steps deep, then by comparison where 16 bytes are equal. Tied
+    // runs are long in runs with coarse scores (BRIGHT's published runs have few distinct scores per topic).
+    private static void SortTiesById(TopicColumns hits, Span<int> group, Span<ulong> keys, int offset)
+    {
+        Span<byte> chunk = stackalloc byte[8];
+        for (int i = 0; i < group.Length; i++)
+        {
+            ReadOnlySpan<byte> id = hits.DocIdBytes(group[i]);
+            chunk.Clear();
+            if (id.Length > offset)
+            {
+                id[offset..Math.Min(id.Length, offset + 8)].CopyTo(chunk);
+            }
+
+            keys[i] = ~BinaryPrimitives.ReadUInt64BigEndian(chunk); // ascending on the complement: descending ids
+        }
+
+        keys.Sort(group);
+        for (int i = 0; i < group.Length;)
+        {
+            int j = i + 1;
+            while (j < group.Length && keys[j] == keys[i])
+            {
+                j++;
+            }
+
+            if (j - i > 1)
+            {
+                if (offset == 0)
+                {
+                    SortTiesById(hits, group[i..j], keys[i..j], 8);
+                }
+                else
+                {
+                    group[i..j].Sort(new IdDescending(hits));
+                }
             }
 
             i = j;
