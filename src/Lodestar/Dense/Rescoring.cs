@@ -19,96 +19,104 @@ internal static unsafe class Rescoring
 
     /// <summary>Per query, the best <paramref name="k"/> of its <paramref name="candidates"/> rows (of
     /// <paramref name="count"/>) by float32 score, score descending, ties to the lower row.</summary>
+    /// <remarks>
+    /// Three passes, none allocating per query beyond its result: a counting sort groups the (row, query) pairs by row
+    /// (<c>pairs</c> of them, in pooled arrays), the threads score the distinct rows in ascending order (each row's
+    /// pairs written to the pair's own slot), then each query keeps its best k with one reused <see cref="RowHeap"/>.
+    /// </remarks>
     public static (int Row, float Score)[][] TopK(float* vectors, int count, int d, IReadOnlyList<float[]> queries, int[][] candidates, int k, int threads)
     {
-        RowHeap?[][] heaps = ScoreByRow(vectors, count, d, queries, candidates, k, threads);
-        var results = new (int Row, float Score)[queries.Count][];
-        for (int j = 0; j < queries.Count; j++)
-        {
-            var merged = new RowHeap(k);
-            foreach (RowHeap?[] perThread in heaps)
-            {
-                foreach ((int row, float score) in perThread[j]?.Items() ?? [])
-                {
-                    merged.Offer(row, score);
-                }
-            }
-
-            results[j] = merged.Sorted();
-        }
-
-        return results;
-    }
-
-    // Every (candidate row, query) pair scored, rows in ascending order split among the threads: per thread, per
-    // query, the best k it saw.
-    private static RowHeap?[][] ScoreByRow(float* vectors, int count, int d, IReadOnlyList<float[]> queries, int[][] candidates, int k, int threads)
-    {
-        // the (row, query) pairs grouped by row (counting sort): rows[i] has queries firsts[i] .. firsts[i + 1] - 1.
-        // The arrays come from the shared pool and go back to it: a batched search's next call reuses their pages
-        // (fresh pages cost 13–30 µs each on the VMs measured; these are N + 1 ints twice).
-        int[] perRow = ArrayPool<int>.Shared.Rent(count + 1);
-        int[] fill = ArrayPool<int>.Shared.Rent(count + 1);
         int pairs = 0;
         foreach (int[] c in candidates)
         {
             pairs += c.Length;
         }
 
+        // the pairs grouped by row (counting sort): row r's pairs are starts[r] .. starts[r + 1] - 1, each with its
+        // query (owners) and its slot in candidate order (slots: query j's i-th candidate is at firsts[j] + i). Arrays
+        // from the shared pool, given back: a batched search's next call reuses their pages (fresh pages cost
+        // 13–30 µs each on the VMs measured).
+        int[] starts = ArrayPool<int>.Shared.Rent(count + 2);
         int[] owners = ArrayPool<int>.Shared.Rent(Math.Max(1, pairs));
+        int[] slots = ArrayPool<int>.Shared.Rent(Math.Max(1, pairs));
+        int[] distinct = ArrayPool<int>.Shared.Rent(Math.Max(1, pairs));
+        float[] scores = ArrayPool<float>.Shared.Rent(Math.Max(1, pairs));
         try
         {
-            Array.Clear(perRow, 0, count + 1);
+            Array.Clear(starts, 0, count + 2);
             foreach (int[] c in candidates)
             {
                 foreach (int row in c)
                 {
-                    perRow[row + 1]++;
+                    starts[row + 2]++;
                 }
             }
 
-            var rows = new List<int>();
+            int rows = 0;
             for (int row = 0; row < count; row++)
             {
-                if (perRow[row + 1] > 0)
+                if (starts[row + 2] > 0)
                 {
-                    rows.Add(row);
+                    distinct[rows++] = row;
                 }
 
-                perRow[row + 1] += perRow[row];
+                starts[row + 2] += starts[row + 1];
             }
 
-            Array.Copy(perRow, fill, count + 1);
-            for (int j = 0; j < candidates.Length; j++)
+            // starts[r + 1] is now where row r's pairs begin; filling advances it to where they end, which is where
+            // row r + 1's begin, so afterwards starts[r] .. starts[r + 1] are row r's
+            for (int j = 0, slot = 0; j < candidates.Length; j++)
             {
                 foreach (int row in candidates[j])
                 {
-                    owners[fill[row]++] = j;
+                    int p = starts[row + 1]++;
+                    owners[p] = j;
+                    slots[p] = slot++;
                 }
             }
 
-            int[] distinct = [.. rows];
-            threads = Math.Clamp(threads, 1, Math.Max(1, distinct.Length / 256));
-            var byThread = new RowHeap?[threads][];
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            int sweeps = Math.Clamp(threads, 1, Math.Max(1, rows / 256));
+            Parallel.For(0, sweeps, new ParallelOptions { MaxDegreeOfParallelism = sweeps }, t =>
+                Sweep(vectors, d, queries, distinct, (int)((long)rows * t / sweeps), (int)((long)rows * (t + 1) / sweeps), starts, owners, slots, scores));
+
+            var results = new (int Row, float Score)[queries.Count][];
+            int parts = Math.Clamp(threads, 1, Math.Max(1, queries.Count / 64));
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, t =>
             {
-                byThread[t] = new RowHeap?[queries.Count];
-                int start = (int)((long)distinct.Length * t / threads), end = (int)((long)distinct.Length * (t + 1) / threads);
-                Sweep(vectors, d, queries, distinct, start, end, perRow, owners, k, byThread[t]);
+                int first = (int)((long)queries.Count * t / parts), last = (int)((long)queries.Count * (t + 1) / parts);
+                int slot = 0;
+                for (int j = 0; j < first; j++)
+                {
+                    slot += candidates[j].Length;
+                }
+
+                var heap = new RowHeap(k);
+                for (int j = first; j < last; j++)
+                {
+                    heap.Clear();
+                    foreach (int row in candidates[j])
+                    {
+                        heap.Offer(row, scores[slot++]);
+                    }
+
+                    results[j] = heap.SortedAndCleared();
+                }
             });
-            return byThread;
+            return results;
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(perRow);
-            ArrayPool<int>.Shared.Return(fill);
+            ArrayPool<int>.Shared.Return(starts);
             ArrayPool<int>.Shared.Return(owners);
+            ArrayPool<int>.Shared.Return(slots);
+            ArrayPool<int>.Shared.Return(distinct);
+            ArrayPool<float>.Shared.Return(scores);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Sweep(float* vectors, int d, IReadOnlyList<float[]> queries, int[] distinct, int start, int end, int[] firsts, int[] owners,
-        int k, RowHeap?[] heaps)
+    private static void Sweep(float* vectors, int d, IReadOnlyList<float[]> queries, int[] distinct, int start, int end, int[] starts, int[] owners,
+        int[] slots, float[] scores)
     {
         long bytes = (long)d * sizeof(float);
         for (int i = start; i < end; i++)
@@ -124,10 +132,9 @@ internal static unsafe class Rescoring
 
             int row = distinct[i];
             var vector = new ReadOnlySpan<float>(vectors + ((long)row * d), d);
-            for (int p = firsts[row]; p < firsts[row + 1]; p++)
+            for (int p = starts[row]; p < starts[row + 1]; p++)
             {
-                int j = owners[p];
-                (heaps[j] ??= new RowHeap(k)).Offer(row, TensorPrimitives.Dot(vector, queries[j]));
+                scores[slots[p]] = TensorPrimitives.Dot(vector, queries[owners[p]]);
             }
         }
     }

@@ -78,6 +78,27 @@ internal sealed class RowHeap(int capacity)
         }
     }
 
+    /// <summary>The kept rows, in no order.</summary>
+    public int[] Rows() => _rows[.._count];
+
+    /// <summary>Empties the heap for reuse.</summary>
+    public void Clear() => _count = 0;
+
+    /// <summary>The kept rows in <see cref="Sorted"/>'s order (score descending by <see cref="float.CompareTo(float)"/>, then row
+    /// ascending), without LINQ; the heap is left empty for reuse.</summary>
+    public (int Row, float Score)[] SortedAndCleared()
+    {
+        var items = new (int Row, float Score)[_count];
+        for (int i = 0; i < _count; i++)
+        {
+            items[i] = (_rows[i], _scores[i]);
+        }
+
+        items.AsSpan().Sort(static (x, y) => y.Score.CompareTo(x.Score) is int c && c != 0 ? c : x.Row.CompareTo(y.Row)); // rows are distinct: a total order
+        _count = 0;
+        return items;
+    }
+
     public (int Row, float Score)[] Sorted() =>
         [.. Items().OrderByDescending(x => x.Score).ThenBy(x => x.Row)];
 }

@@ -114,6 +114,24 @@ internal sealed unsafe class TopBuffer : IDisposable
         return items;
     }
 
+    /// <summary>The rows kept for query <paramref name="j"/> (at most capacity), in no order.</summary>
+    public int[] Rows(int j)
+    {
+        if (_counts[j] > _capacity)
+        {
+            Select(j);
+        }
+
+        var rows = new int[_counts[j]];
+        Entry* e = _entries + ((long)j * _slots);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            rows[i] = e[i].Row;
+        }
+
+        return rows;
+    }
+
     /// <summary>Partitions query <paramref name="j"/>'s slots so that the best <c>capacity</c> come first (quickselect
     /// on score descending, row ascending), drops the rest and sets the threshold to the worst kept score.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
