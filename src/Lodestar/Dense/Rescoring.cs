@@ -82,26 +82,7 @@ internal static unsafe class Rescoring
             var results = new (int Row, float Score)[queries.Count][];
             int parts = Math.Clamp(threads, 1, Math.Max(1, queries.Count / 64));
             Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, t =>
-            {
-                int first = (int)((long)queries.Count * t / parts), last = (int)((long)queries.Count * (t + 1) / parts);
-                int slot = 0;
-                for (int j = 0; j < first; j++)
-                {
-                    slot += candidates[j].Length;
-                }
-
-                var heap = new RowHeap(k);
-                for (int j = first; j < last; j++)
-                {
-                    heap.Clear();
-                    foreach (int row in candidates[j])
-                    {
-                        heap.Offer(row, scores[slot++]);
-                    }
-
-                    results[j] = heap.SortedAndCleared();
-                }
-            });
+                KeepBest(candidates, scores, (int)((long)queries.Count * t / parts), (int)((long)queries.Count * (t + 1) / parts), k, results));
             return results;
         }
         finally
@@ -111,6 +92,29 @@ internal static unsafe class Rescoring
             ArrayPool<int>.Shared.Return(slots);
             ArrayPool<int>.Shared.Return(distinct);
             ArrayPool<float>.Shared.Return(scores);
+        }
+    }
+
+    // Queries [first, last): the best k of each one's scored candidates, sorted. Fully optimised from the first call (as
+    // Sweep): a batched search's first call must not run this loop at tier 0.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void KeepBest(int[][] candidates, float[] scores, int first, int last, int k, (int Row, float Score)[][] results)
+    {
+        int slot = 0;
+        for (int j = 0; j < first; j++)
+        {
+            slot += candidates[j].Length;
+        }
+
+        var heap = new RowHeap(k);
+        for (int j = first; j < last; j++)
+        {
+            foreach (int row in candidates[j])
+            {
+                heap.Offer(row, scores[slot++]);
+            }
+
+            results[j] = heap.SortedAndCleared();
         }
     }
 
