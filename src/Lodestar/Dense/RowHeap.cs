@@ -78,8 +78,12 @@ internal sealed class RowHeap(int capacity)
         }
     }
 
-    /// <summary>The kept rows, in no order.</summary>
-    public int[] Rows() => _rows[.._count];
+    /// <summary>Copies the kept rows (in no order) to <paramref name="destination"/>; returns how many.</summary>
+    public int CopyRows(Span<int> destination)
+    {
+        _rows.AsSpan(0, _count).CopyTo(destination);
+        return _count;
+    }
 
     /// <summary>The kept rows in <see cref="Sorted"/>'s order (score descending by <see cref="float.CompareTo(float)"/>, then row
     /// ascending), without LINQ; the heap is left empty for reuse. Rows must be distinct (the order is then total).</summary>

@@ -107,23 +107,23 @@ internal sealed unsafe class TopBuffer : IDisposable
         return items;
     }
 
-    /// <summary>The rows kept for query <paramref name="j"/> (at most capacity), in no order.</summary>
+    /// <summary>Copies the rows kept for query <paramref name="j"/> (at most capacity, in no order) to
+    /// <paramref name="destination"/>; returns how many.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public int[] Rows(int j)
+    public int CopyRows(int j, Span<int> destination)
     {
         if (_counts[j] > _capacity)
         {
             Select(j);
         }
 
-        var rows = new int[_counts[j]];
         ulong* e = _entries + ((long)j * _slots);
-        for (int i = 0; i < rows.Length; i++)
+        for (int i = 0; i < _counts[j]; i++)
         {
-            rows[i] = RowOf(e[i]);
+            destination[i] = RowOf(e[i]);
         }
 
-        return rows;
+        return _counts[j];
     }
 
     /// <summary>Moves query <paramref name="j"/>'s best <c>capacity</c> keys to its first slots (a quickselect whose

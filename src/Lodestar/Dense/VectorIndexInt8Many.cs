@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 
 namespace Lodestar.Dense;
@@ -56,7 +57,12 @@ public sealed unsafe partial class VectorIndex
             return [.. queries.Select(_ => Array.Empty<(int, float)>())];
         }
 
-        int wanted = Math.Min(Count, k * Math.Max(1, rescore));
+        int wanted = (int)Math.Min(Count, (long)k * Math.Max(1, rescore));
+        if ((long)queries.Count * wanted > Array.MaxLength)
+        {
+            throw new ArgumentException($"{queries.Count} queries × {wanted} candidates is too many for one call; search in smaller batches");
+        }
+
         threads = Math.Clamp(threads > 0 ? threads : Environment.ProcessorCount, 1, Math.Max(1, Count / 4096));
         Part[] parts = Split(queries.Count, threads);
         int stride = (Dimension + 63) / 64 * 64, padded = (queries.Count + Int8Kernel.QueryTile - 1) / Int8Kernel.QueryTile * Int8Kernel.QueryTile;
@@ -66,7 +72,8 @@ public sealed unsafe partial class VectorIndex
         byte* offsets = kernel is null ? (byte*)NativeMemory.AlignedAlloc(bytes, 64) : null; // the managed kernel's q + 128
         int* sums = (int*)NativeMemory.Alloc((nuint)padded, sizeof(int));
         var heaps = new TopBuffer[parts.Length];
-        var candidates = new int[queries.Count][];
+        int[] candidates = ArrayPool<int>.Shared.Rent(queries.Count * wanted); // query j's at j · wanted, counts[j] of them
+        var counts = new int[queries.Count];
         TopBuffer?[] kept = Interlocked.Exchange(ref _int8Buffers, null) ?? [];
         try
         {
@@ -128,7 +135,7 @@ public sealed unsafe partial class VectorIndex
                 {
                     for (int j = first; j < last; j++)
                     {
-                        candidates[j] = heaps[t].Rows(j - first);
+                        counts[j] = heaps[t].CopyRows(j - first, candidates.AsSpan(j * wanted, wanted));
                     }
                 }
             });
@@ -147,7 +154,7 @@ public sealed unsafe partial class VectorIndex
                         }
                     }
 
-                    candidates[j] = merged.Rows();
+                    counts[j] = merged.CopyRows(candidates.AsSpan(j * wanted, wanted));
                 });
             }
         }
@@ -165,7 +172,14 @@ public sealed unsafe partial class VectorIndex
             }
         }
 
-        return Rescoring.TopK(_f32, Count, Dimension, queries, candidates, k, threads);
+        try
+        {
+            return Rescoring.TopK(_f32, Count, Dimension, queries, candidates, wanted, counts, k, threads);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(candidates);
+        }
     }
 
     /// <summary>One thread's share of a batched int8 scan: rows [Start, End) against queries [First, Last).</summary>
