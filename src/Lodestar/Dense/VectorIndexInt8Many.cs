@@ -10,9 +10,9 @@ public sealed unsafe partial class VectorIndex
     /// Queries per thread from which the batched int8 scan splits the queries among the threads (each thread scans
     /// every row for its share) rather than the rows (each thread scans its rows for every query, then each query's
     /// candidates from all threads are merged). Split by query, each row block is packed once per thread instead of
-    /// once, but no merge is needed and each query's candidates are selected once instead of once per thread: with
-    /// about 34 queries' scan worth of packing per block and ~30 µs of merge and selection per query (measured at
-    /// 200k × 384), the split by query wins from a few hundred queries per call.
+    /// once, but no merge is needed, each query's candidates are selected once instead of once per thread, and the
+    /// candidate buffers take half the memory. At 200k × 384 on 2 threads the two cost the same CPU per call at about
+    /// 250 queries (252 by row: 93–103 ms, 256 by query: 84–91 ms; docs/decisions/dense-kernel.md).
     /// </summary>
     internal const int QueriesPerThreadToSplit = 128;
 
