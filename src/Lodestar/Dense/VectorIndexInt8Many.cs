@@ -32,7 +32,8 @@ public sealed unsafe partial class VectorIndex
     /// <param name="queries">The query vectors.</param>
     /// <param name="k">Hits wanted per query.</param>
     /// <param name="rescore">Candidates kept per hit wanted before float32 rescoring.</param>
-    /// <param name="threads">Row ranges scanned in parallel (0: all cores).</param>
+    /// <param name="threads">Threads (0: all cores): each scans a share of the queries over every row from
+    /// <see cref="QueriesPerThreadToSplit"/> queries per thread, else a range of rows for every query.</param>
     /// <param name="managed">Run the managed kernel even where an accelerated one is registered (A/B, tests).</param>
     public (int Row, float Score)[][] SearchManyInt8(IReadOnlyList<float[]> queries, int k, int rescore = 10, int threads = 0, bool managed = false) =>
         SearchManyInt8(queries, k, rescore, threads, managed ? null : Int8BatchKernel.Current);
