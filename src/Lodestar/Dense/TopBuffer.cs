@@ -136,7 +136,7 @@ internal sealed unsafe class TopBuffer : IDisposable
 
         // invariant: [0, lo) are above every key of [lo, hi), which are above every key of [hi, count), and
         // lo < want <= hi. Keys are distinct (one per row), so the median of three is neither the range's greatest nor
-        // its least, and each pass strictly shrinks the range.
+        // its least, and each pass strictly shrinks the range (the pivot stays in [above, hi), so above < hi).
         while (hi - lo > 16)
         {
             ulong a = e[lo], b = e[lo + ((hi - lo) / 2)], c = e[hi - 1];
@@ -148,6 +148,11 @@ internal sealed unsafe class TopBuffer : IDisposable
                 e[i] = e[above];
                 e[above] = x;
                 above += x > pivot ? 1 : 0;
+            }
+
+            if (above == lo)
+            {
+                break; // only with equal keys, which the scans never offer: the insertion below still orders them
             }
 
             if (above >= want)

@@ -39,6 +39,27 @@ public sealed class Int8SplitTests
         }
     }
 
+    [Fact]
+    public void A_selection_over_equal_keys_ends_and_keeps_the_best()
+    {
+        // the scans offer each row once per query, so keys are distinct; repeated ones must still not stall the selection
+        using var buffer = new TopBuffer(1, 20, slack: 2);
+        for (int i = 0; i < 200; i++)
+        {
+            int row = i % 3 == 0 ? 7 : i;
+            float score = i % 3 == 0 ? 0.5f : -1f;
+            if (score > buffer.Threshold(0))
+            {
+                buffer.Offer(0, row, score);
+            }
+        }
+
+        (int Row, float Score)[] kept = buffer.Items(0);
+        Assert.Equal(20, kept.Length);
+        Assert.All(kept, x => Assert.Equal((7, 0.5f), x));
+        Assert.Equal(0.5f, buffer.Threshold(0));
+    }
+
     [Theory]
     [InlineData(65, 2)]
     [InlineData(384, 2)]
