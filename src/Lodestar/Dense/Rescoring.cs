@@ -21,113 +21,158 @@ internal static unsafe class Rescoring
     /// <paramref name="count"/>) by float32 score, score descending, ties to the lower row.</summary>
     public static (int Row, float Score)[][] TopK(float* vectors, int count, int d, IReadOnlyList<float[]> queries, int[][] candidates, int k, int threads)
     {
-        RowHeap?[][] heaps = ScoreByRow(vectors, count, d, queries, candidates, k, threads);
-        var results = new (int Row, float Score)[queries.Count][];
-        for (int j = 0; j < queries.Count; j++)
+        int stride = Math.Max(1, candidates.Length == 0 ? 0 : candidates.Max(c => c.Length));
+        var rows = new int[candidates.Length * stride];
+        for (int j = 0; j < candidates.Length; j++)
         {
-            var merged = new RowHeap(k);
-            foreach (RowHeap?[] perThread in heaps)
-            {
-                foreach ((int row, float score) in perThread[j]?.Items() ?? [])
-                {
-                    merged.Offer(row, score);
-                }
-            }
-
-            results[j] = merged.Sorted();
+            candidates[j].CopyTo(rows, j * stride);
         }
 
-        return results;
+        return TopK(vectors, count, d, queries, rows, stride, [.. candidates.Select(c => c.Length)], k, threads);
     }
 
-    // Every (candidate row, query) pair scored, rows in ascending order split among the threads: per thread, per
-    // query, the best k it saw.
-    private static RowHeap?[][] ScoreByRow(float* vectors, int count, int d, IReadOnlyList<float[]> queries, int[][] candidates, int k, int threads)
+    /// <summary>Per query j, the best <paramref name="k"/> of its candidate rows <c>rows[j · stride ..][..counts[j]]</c>
+    /// (distinct, of <paramref name="count"/>) by float32 score, score descending, ties to the lower row.</summary>
+    /// <remarks>
+    /// Three passes, none allocating per query beyond its result: a counting sort groups the candidates by row (their
+    /// positions in <paramref name="rows"/>, in a pooled array), the threads score the rows in ascending order (each
+    /// score written to its candidate's position, so a position's query is position / stride), then each query keeps
+    /// its best k with one reused <see cref="RowHeap"/>.
+    /// </remarks>
+    public static (int Row, float Score)[][] TopK(float* vectors, int count, int d, IReadOnlyList<float[]> queries, int[] rows, int stride, int[] counts,
+        int k, int threads)
     {
-        // the (row, query) pairs grouped by row (counting sort): rows[i] has queries firsts[i] .. firsts[i + 1] - 1.
-        // The arrays come from the shared pool and go back to it: a batched search's next call reuses their pages
-        // (fresh pages cost 13–30 µs each on the VMs measured; these are N + 1 ints twice).
-        int[] perRow = ArrayPool<int>.Shared.Rent(count + 1);
-        int[] fill = ArrayPool<int>.Shared.Rent(count + 1);
         int pairs = 0;
-        foreach (int[] c in candidates)
+        foreach (int c in counts)
         {
-            pairs += c.Length;
+            pairs += c;
         }
 
-        int[] owners = ArrayPool<int>.Shared.Rent(Math.Max(1, pairs));
+        // the candidates grouped by row (counting sort): row r's are at positions[starts[r] .. starts[r + 1]]. Arrays
+        // from the shared pool, given back: a batched search's next call reuses their pages (fresh pages cost
+        // 13–30 µs each on the VMs measured).
+        int[] starts = ArrayPool<int>.Shared.Rent(count + 2);
+        int[] positions = ArrayPool<int>.Shared.Rent(Math.Max(1, pairs));
+        float[] scores = ArrayPool<float>.Shared.Rent(Math.Max(1, queries.Count * stride));
         try
         {
-            Array.Clear(perRow, 0, count + 1);
-            foreach (int[] c in candidates)
+            Array.Clear(starts, 0, count + 2);
+            for (int j = 0; j < queries.Count; j++)
             {
-                foreach (int row in c)
+                foreach (int row in rows.AsSpan(j * stride, counts[j]))
                 {
-                    perRow[row + 1]++;
+                    starts[row + 2]++;
                 }
             }
 
-            var rows = new List<int>();
             for (int row = 0; row < count; row++)
             {
-                if (perRow[row + 1] > 0)
-                {
-                    rows.Add(row);
-                }
-
-                perRow[row + 1] += perRow[row];
+                starts[row + 2] += starts[row + 1];
             }
 
-            Array.Copy(perRow, fill, count + 1);
-            for (int j = 0; j < candidates.Length; j++)
+            // starts[r + 1] is now where row r's candidates begin; filling advances it to where they end, which is
+            // where row r + 1's begin, so afterwards starts[r] .. starts[r + 1] are row r's
+            for (int j = 0; j < queries.Count; j++)
             {
-                foreach (int row in candidates[j])
+                for (int i = j * stride; i < (j * stride) + counts[j]; i++)
                 {
-                    owners[fill[row]++] = j;
+                    positions[starts[rows[i] + 1]++] = i;
                 }
             }
 
-            int[] distinct = [.. rows];
-            threads = Math.Clamp(threads, 1, Math.Max(1, distinct.Length / 256));
-            var byThread = new RowHeap?[threads][];
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-            {
-                byThread[t] = new RowHeap?[queries.Count];
-                int start = (int)((long)distinct.Length * t / threads), end = (int)((long)distinct.Length * (t + 1) / threads);
-                Sweep(vectors, d, queries, distinct, start, end, perRow, owners, k, byThread[t]);
-            });
-            return byThread;
+            // the rows split among the threads by candidates, each share in ascending order
+            int sweeps = Math.Clamp(threads, 1, Math.Max(1, pairs / 1024));
+            Parallel.For(0, sweeps, new ParallelOptions { MaxDegreeOfParallelism = sweeps }, t =>
+                Sweep(vectors, d, queries, stride, FirstRow(starts, count, (long)pairs * t / sweeps), FirstRow(starts, count, (long)pairs * (t + 1) / sweeps),
+                    starts, positions, scores));
+
+            var results = new (int Row, float Score)[queries.Count][];
+            int parts = Math.Clamp(threads, 1, Math.Max(1, queries.Count / 64));
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, t =>
+                KeepBest(rows, stride, counts, scores, (int)((long)queries.Count * t / parts), (int)((long)queries.Count * (t + 1) / parts), k, results));
+            return results;
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(perRow);
-            ArrayPool<int>.Shared.Return(fill);
-            ArrayPool<int>.Shared.Return(owners);
+            ArrayPool<int>.Shared.Return(starts);
+            ArrayPool<int>.Shared.Return(positions);
+            ArrayPool<float>.Shared.Return(scores);
         }
     }
 
+    // The first row whose candidates begin at or after candidate p (count when none does).
+    private static int FirstRow(int[] starts, int count, long p)
+    {
+        int lo = 0, hi = count;
+        while (lo < hi)
+        {
+            int mid = lo + ((hi - lo) / 2);
+            if (starts[mid] < p)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    // Queries [first, last): the best k of each one's scored candidates, sorted. Fully optimised from the first call (as
+    // Sweep): a batched search's first call must not run this loop at tier 0.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Sweep(float* vectors, int d, IReadOnlyList<float[]> queries, int[] distinct, int start, int end, int[] firsts, int[] owners,
-        int k, RowHeap?[] heaps)
+    private static void KeepBest(int[] rows, int stride, int[] counts, float[] scores, int first, int last, int k, (int Row, float Score)[][] results)
+    {
+        var heap = new RowHeap(k);
+        for (int j = first; j < last; j++)
+        {
+            for (int i = j * stride; i < (j * stride) + counts[j]; i++)
+            {
+                heap.Offer(rows[i], scores[i]);
+            }
+
+            results[j] = heap.SortedAndCleared();
+        }
+    }
+
+    // Rows [start, end) with candidates, ascending, a chunk at a time (the chunk's rows listed first, so the rows
+    // Ahead of the one scored can be prefetched).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Sweep(float* vectors, int d, IReadOnlyList<float[]> queries, int stride, int start, int end, int[] starts, int[] positions,
+        float[] scores)
     {
         long bytes = (long)d * sizeof(float);
-        for (int i = start; i < end; i++)
+        int* chunk = stackalloc int[256];
+        for (int row = start; row < end;)
         {
-            if (Sse.IsSupported && i + Ahead < end)
+            int n = 0;
+            for (; row < end && n < 256; row++)
             {
-                byte* next = (byte*)(vectors + ((long)distinct[i + Ahead] * d));
-                for (long offset = 0; offset < bytes; offset += 64)
+                if (starts[row] != starts[row + 1])
                 {
-                    Sse.Prefetch0(next + offset);
+                    chunk[n++] = row;
                 }
             }
 
-            int row = distinct[i];
-            var vector = new ReadOnlySpan<float>(vectors + ((long)row * d), d);
-            for (int p = firsts[row]; p < firsts[row + 1]; p++)
+            for (int i = 0; i < n; i++)
             {
-                int j = owners[p];
-                (heaps[j] ??= new RowHeap(k)).Offer(row, TensorPrimitives.Dot(vector, queries[j]));
+                if (Sse.IsSupported && i + Ahead < n)
+                {
+                    byte* next = (byte*)(vectors + ((long)chunk[i + Ahead] * d));
+                    for (long offset = 0; offset < bytes; offset += 64)
+                    {
+                        Sse.Prefetch0(next + offset);
+                    }
+                }
+
+                var vector = new ReadOnlySpan<float>(vectors + ((long)chunk[i] * d), d);
+                for (int p = starts[chunk[i]]; p < starts[chunk[i] + 1]; p++)
+                {
+                    int position = positions[p];
+                    scores[position] = TensorPrimitives.Dot(vector, queries[position / stride]);
+                }
             }
         }
     }

@@ -78,6 +78,50 @@ internal sealed class RowHeap(int capacity)
         }
     }
 
+    /// <summary>Copies the kept rows (in no order) to <paramref name="destination"/>; returns how many.</summary>
+    public int CopyRows(Span<int> destination)
+    {
+        _rows.AsSpan(0, _count).CopyTo(destination);
+        return _count;
+    }
+
+    /// <summary>The kept rows in <see cref="Sorted"/>'s order (score descending by <see cref="float.CompareTo(float)"/>, then row
+    /// ascending), without LINQ; the heap is left empty for reuse. Rows must be distinct (the order is then total).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public (int Row, float Score)[] SortedAndCleared()
+    {
+        var items = new (int Row, float Score)[_count];
+        for (int i = 0; i < _count; i++)
+        {
+            items[i] = (_rows[i], _scores[i]);
+        }
+
+        if (items.Length > 32)
+        {
+            items.AsSpan().Sort(static (x, y) => Before(x, y) ? -1 : Before(y, x) ? 1 : 0);
+        }
+        else
+        {
+            for (int i = 1; i < items.Length; i++) // k is small (10 by default): insertion
+            {
+                (int Row, float Score) x = items[i];
+                int j = i - 1;
+                for (; j >= 0 && Before(x, items[j]); j--)
+                {
+                    items[j + 1] = items[j];
+                }
+
+                items[j + 1] = x;
+            }
+        }
+
+        _count = 0;
+        return items;
+    }
+
+    private static bool Before((int Row, float Score) x, (int Row, float Score) y) =>
+        x.Score.CompareTo(y.Score) is int c && (c > 0 || (c == 0 && x.Row < y.Row));
+
     public (int Row, float Score)[] Sorted() =>
         [.. Items().OrderByDescending(x => x.Score).ThenBy(x => x.Row)];
 }

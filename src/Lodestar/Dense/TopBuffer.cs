@@ -12,23 +12,18 @@ namespace Lodestar.Dense;
 /// Same kept set as a <see cref="RowHeap"/> of the same capacity offered the same rows in ascending order.
 /// </summary>
 /// <remarks>
-/// One native block for all queries (query j's slots at <c>j · slots</c>), so a candidate costs two stores, and the
+/// One native block for all queries (query j's slots at <c>j · slots</c>), so a candidate costs one store, and the
 /// scan can prefetch the next queries' slot ends (<see cref="Prefetch"/>): with an object per query the appends were
-/// cache misses and took most of the candidate cost.
+/// cache misses and took most of the candidate cost. Each slot is one 64-bit key that orders like the kept order (the
+/// score's bits made monotonic above, the row's complement below), so the selection compares integers without
+/// branching on them; −0 is stored as +0 (they tie in that order, and scores come from a <c>&gt;</c> compare, so never NaN).
 /// </remarks>
 internal sealed unsafe class TopBuffer : IDisposable
 {
     private readonly int _capacity, _slots, _queries;
-    private readonly Entry* _entries;
+    private readonly ulong* _entries;
     private readonly int* _counts;
     private readonly float* _thresholds;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Entry
-    {
-        public int Row;
-        public float Score;
-    }
 
     /// <summary>Buffers for <paramref name="queries"/> queries keeping <paramref name="capacity"/> rows each, with room
     /// for <paramref name="slack"/> × as many before a selection.</summary>
@@ -37,7 +32,7 @@ internal sealed unsafe class TopBuffer : IDisposable
         _queries = queries;
         _capacity = capacity;
         _slots = capacity * Math.Max(2, slack);
-        _entries = (Entry*)NativeMemory.AlignedAlloc((nuint)((long)queries * _slots * sizeof(Entry)), 64);
+        _entries = (ulong*)NativeMemory.AlignedAlloc((nuint)((long)queries * _slots * sizeof(ulong)), 64);
         _counts = (int*)NativeMemory.AllocZeroed((nuint)queries, sizeof(int));
         _thresholds = (float*)NativeMemory.Alloc((nuint)queries, sizeof(float));
         new Span<float>(_thresholds, queries).Fill(float.NegativeInfinity);
@@ -68,9 +63,7 @@ internal sealed unsafe class TopBuffer : IDisposable
     public bool Offer(int j, int row, float score)
     {
         int n = _counts[j];
-        Entry* e = _entries + ((long)j * _slots) + n;
-        e->Row = row;
-        e->Score = score;
+        _entries[((long)j * _slots) + n] = Key(score, row);
         _counts[j] = ++n;
         if (n < _slots)
         {
@@ -105,73 +98,108 @@ internal sealed unsafe class TopBuffer : IDisposable
         }
 
         var items = new (int, float)[_counts[j]];
-        Entry* e = _entries + ((long)j * _slots);
+        ulong* e = _entries + ((long)j * _slots);
         for (int i = 0; i < items.Length; i++)
         {
-            items[i] = (e[i].Row, e[i].Score);
+            items[i] = (RowOf(e[i]), ScoreOf(e[i]));
         }
 
         return items;
     }
 
-    /// <summary>Partitions query <paramref name="j"/>'s slots so that the best <c>capacity</c> come first (quickselect
-    /// on score descending, row ascending), drops the rest and sets the threshold to the worst kept score.</summary>
+    /// <summary>Copies the rows kept for query <paramref name="j"/> (at most capacity, in no order) to
+    /// <paramref name="destination"/>; returns how many.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int CopyRows(int j, Span<int> destination)
+    {
+        if (_counts[j] > _capacity)
+        {
+            Select(j);
+        }
+
+        ulong* e = _entries + ((long)j * _slots);
+        for (int i = 0; i < _counts[j]; i++)
+        {
+            destination[i] = RowOf(e[i]);
+        }
+
+        return _counts[j];
+    }
+
+    /// <summary>Moves query <paramref name="j"/>'s best <c>capacity</c> keys to its first slots (a quickselect whose
+    /// partition does not branch on the comparison), drops the rest and sets the threshold to the worst kept score.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Select(int j)
     {
-        Entry* e = _entries + ((long)j * _slots);
-        int lo = 0, hi = _counts[j] - 1, nth = _capacity - 1;
-        while (lo < hi)
+        ulong* e = _entries + ((long)j * _slots);
+        int lo = 0, hi = _counts[j], want = _capacity;
+
+        // invariant: [0, lo) are above every key of [lo, hi), which are above every key of [hi, count), and
+        // lo < want <= hi. Keys are distinct (one per row), so the median of three is neither the range's greatest nor
+        // its least, and each pass strictly shrinks the range (the pivot stays in [above, hi), so above < hi).
+        while (hi - lo > 16)
         {
-            Entry pivot = e[lo + ((hi - lo) / 2)];
-            int a = lo, b = hi;
-            while (a <= b)
+            ulong a = e[lo], b = e[lo + ((hi - lo) / 2)], c = e[hi - 1];
+            ulong pivot = Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
+            int above = lo;
+            for (int i = lo; i < hi; i++)
             {
-                while (Better(e[a], pivot))
-                {
-                    a++;
-                }
-
-                while (Better(pivot, e[b]))
-                {
-                    b--;
-                }
-
-                if (a <= b)
-                {
-                    (e[a], e[b]) = (e[b], e[a]);
-                    a++;
-                    b--;
-                }
+                ulong x = e[i];
+                e[i] = e[above];
+                e[above] = x;
+                above += x > pivot ? 1 : 0;
             }
 
-            if (nth <= b)
+            if (above == lo)
             {
-                hi = b;
+                break; // only with equal keys, which the scans never offer: the insertion below still orders them
             }
-            else if (nth >= a)
+
+            if (above >= want)
             {
-                lo = a;
+                hi = above;
             }
             else
             {
-                break;
+                lo = above;
             }
         }
 
-        _counts[j] = _capacity;
-        float worst = float.PositiveInfinity;
-        for (int i = 0; i < _capacity; i++)
+        for (int i = lo + 1; i < hi; i++) // the last few by insertion, descending
         {
-            worst = Math.Min(worst, e[i].Score);
+            ulong x = e[i];
+            int k = i - 1;
+            for (; k >= lo && e[k] < x; k--)
+            {
+                e[k + 1] = e[k];
+            }
+
+            e[k + 1] = x;
         }
 
-        _thresholds[j] = worst;
+        _counts[j] = _capacity;
+        _thresholds[j] = ScoreOf(e[_capacity - 1]);
     }
 
-    /// <summary>The kept order: higher score, then lower row (−0 and +0 tie, as in <see cref="RowHeap"/>).</summary>
+    /// <summary>The slot key of (row, score): greater for a higher score, then for a lower row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Better(Entry x, Entry y) => x.Score > y.Score || (x.Score == y.Score && x.Row < y.Row);
+    internal static ulong Key(float score, int row)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(score);
+        bits = bits == 0x8000_0000u ? 0 : bits; // −0 as +0
+        uint monotonic = bits ^ ((uint)((int)bits >> 31) | 0x8000_0000u); // negative: all bits flipped; else the sign bit set
+        return ((ulong)monotonic << 32) | ~(uint)row;
+    }
+
+    /// <summary>The row of a slot key.</summary>
+    internal static int RowOf(ulong key) => (int)~(uint)key;
+
+    /// <summary>The score of a slot key (−0 comes back as +0).</summary>
+    internal static float ScoreOf(ulong key)
+    {
+        uint monotonic = (uint)(key >> 32);
+        return BitConverter.UInt32BitsToSingle((monotonic & 0x8000_0000u) != 0 ? monotonic ^ 0x8000_0000u : ~monotonic);
+    }
 
     /// <inheritdoc />
     public void Dispose()

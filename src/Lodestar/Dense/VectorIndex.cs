@@ -30,7 +30,7 @@ public enum Precision
 /// returns the same rows and bit-identical scores as one query at a time. Ties: lower row (insertion order) first.
 /// Thread-safe.
 /// </remarks>
-public sealed unsafe class VectorIndex : IDisposable
+public sealed unsafe partial class VectorIndex : IDisposable
 {
 
     private readonly MemoryMappedFile? _f32File, _i8File;
@@ -38,10 +38,6 @@ public sealed unsafe class VectorIndex : IDisposable
     private readonly float* _f32;
     private readonly sbyte* _i8;
     private readonly float[] _scales;
-
-    // The int8 scan's per-thread candidate buffers of the last batched call, kept for the next call of the same shape
-    // (taken and given back atomically, so concurrent calls each get their own).
-    private TopBuffer?[]? _int8Buffers;
 
     private VectorIndex(string directory, VectorIndexHeader header, bool verify)
     {
@@ -255,132 +251,6 @@ public sealed unsafe class VectorIndex : IDisposable
         }
 
         return results;
-    }
-
-    /// <summary>
-    /// Int8 top-k for many queries in one pass over the int8 vectors, blocked like the float32
-    /// <see cref="SearchMany(IReadOnlyList{float[]}, int, int)"/> (4 rows × 4 queries per <see cref="Int8Kernel.ScoreTile"/>),
-    /// then each query's <paramref name="rescore"/> × k candidates rescored in float32. Same results as <see cref="Search"/> with <see cref="Precision.Int8"/> one query at a time.
-    /// The scan runs on the registered <see cref="Int8BatchKernel"/> where there is one (the same results), else managed.
-    /// </summary>
-    /// <param name="queries">The query vectors.</param>
-    /// <param name="k">Hits wanted per query.</param>
-    /// <param name="rescore">Candidates kept per hit wanted before float32 rescoring.</param>
-    /// <param name="threads">Row ranges scanned in parallel (0: all cores).</param>
-    /// <param name="managed">Run the managed kernel even where an accelerated one is registered (A/B, tests).</param>
-    public (int Row, float Score)[][] SearchManyInt8(IReadOnlyList<float[]> queries, int k, int rescore = 10, int threads = 0, bool managed = false) =>
-        SearchManyInt8(queries, k, rescore, threads, managed ? null : Int8BatchKernel.Current);
-
-    /// <summary><see cref="SearchManyInt8(IReadOnlyList{float[]}, int, int, int, bool)"/> on <paramref name="kernel"/>
-    /// (null: the managed kernel).</summary>
-    internal (int Row, float Score)[][] SearchManyInt8(IReadOnlyList<float[]> queries, int k, int rescore, int threads, Int8BatchKernel? kernel)
-    {
-        if (queries.Any(q => q.Length != Dimension))
-        {
-            throw new ArgumentException($"every query must have {Dimension} dimensions");
-        }
-
-        if (!Header.Int8)
-        {
-            throw new InvalidOperationException($"{Location}: the index was built without --int8");
-        }
-
-        k = Math.Min(k, Count);
-        if (k <= 0 || queries.Count == 0)
-        {
-            return [.. queries.Select(_ => Array.Empty<(int, float)>())];
-        }
-
-        int wanted = Math.Min(Count, k * Math.Max(1, rescore));
-        int stride = (Dimension + 63) / 64 * 64, padded = (queries.Count + Int8Kernel.QueryTile - 1) / Int8Kernel.QueryTile * Int8Kernel.QueryTile;
-        var qScale = new float[queries.Count];
-        nuint bytes = (nuint)((long)padded * stride);
-        sbyte* q8 = (sbyte*)NativeMemory.AlignedAlloc(bytes, 64);
-        byte* offsets = (byte*)NativeMemory.AlignedAlloc(bytes, 64);
-        int* sums = (int*)NativeMemory.Alloc((nuint)padded, sizeof(int));
-        NativeMemory.Clear(q8, bytes);
-        NativeMemory.Clear(offsets, bytes);
-        for (int j = 0; j < queries.Count; j++)
-        {
-            var q = new Span<sbyte>(q8 + ((long)j * stride), Dimension);
-            qScale[j] = VectorIndexWriter.Quantize(queries[j], q);
-            Int8Kernel.Offset(q, new Span<byte>(offsets + ((long)j * stride), Dimension));
-            int sum = 0;
-            foreach (sbyte x in q)
-            {
-                sum += x;
-            }
-
-            sums[j] = sum;
-        }
-
-        threads = Math.Clamp(threads > 0 ? threads : Environment.ProcessorCount, 1, Math.Max(1, Count / 4096));
-        var heaps = new TopBuffer[threads];
-        var candidates = new int[queries.Count][];
-        TopBuffer?[] kept = Interlocked.Exchange(ref _int8Buffers, null) ?? [];
-        try
-        {
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-            {
-                int start = (int)((long)Count * t / threads), end = (int)((long)Count * (t + 1) / threads);
-                if (t < kept.Length && kept[t] is { } old && old.Count == queries.Count && old.Capacity == wanted)
-                {
-                    kept[t] = null;
-                    heaps[t] = old.Reset();
-                }
-                else
-                {
-                    heaps[t] = new TopBuffer(queries.Count, wanted);
-                }
-
-                if (kernel is not null)
-                {
-                    AcceleratedScan.Int8Many(kernel, _i8, Dimension, _scales, q8, stride, sums, qScale, start, end, heaps[t]);
-                }
-                else
-                {
-                    FlatScan.Int8Many(_i8, Dimension, _scales, q8, offsets, stride, qScale, start, end, heaps[t]);
-                }
-            });
-
-            // each query's candidates from every thread, rescored; queries in parallel (each touches only its own slots)
-            Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, j =>
-            {
-                var merged = new RowHeap(wanted);
-                foreach (TopBuffer buffer in heaps)
-                {
-                    foreach ((int row, float score) in buffer.Items(j))
-                    {
-                        merged.Offer(row, score);
-                    }
-                }
-
-                candidates[j] = [.. merged.Items().Select(x => x.Row)];
-            });
-        }
-        finally
-        {
-            NativeMemory.AlignedFree(q8);
-            NativeMemory.AlignedFree(offsets);
-            NativeMemory.Free(sums);
-            DisposeAll(kept);
-            bool complete = Array.TrueForAll(heaps, h => h is not null); // false when the scan stopped part-way
-            DisposeAll(Interlocked.Exchange(ref _int8Buffers, complete ? heaps : null));
-            if (!complete)
-            {
-                DisposeAll(heaps);
-            }
-        }
-
-        return Rescoring.TopK(_f32, Count, Dimension, queries, candidates, k, threads);
-    }
-
-    private static void DisposeAll(TopBuffer?[]? buffers)
-    {
-        foreach (TopBuffer? buffer in buffers ?? [])
-        {
-            buffer?.Dispose();
-        }
     }
 
     private static RowHeap[] NewHeaps(int count, int capacity)
