@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Publishes `lodestar` as native AOT executables (no JIT at start-up): out/aot/lodestar and out/aot/lodestar-serve.
+# Publishes `lodestar` as native AOT executables (no JIT at start-up): out/aot/lodestar (the core commands) and out/aot/lodestar-full (the whole CLI).
 # Needs clang and zlib (apt-get install clang lld zlib1g-dev); the ILCompiler package comes from NuGet.
 # `dotnet tool install` keeps using the portable (JIT) build: AOT is this separate publish only.
 # Trimming/AOT warnings are shown, not made errors: see docs/benchmarks.md for what is known to work.
