@@ -28,25 +28,11 @@ public class FullExecutableTests
         string dir = Directory.CreateTempSubdirectory("lodestar-full-").FullName;
         try
         {
-            // A stand-in whole CLI: prints its pid and arguments, exits 7.
-            string script = Path.Combine(dir, "lodestar-full");
-            File.WriteAllText(script, "#!/bin/sh\necho \"pid=$$ args=$*\"\nexit 7\n");
-            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string a in new[] { typeof(Cli).Assembly.Location, command, "--index", "a b", "--port", "0" })
-            {
-                start.ArgumentList.Add(a);
-            }
-
-            start.Environment[FullExecutable.ExecutableVariable] = script;
-            using Process process = Process.Start(start)!;
-            string output = process.StandardOutput.ReadToEnd();
-            string error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
+            (int code, string output, string error, int pid) = Exec("dotnet", [typeof(Cli).Assembly.Location, command, "--index", "a b", "--port", "0"], StandIn(dir));
 
             // The same pid: the lodestar process became the service (execv), it did not start a child.
-            Assert.Equal($"pid={process.Id} args={command} --index a b --port 0\n", output);
-            Assert.Equal((7, ""), (process.ExitCode, error));
+            Assert.Equal($"pid={pid} args={command} --index a b --port 0\n", output);
+            Assert.Equal((7, ""), (code, error));
         }
         finally
         {
@@ -109,14 +95,11 @@ public class FullExecutableTests
             File.WriteAllText(run, "1 Q0 184 1 3.5 r\n1 Q0 29 2 2.5 r\n1 Q0 31 3 1.5 r\n2 Q0 12 1 9 r\n");
             var whole = new StringWriter();
             Assert.Equal(0, Cli.Run(["eval", qrels, run, "-m", "all_trec", "--format", "trec_eval"], new CliContext(whole, TextWriter.Null, false, TextReader.Null)));
-            (int code, string output, string error) = Exec("dotnet", [Path.Combine(bin, "lodestar.dll"), "eval", qrels, run, "-m", "all_trec", "--format", "trec_eval"], null);
+            (int code, string output, string error, _) = Exec("dotnet", [Path.Combine(bin, "lodestar.dll"), "eval", qrels, run, "-m", "all_trec", "--format", "trec_eval"], null);
             Assert.Equal((0, whole.ToString(), ""), (code, output, error));
 
-            string script = Path.Combine(dir, "lodestar-full");
-            File.WriteAllText(script, "#!/bin/sh\necho \"pid=$$ args=$*\"\nexit 7\n");
-            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            (code, output, error) = Exec("dotnet", [Path.Combine(bin, "lodestar.dll"), handed, "--run", "a b"], script);
-            Assert.Matches($"^pid=[0-9]+ args={System.Text.RegularExpressions.Regex.Escape(handed)} --run a b\n$", output);
+            (code, output, error, int pid) = Exec("dotnet", [Path.Combine(bin, "lodestar.dll"), handed, "--run", "a b"], StandIn(dir));
+            Assert.Equal($"pid={pid} args={handed} --run a b\n", output);
             Assert.Equal((7, ""), (code, error));
         }
         finally
@@ -129,13 +112,23 @@ public class FullExecutableTests
     private static readonly Lazy<string> s_coreBuild = new(() =>
     {
         string bin = Path.Combine(AppContext.BaseDirectory, "core-flavour"); // beside the tests: replaced by the next run
-        (int built, string log, string error) = Exec("dotnet", ["build", Path.Combine(CliTests.RepoRoot(), "src", "Lodestar.Cli", "Lodestar.Cli.csproj"), "-c", "Debug",
+        (int built, string log, string error, _) = Exec("dotnet", ["build", Path.Combine(CliTests.RepoRoot(), "src", "Lodestar.Cli", "Lodestar.Cli.csproj"), "-c", "Debug",
             "-p:LodestarCommands=Core", "-o", bin, "-v", "q", "-nologo"], null);
         Assert.True(built == 0, log + error);
         return bin;
     });
 
-    private static (int Code, string Output, string Error) Exec(string file, string[] args, string? fullExecutable)
+    // A stand-in whole CLI in dir: prints its pid and arguments, exits 7.
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static string StandIn(string dir)
+    {
+        string script = Path.Combine(dir, "lodestar-full");
+        File.WriteAllText(script, "#!/bin/sh\necho \"pid=$$ args=$*\"\nexit 7\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return script;
+    }
+
+    private static (int Code, string Output, string Error, int Pid) Exec(string file, string[] args, string? fullExecutable)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in args)
@@ -154,6 +147,6 @@ public class FullExecutableTests
         Task<string> error = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        return (process.ExitCode, output, error.Result);
+        return (process.ExitCode, output, error.Result, process.Id);
     }
 }
