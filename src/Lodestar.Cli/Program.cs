@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Lodestar.Cli;
 
@@ -11,8 +12,27 @@ public static class Program
     /// <summary>Runs the command line and returns its exit code.</summary>
     /// <remarks>Live progress bars are drawn only when stderr is a terminal; otherwise (a log file, a pipe, CI) a plain
     /// progress line is written every 5 s, or every <c>LODESTAR_PROGRESS_SECONDS</c>.</remarks>
-    public static int Main(string[] args) =>
-        Cli.Run(args, new CliContext(Console.Out, Console.Error, !Console.IsErrorRedirected, new StandardInput()) { ProgressInterval = ProgressInterval() });
+    public static int Main(string[] args)
+    {
+        TextWriter output = BufferedOutput(args) ?? Console.Out;
+        try
+        {
+            return Cli.Run(args, new CliContext(output, Console.Error, !Console.IsErrorRedirected, new StandardInput()) { ProgressInterval = ProgressInterval() });
+        }
+        finally
+        {
+            output.Flush();
+        }
+    }
+
+    /// <summary>Standard output in blocks of 4 K characters, as C's stdio buffers a file or pipe, for a core command (a batch
+    /// command whose output is its result) writing to a file or a pipe; null (Console.Out, flushed at every write) for
+    /// a terminal and for the other commands, some of which run for hours and print as they go.</summary>
+    /// <remarks>Console.Out writes 256 bytes at a time: 1,401 system calls for an 11,100-line <c>eval -q</c>.</remarks>
+    private static StreamWriter? BufferedOutput(string[] args) =>
+        args.Length > 0 && Cli.CoreCommands.Contains(args[0]) && Console.IsOutputRedirected
+            ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 4 << 10)
+            : null;
 
     private static TimeSpan ProgressInterval() =>
         double.TryParse(Environment.GetEnvironmentVariable(ProgressSecondsVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s > 0 && s < 1e6
