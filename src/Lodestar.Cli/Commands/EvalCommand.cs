@@ -71,14 +71,11 @@ internal static class EvalCommand
                         continue;
                     }
 
+                    // With --html the columns are read once for the report's measures and the chart's.
                     RunColumns columns = TrecRunFormat.ReadColumns(path);
                     columns.Name = parse.GetValue(runName) ?? columns.Name;
                     reports.Add(Evaluator.Evaluate(judgments, columns, measures, options));
-                    if (parse.GetValue(html) is not null)
-                    {
-                        chartReports.Add(Evaluator.Evaluate(judgments, columns, HtmlReport.ChartMeasures, options));
-                    }
-
+                    chartReports.Add(Evaluator.Evaluate(judgments, columns, HtmlReport.ChartMeasures, options));
                     continue;
                 }
 

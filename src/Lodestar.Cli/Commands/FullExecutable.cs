@@ -51,8 +51,12 @@ internal static partial class FullExecutable
     }
 
     /// <summary>The whole CLI for the running <c>lodestar</c> at <paramref name="processPath"/>: beside it.</summary>
-    public static string Locate(string processPath) =>
-        Path.Combine(Path.GetDirectoryName(processPath) ?? ".", OperatingSystem.IsWindows() ? ExecutableName + ".exe" : ExecutableName);
+    public static string Locate(string processPath) => Beside(processPath, ExecutableName);
+
+    /// <summary>The executable named <paramref name="name"/> (with <c>.exe</c> on Windows) in the folder of
+    /// <paramref name="processPath"/>.</summary>
+    public static string Beside(string processPath, string name) =>
+        Path.Combine(Path.GetDirectoryName(processPath) ?? ".", OperatingSystem.IsWindows() ? name + ".exe" : name);
 
     /// <summary>Runs <paramref name="args"/> in the whole CLI: on Unix the process becomes it (<c>execv</c>: same pid,
     /// signals and standard streams), elsewhere it runs as a child whose exit code is returned.</summary>

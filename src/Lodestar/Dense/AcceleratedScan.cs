@@ -4,8 +4,8 @@ using System.Runtime.InteropServices;
 namespace Lodestar.Dense;
 
 /// <summary>
-/// The per-thread loop of the batched int8 scan on a registered <see cref="Int8BatchKernel"/>: each block of rows is
-/// packed once, then scored against every query by the kernel, whose candidates (each query's rows ascending) are
+/// The per-thread loop of the batched int8 scan on a registered <see cref="Int8BatchKernel"/>: each block of the
+/// thread's rows is packed once by the thread, then scored against the thread's queries by the kernel, whose candidates (each query's rows ascending) are
 /// offered to the thread's <see cref="TopBuffer"/> as in <see cref="FlatScan.Int8Many"/>, so the kept sets are the same.
 /// </summary>
 /// <remarks>

@@ -17,20 +17,6 @@ internal static unsafe class Rescoring
     /// <summary>Distinct rows ahead whose float32 vectors are prefetched.</summary>
     private const int Ahead = 4;
 
-    /// <summary>Per query, the best <paramref name="k"/> of its <paramref name="candidates"/> rows (of
-    /// <paramref name="count"/>) by float32 score, score descending, ties to the lower row.</summary>
-    public static (int Row, float Score)[][] TopK(float* vectors, int count, int d, IReadOnlyList<float[]> queries, int[][] candidates, int k, int threads)
-    {
-        int stride = Math.Max(1, candidates.Length == 0 ? 0 : candidates.Max(c => c.Length));
-        var rows = new int[candidates.Length * stride];
-        for (int j = 0; j < candidates.Length; j++)
-        {
-            candidates[j].CopyTo(rows, j * stride);
-        }
-
-        return TopK(vectors, count, d, queries, rows, stride, [.. candidates.Select(c => c.Length)], k, threads);
-    }
-
     /// <summary>Per query j, the best <paramref name="k"/> of its candidate rows <c>rows[j · stride ..][..counts[j]]</c>
     /// (distinct, of <paramref name="count"/>) by float32 score, score descending, ties to the lower row.</summary>
     /// <remarks>

@@ -71,7 +71,7 @@ public sealed unsafe partial class VectorIndex
         nuint bytes = (nuint)((long)padded * stride);
         sbyte* q8 = (sbyte*)NativeMemory.AlignedAlloc(bytes, 64);
         byte* offsets = kernel is null ? (byte*)NativeMemory.AlignedAlloc(bytes, 64) : null; // the managed kernel's q + 128
-        int* sums = (int*)NativeMemory.Alloc((nuint)padded, sizeof(int));
+        int* sums = kernel is null ? null : (int*)NativeMemory.Alloc((nuint)padded, sizeof(int)); // Σq, the native kernel's
         var heaps = new TopBuffer[parts.Length];
         int[] candidates = ArrayPool<int>.Shared.Rent(queries.Count * wanted); // query j's at j · wanted, counts[j] of them
         var counts = new int[queries.Count];
@@ -92,14 +92,11 @@ public sealed unsafe partial class VectorIndex
                 {
                     Int8Kernel.Offset(q, new Span<byte>(offsets + ((long)j * stride), Dimension));
                 }
+            }
 
-                int sum = 0;
-                foreach (sbyte x in q)
-                {
-                    sum += x;
-                }
-
-                sums[j] = sum;
+            if (sums is not null)
+            {
+                Int8Kernel.RowSums(q8, queries.Count, stride, sums); // the padding is zero
             }
 
             bool byQuery = parts[0].End == Count; // split by query (or one thread): each query's candidates in one buffer
@@ -117,11 +114,7 @@ public sealed unsafe partial class VectorIndex
                 }
 
                 float[] partScales = byQuery ? qScale[first..last] : qScale;
-                if (last == first)
-                {
-                    return;
-                }
-                else if (kernel is not null)
+                if (kernel is not null)
                 {
                     AcceleratedScan.Int8Many(kernel, _i8, Dimension, _scales, q8 + ((long)first * stride), stride, sums + first, partScales,
                         start, end, heaps[t]);

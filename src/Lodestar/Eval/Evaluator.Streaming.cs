@@ -7,7 +7,7 @@ namespace Lodestar.Eval;
 public static partial class Evaluator
 {
     /// <summary>Runs files smaller than this are evaluated as they are read, one topic at a time; larger ones are read
-    /// whole and their topics evaluated in parallel (<see cref="ParallelThreshold"/> hits is about 5 MB of run).</summary>
+    /// whole, their topics evaluated in parallel from <see cref="ParallelThreshold"/> hits (about 5 MB of run).</summary>
     internal const long StreamingLimitBytes = 4 << 20;
 
     /// <summary>Evaluates the TREC run file <paramref name="path"/>: the same report as reading it with
@@ -18,15 +18,14 @@ public static partial class Evaluator
     /// <param name="options">Evaluation options.</param>
     /// <param name="runName">The run name to report instead of the file's tag, if any.</param>
     /// <remarks>A small run (a BRIGHT task's 10,000 hits) whose topics come in contiguous blocks is evaluated topic by
-    /// topic as the file is read, in one reused set of columns, so memory is one topic's hits rather than the run's:
-    /// for a process that lives 30 ms, memory first touched is most of the cost. Anything else (a large run, topics
+    /// topic as the file is read, in one reused set of columns, so memory is one topic's hits (and each topic's grades)
+    /// rather than the run's: for a process that lives 30 ms, memory first touched is most of the cost. Anything else (a large run, topics
     /// interleaved, judgment groups, preferences) is read whole first.</remarks>
     /// <exception cref="InputException">A malformed run, or no topic of the run is judged (and <c>-c</c> is off).</exception>
     public static EvalReport EvaluateFile(Qrels qrels, string path, IReadOnlyList<Measure> measures, EvalOptions? options = null, string? runName = null)
     {
         options ??= new EvalOptions();
-        bool streamable = options.Preferences is null && !qrels.HasGroups && !measures.Any(Measures.NeedsPreferences)
-            && new FileInfo(path).Length < StreamingLimitBytes;
+        bool streamable = !NeedsHitStrings(qrels, measures, options) && new FileInfo(path).Length < StreamingLimitBytes;
         if (streamable && TryEvaluateStreamed(qrels, path, measures, options, runName) is EvalReport report)
         {
             return report;
@@ -37,20 +36,17 @@ public static partial class Evaluator
         return Evaluate(qrels, run, measures, options);
     }
 
-    // Null when the run's topics are not contiguous.
+    // Null when the run's topics are not contiguous. Each topic's ranking keeps its own grades, not the reused columns.
     private static EvalReport? TryEvaluateStreamed(Qrels qrels, string path, IReadOnlyList<Measure> measures, EvalOptions options, string? runName)
     {
-        int relstring = IndexOfFamily(measures, "relstring");
-        int relLength = relstring < 0 ? 0 : (int)MeasureLength(measures[relstring]);
         var runTopics = new List<string>();
-        var values = new Dictionary<string, (double[] Values, string? RelString)>(StringComparer.Ordinal);
+        var rankings = new Dictionary<string, JudgedRanking>(StringComparer.Ordinal);
         bool streamed = TrecRunFormat.TryStreamTopics(path, (topic, hits) =>
         {
             runTopics.Add(topic);
             if (qrels.Contains(topic))
             {
-                JudgedRanking ranking = JudgedRanking.Create(hits, qrels[topic], options.RelevanceLevel, options.MaxDocsPerTopic);
-                values[topic] = (TopicValues(ranking, missing: false, measures), relstring < 0 ? null : ranking.RelString(relLength));
+                rankings[topic] = JudgedRanking.Create(hits, qrels[topic], options.RelevanceLevel, options.MaxDocsPerTopic);
             }
         }, out string tag);
         if (!streamed)
@@ -60,23 +56,7 @@ public static partial class Evaluator
 
         string name = runName ?? tag;
         List<string> topics = TopicsToEvaluate(name, runTopics, qrels.TopicIds, qrels.Contains, options);
-        var computed = new double[topics.Count][];
-        string[]? relStrings = relstring < 0 ? null : new string[topics.Count];
-        for (int t = 0; t < topics.Count; t++)
-        {
-            if (!values.TryGetValue(topics[t], out (double[] Values, string? RelString) topic))
-            {
-                // -c: a judged topic the run lacks.
-                topic = (TopicValues(MissingTopicRanking(qrels, topics[t], options), missing: true, measures), "");
-            }
-
-            computed[t] = topic.Values;
-            if (relStrings is not null)
-            {
-                relStrings[t] = topic.RelString!;
-            }
-        }
-
-        return Aggregate(name, topics, computed, relStrings, measures, options);
+        JudgedRanking[] ranked = [.. topics.Select(t => rankings.TryGetValue(t, out JudgedRanking? r) ? r : MissingTopicRanking(qrels, t, options))];
+        return Summarize(name, topics, ranked, rankings.ContainsKey, measures, options, work: 0);
     }
 }

@@ -52,15 +52,18 @@ public static partial class Evaluator
         return Summarize(run.Name, topics, rankings, run.Contains, measures, options, work);
     }
 
+    // Judgment groups and preferences read hits as strings (the Run path), not as columns.
+    private static bool NeedsHitStrings(Qrels qrels, IReadOnlyList<Measure> measures, EvalOptions options) =>
+        options.Preferences is not null || qrels.HasGroups || measures.Any(Measures.NeedsPreferences);
+
     /// <summary>Evaluates a run read as columns (<see cref="Formats.TrecRunFormat.ReadColumns"/>): the same report as
     /// <see cref="Evaluate(Qrels, Run, IReadOnlyList{Measure}, EvalOptions?)"/>, without a string per hit.</summary>
     /// <exception cref="InputException">No topic of the run is judged (and <c>-c</c> is off).</exception>
     public static EvalReport Evaluate(Qrels qrels, RunColumns run, IReadOnlyList<Measure> measures, EvalOptions? options = null)
     {
         options ??= new EvalOptions();
-        if (options.Preferences is not null || qrels.HasGroups || measures.Any(Measures.NeedsPreferences))
+        if (NeedsHitStrings(qrels, measures, options))
         {
-            // Judgment groups and preferences read hits as strings.
             return Evaluate(qrels, run.ToRun(), measures, options);
         }
 
@@ -98,8 +101,8 @@ public static partial class Evaluator
         var computed = new double[topics.Count][];
         ForEachTopic(topics.Count, work, t => computed[t] = TopicValues(rankings[t], !inRun(topics[t]), measures));
         int relstring = IndexOfFamily(measures, "relstring");
-        string[]? relStrings = relstring < 0 ? null
-            : [.. topics.Select((topic, t) => inRun(topic) ? rankings[t].RelString((int)MeasureLength(measures[relstring])) : "")];
+        int relLength = relstring < 0 ? 0 : (int)MeasureLength(measures[relstring]);
+        string[]? relStrings = relstring < 0 ? null : [.. topics.Select((topic, t) => inRun(topic) ? rankings[t].RelString(relLength) : "")];
         return Aggregate(runName, topics, computed, relStrings, measures, options);
     }
 

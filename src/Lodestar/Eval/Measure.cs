@@ -17,15 +17,11 @@ public sealed record Measure(string Family, double? Parameter, Aggregation Aggre
     public bool PerTopic { get; init; } = true;
 
     /// <summary>The name trec_eval prints: <c>P_10</c>, <c>iprec_at_recall_0.50</c>, <c>map</c>.</summary>
-    public string Id => Label ?? _derivedId;
-
-    // Built once: the printer asks for the name on every line it writes (11,100 lines for one BRIGHT task with -q).
-    // It depends only on Family and Parameter, so records equal on those have equal names.
-    private readonly string _derivedId = Parameter is not double p
+    public string Id => Label ?? (Parameter is not double p
         ? Family
         : Family is "iprec_at_recall" or "Rprec_mult" or "Rprec_mult_avgjg"
             ? $"{Family}_{p.ToString("F2", CultureInfo.InvariantCulture)}"
-            : $"{Family}_{p.ToString(CultureInfo.InvariantCulture)}";
+            : $"{Family}_{p.ToString(CultureInfo.InvariantCulture)}");
 
     /// <summary>Whether trec_eval prints the value as an integer.</summary>
     public bool IsCount => Aggregation == Aggregation.Sum;

@@ -13,6 +13,7 @@ public static class TrecEvalWriter
     {
         var line = new LineBuffer(writer);
         IReadOnlyList<Measure> measures = report.Measures;
+        string[] ids = [.. measures.Select(m => m.Id)]; // built once, not for every line (11,100 lines with -q)
         if (perTopic)
         {
             foreach (string topic in report.TopicIds)
@@ -23,12 +24,12 @@ public static class TrecEvalWriter
                     Measure measure = measures[m];
                     if (measure.Family == "relstring")
                     {
-                        line.Name(measure.Id, z: false).Append(topic).Append('\t').Append('\'')
+                        line.Name(ids[m], z: false).Append(topic).Append('\t').Append('\'')
                             .Append(report.RelStrings?.GetValueOrDefault(topic) ?? "").Append('\'').End();
                     }
                     else if (measure.PerTopic && measure.IsNumeric)
                     {
-                        Value(line.Name(measure.Id, report.ZScored).Append(topic).Append('\t'), measure, values[m], report.ZScored).End();
+                        Value(line.Name(ids[m], report.ZScored).Append(topic).Append('\t'), measure, values[m], report.ZScored).End();
                     }
                 }
             }
@@ -49,7 +50,7 @@ public static class TrecEvalWriter
             }
             else if (measure.IsNumeric)
             {
-                Value(line.Name(measure.Id, report.ZScored).Append("all\t"), measure, report.All[m], report.ZScored).End();
+                Value(line.Name(ids[m], report.ZScored).Append("all\t"), measure, report.All[m], report.ZScored).End();
             }
         }
 

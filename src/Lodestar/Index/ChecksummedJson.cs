@@ -53,7 +53,8 @@ internal static class ChecksummedJson
     /// <param name="checksum">Which kind of line the header has.</param>
     /// <exception cref="IndexCorruptException">Absent, or the checksum does not match.</exception>
     /// <remarks>The JSON is returned in the buffer the file was read into, not copied: at 151 KB (format 3 at 534k
-    /// documents) each copy is 37 pages of fresh memory, about a millisecond of a one-query search.</remarks>
+    /// documents with 64 KiB postings blocks, 202 KB with 4 KiB ones) each copy is 37–50 pages of fresh memory, about a
+    /// millisecond of a one-query search.</remarks>
     public static ReadOnlyMemory<byte> ReadChecked(string path, string missing, out HeaderChecksum checksum)
     {
         if (!File.Exists(path))

@@ -23,9 +23,6 @@ internal sealed class DocIdWriter : IDisposable
     /// <summary>A 64-bit hash of an id's UTF-8 bytes.</summary>
     public delegate ulong IdHash(ReadOnlySpan<byte> id);
 
-    /// <summary>Hashes per sorted run by default: 1.8 MB of buffer.</summary>
-    public const int DefaultRunEntries = 1 << 16;
-
     private readonly string _corpusPath;
     private readonly IdHash _hash;
     private const int BufferBytes = 1 << 16;
@@ -39,12 +36,11 @@ internal sealed class DocIdWriter : IDisposable
     private int _offsetsUsed;
     private int _count;
     private long _bytes;
-    private bool _finished;
 
     /// <summary>Creates <c>docids.bin</c> and <c>docids.idx</c> in <paramref name="directory"/>, and the hashes' runs
     /// (<paramref name="runEntries"/> a run) beside them; <paramref name="hash"/> replaces <see cref="Utf8Hash.Of"/>
     /// (tests force collisions with it).</summary>
-    public DocIdWriter(string directory, string corpusPath, IdHash? hash = null, int runEntries = DefaultRunEntries)
+    public DocIdWriter(string directory, string corpusPath, int runEntries, IdHash? hash = null)
     {
         _corpusPath = corpusPath;
         _hash = hash ?? Utf8Hash.Of;
@@ -69,8 +65,7 @@ internal sealed class DocIdWriter : IDisposable
         _runs.Add(hash, line);
         if (_offsetsUsed + 8 > _offsets.Length)
         {
-            _offsetsFile.Write(_offsets, 0, _offsetsUsed);
-            _offsetsUsed = 0;
+            FlushOffsets();
         }
 
         BinaryPrimitives.WriteInt64LittleEndian(_offsets.AsSpan(_offsetsUsed), _bytes);
@@ -117,7 +112,6 @@ internal sealed class DocIdWriter : IDisposable
         BinaryPrimitives.WriteInt64LittleEndian(_offsets, _bytes);
         _offsetsFile.Write(_offsets, 0, 8);
         FlushIds();
-        _finished = true;
     }
 
     /// <summary>Throws for the first document, in line order, whose id an earlier document had: merges the hashes'
@@ -126,13 +120,9 @@ internal sealed class DocIdWriter : IDisposable
     /// <exception cref="InputException">An id was written twice.</exception>
     public void ThrowIfDuplicates()
     {
-        if (!_finished)
-        {
-            FlushOffsets();
-            FlushIds();
-        }
-
-        (int Document, long Line, int FirstDocument, long FirstLine) found = (int.MaxValue, 0, 0, 0);
+        FlushOffsets(); // nothing left to write after Finish
+        FlushIds();
+        (int Document, long Line, byte[] Id, long FirstLine) found = (int.MaxValue, 0, [], 0);
         var keyed = new List<(byte[] Id, int Document, long Line)>();
         _runs.ForEachCollision(group =>
         {
@@ -151,10 +141,10 @@ internal sealed class DocIdWriter : IDisposable
             keyed.Sort((a, b) => a.Id.AsSpan().SequenceCompareTo(b.Id) is int c and not 0 ? c : a.Document.CompareTo(b.Document));
             for (int i = 1; i < keyed.Count; i++)
             {
-                if (keyed[i].Id.AsSpan().SequenceEqual(keyed[i - 1].Id) && keyed[i].Document < found.Document
-                    && (i == 1 || !keyed[i - 2].Id.AsSpan().SequenceEqual(keyed[i].Id)))
+                // (a third copy comes after the second, so it never replaces it)
+                if (keyed[i].Id.AsSpan().SequenceEqual(keyed[i - 1].Id) && keyed[i].Document < found.Document)
                 {
-                    found = (keyed[i].Document, keyed[i].Line, keyed[i - 1].Document, keyed[i - 1].Line);
+                    found = (keyed[i].Document, keyed[i].Line, keyed[i].Id, keyed[i - 1].Line);
                 }
             }
         });
@@ -162,7 +152,7 @@ internal sealed class DocIdWriter : IDisposable
         if (found.Document != int.MaxValue)
         {
             ThrowHelper.Input(_corpusPath, found.Line, 1,
-                $"expected unique document ids, found {Quote(ReadId(found.Document))} again (first on line {found.FirstLine})");
+                $"expected unique document ids, found {Quote(found.Id)} again (first on line {found.FirstLine})");
         }
     }
 

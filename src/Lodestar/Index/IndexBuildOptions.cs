@@ -27,7 +27,7 @@ public sealed record IndexBuildOptions
     /// bytes a posting with their slices' links and slack on the benchmark corpus; 16 MiB holds about 5 million, the
     /// 534k-passage benchmark corpus without a spill). Kept small so that the build's peak memory stays flat as the
     /// corpus grows (docs/benchmarks.md). A 256th of it, in entries, sizes the runs of id hashes the duplicate-id check
-    /// spills (65,536 by default, at least 1,024).</summary>
+    /// spills (65,536 by default, at least 1,024, at most 1,048,576).</summary>
     public long MemoryBudgetBytes { get; init; } = 16L << 20;
 
     /// <summary>What to do with empty documents.</summary>

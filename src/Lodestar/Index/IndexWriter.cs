@@ -103,7 +103,7 @@ public static class IndexWriter
         {
             using var reader = new LineReader(corpusPath);
             using var accumulator = new PostingAccumulator(_vocabulary, dir, options.MemoryBudgetBytes);
-            using var ids = new DocIdWriter(dir, corpusPath, runEntries: IdRunEntries(options.MemoryBudgetBytes));
+            using var ids = new DocIdWriter(dir, corpusPath, IdRunEntries(options.MemoryBudgetBytes));
             using var lengths = new BinaryWriter(new BufferedStream(File.Create(Path.Combine(dir, "doclens.bin")), 1 << 16));
             using var store = new StoreWriter(dir);
             using var analyzer = new LineAnalyzer(corpusPath, options.Analyzer, _vocabulary);
@@ -144,7 +144,7 @@ public static class IndexWriter
             ids.Finish();
             lengths.Dispose();
             store.Dispose();
-            // what only the input stage needed (the id table, line buffers, chunk buffers, term caches) is let go and
+            // what only the input stage needed (line buffers, chunk buffers, term caches) is let go and
             // collected before the final stage allocates its own, so that the two do not add up in the peak
             analyzer.Dispose();
             _arenas.Clear();

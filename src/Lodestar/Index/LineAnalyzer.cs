@@ -14,7 +14,7 @@ namespace Lodestar.Index;
 internal struct AnalyzedDocument
 {
     public ArraySegment<byte> Id;
-    public ulong IdHash; // Utf8Hash.Of(Id), computed here so that the writer only probes its table
+    public ulong IdHash; // Utf8Hash.Of(Id), computed here (on a worker) so that the writer only appends it to its IdHashRuns
     public long Line;
     public int Terms;
     public int First;

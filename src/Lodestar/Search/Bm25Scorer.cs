@@ -247,13 +247,13 @@ public sealed class Bm25Scorer
     /// filled on demand as <see cref="DocNorm"/>.</summary>
     private float NormInverse(int length)
     {
-        float inverse = _normCache[SmallFloat.IntToByte4(length)];
-        if ((uint)length < (uint)_normInverseByLength.Length)
+        if ((uint)length >= (uint)_normInverseByLength.Length)
         {
-            _normInverseByLength[length] = inverse;
+            return _normCache[SmallFloat.IntToByte4(length)];
         }
 
-        return inverse;
+        float inverse = _normInverseByLength[length]; // never 0 once filled (a positive norm's inverse, or infinity)
+        return inverse != 0 ? inverse : _normInverseByLength[length] = _normCache[SmallFloat.IntToByte4(length)];
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -195,7 +195,15 @@ public sealed unsafe class Int8BatchTests
         int[][] candidates = [.. queries.Select((_, j) => Enumerable.Range(0, n).Where(row => row == 0 || row == 2_999 || random.Next(10) == 0).ToArray())];
         fixed (float* v = vectors)
         {
-            (int Row, float Score)[][] byRow = Rescoring.TopK(v, n, d, queries, candidates, k, threads: 2);
+            // the candidates laid out as the batched search lays them out: query j's at j · stride, counts[j] of them
+            int stride = candidates.Max(c => c.Length);
+            var rows = new int[candidates.Length * stride];
+            for (int j = 0; j < candidates.Length; j++)
+            {
+                candidates[j].CopyTo(rows, j * stride);
+            }
+
+            (int Row, float Score)[][] byRow = Rescoring.TopK(v, n, d, queries, rows, stride, [.. candidates.Select(c => c.Length)], k, threads: 2);
             for (int j = 0; j < queries.Count; j++)
             {
                 var heap = new RowHeap(k);
@@ -222,41 +230,35 @@ public sealed unsafe class Int8BatchTests
             float norm = MathF.Sqrt(v.Sum(x => x * x));
             return v.Select(x => x / norm).ToArray();
         })];
-        string dir = Directory.CreateTempSubdirectory("lodestar-int8-").FullName;
-        try
+        using var temp = new TempDir();
+        string dir = temp.Path;
+        string path = Path.Combine(dir, "v");
+        float[][] docs = Unit(9_001);
+        using (var writer = new VectorIndexWriter(path, d, int8: true))
         {
-            string path = Path.Combine(dir, "v");
-            float[][] docs = Unit(9_001);
-            using (var writer = new VectorIndexWriter(path, d, int8: true))
+            for (int i = 0; i < docs.Length; i++)
             {
-                for (int i = 0; i < docs.Length; i++)
-                {
-                    writer.Add($"doc{i}", docs[i]);
-                }
-
-                writer.Complete("test-model", "plain", "{query}");
+                writer.Add($"doc{i}", docs[i]);
             }
 
-            using VectorIndex index = VectorIndex.Open(path);
-            float[][] queries = [.. Unit(13), new float[d]]; // 14: not a multiple of the tile, and a zero query
-            (int Row, float Score)[][] many = index.SearchManyInt8(queries, 10, rescore: 7, threads: threads);
-            for (int j = 0; j < queries.Length; j++)
-            {
-                Assert.Equal(index.Search(queries[j], 10, Precision.Int8, rescore: 7, threads: threads), many[j]);
-            }
+            writer.Complete("test-model", "plain", "{query}");
+        }
 
-            // Later calls reuse the candidate buffers (same shape) and pooled rescoring arrays: other queries, then the
-            // first ones again, on both kernels, give what the first call gave.
-            float[][] others = [.. Unit(14)];
-            (int Row, float Score)[][] otherMany = index.SearchManyInt8(others, 10, rescore: 7, threads: threads);
-            Assert.Equal(index.Search(others[5], 10, Precision.Int8, rescore: 7, threads: threads), otherMany[5]);
-            Assert.Equal(many, index.SearchManyInt8(queries, 10, rescore: 7, threads: threads));
-            Assert.Equal(many, index.SearchManyInt8(queries, 10, rescore: 7, threads: threads, managed: true));
-            Assert.Equal(many[..3], index.SearchManyInt8(queries[..3], 10, rescore: 7, threads: threads)); // another shape
-        }
-        finally
+        using VectorIndex index = VectorIndex.Open(path);
+        float[][] queries = [.. Unit(13), new float[d]]; // 14: not a multiple of the tile, and a zero query
+        (int Row, float Score)[][] many = index.SearchManyInt8(queries, 10, rescore: 7, threads: threads);
+        for (int j = 0; j < queries.Length; j++)
         {
-            Directory.Delete(dir, recursive: true);
+            Assert.Equal(index.Search(queries[j], 10, Precision.Int8, rescore: 7, threads: threads), many[j]);
         }
+
+        // Later calls reuse the candidate buffers (same shape) and pooled rescoring arrays: other queries, then the
+        // first ones again, on both kernels, give what the first call gave.
+        float[][] others = [.. Unit(14)];
+        (int Row, float Score)[][] otherMany = index.SearchManyInt8(others, 10, rescore: 7, threads: threads);
+        Assert.Equal(index.Search(others[5], 10, Precision.Int8, rescore: 7, threads: threads), otherMany[5]);
+        Assert.Equal(many, index.SearchManyInt8(queries, 10, rescore: 7, threads: threads));
+        Assert.Equal(many, index.SearchManyInt8(queries, 10, rescore: 7, threads: threads, managed: true));
+        Assert.Equal(many[..3], index.SearchManyInt8(queries[..3], 10, rescore: 7, threads: threads)); // another shape
     }
 }

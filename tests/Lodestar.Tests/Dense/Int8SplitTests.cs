@@ -73,54 +73,48 @@ public sealed class Int8SplitTests
             float norm = MathF.Sqrt(v.Sum(x => x * x));
             return v.Select(x => x / norm).ToArray();
         })];
-        string dir = Directory.CreateTempSubdirectory("lodestar-int8-split-").FullName;
-        try
+        using var temp = new TempDir();
+        string dir = temp.Path;
+        string path = Path.Combine(dir, "v");
+        float[][] docs = Unit(4_096 * threads + 5); // enough rows for every thread
+        int tie = docs.Length - 3;
+        docs[tie] = docs[33]; // an exact tie: the lower row must win
+        using (var writer = new VectorIndexWriter(path, d, int8: true))
         {
-            string path = Path.Combine(dir, "v");
-            float[][] docs = Unit(4_096 * threads + 5); // enough rows for every thread
-            int tie = docs.Length - 3;
-            docs[tie] = docs[33]; // an exact tie: the lower row must win
-            using (var writer = new VectorIndexWriter(path, d, int8: true))
+            foreach ((float[] doc, int i) in docs.Select((x, i) => (x, i)))
             {
-                foreach ((float[] doc, int i) in docs.Select((x, i) => (x, i)))
-                {
-                    writer.Add($"doc{i}", doc);
-                }
-
-                writer.Complete("test-model", "plain", "{query}");
+                writer.Add($"doc{i}", doc);
             }
 
-            using VectorIndex index = VectorIndex.Open(path);
-            int many = (threads * VectorIndex.QueriesPerThreadToSplit) + 7, few = many - 8; // 7: not a multiple of either tile
-            float[][] queries = [.. Unit(many - 2), new float[d], docs[33]]; // a zero query, the tie
-
-            // the shares: by query in whole 4-query tiles over every row, or by row over every query
-            VectorIndex.Part[] byQuery = index.Split(many, threads), byRow = index.Split(few, threads);
-            Assert.All(byQuery, p => Assert.Equal((0, index.Count), (p.Start, p.End)));
-            Assert.Equal(Enumerable.Range(0, many), byQuery.SelectMany(p => Enumerable.Range(p.First, p.Last - p.First)));
-            Assert.All(byQuery[..^1], p => Assert.Equal(0, p.Last % Int8Kernel.QueryTile));
-            Assert.All(byRow, p => Assert.Equal((0, few), (p.First, p.Last)));
-            Assert.Equal(Enumerable.Range(0, index.Count), byRow.SelectMany(p => Enumerable.Range(p.Start, p.End - p.Start)));
-            Assert.Equal([new VectorIndex.Part(0, index.Count, 0, few)], index.Split(few, 1));
-
-            Int8BatchKernel? native = NativeInt8Kernel.Create(AppContext.BaseDirectory, choice: "auto").Kernel;
-            (int Row, float Score)[][] expected = [.. queries.Select(q => index.Search(q, 10, Precision.Int8, rescore: 7, threads: threads))];
-            foreach (Int8BatchKernel? kernel in native is null ? new Int8BatchKernel?[] { null } : [native, null])
-            {
-                // by query, twice (the second call reuses the candidate buffers), by row, then by query again
-                Assert.Equal(expected, index.SearchManyInt8(queries, 10, 7, threads, kernel));
-                Assert.Equal(expected, index.SearchManyInt8(queries, 10, 7, threads, kernel));
-                Assert.Equal(expected[..few], index.SearchManyInt8(queries[..few], 10, 7, threads, kernel));
-                Assert.Equal(expected[1..], index.SearchManyInt8(queries[1..], 10, 7, threads, kernel));
-                Assert.Equal(expected, index.SearchManyInt8(queries, 10, 7, threads, kernel));
-            }
-
-            Assert.Equal(33, expected[^1][0].Row);
-            Assert.Contains(expected[^1], h => h.Row == tie);
+            writer.Complete("test-model", "plain", "{query}");
         }
-        finally
+
+        using VectorIndex index = VectorIndex.Open(path);
+        int many = (threads * VectorIndex.QueriesPerThreadToSplit) + 7, few = many - 8; // 7: not a multiple of either tile
+        float[][] queries = [.. Unit(many - 2), new float[d], docs[33]]; // a zero query, the tie
+
+        // the shares: by query in whole 4-query tiles over every row, or by row over every query
+        VectorIndex.Part[] byQuery = index.Split(many, threads), byRow = index.Split(few, threads);
+        Assert.All(byQuery, p => Assert.Equal((0, index.Count), (p.Start, p.End)));
+        Assert.Equal(Enumerable.Range(0, many), byQuery.SelectMany(p => Enumerable.Range(p.First, p.Last - p.First)));
+        Assert.All(byQuery[..^1], p => Assert.Equal(0, p.Last % Int8Kernel.QueryTile));
+        Assert.All(byRow, p => Assert.Equal((0, few), (p.First, p.Last)));
+        Assert.Equal(Enumerable.Range(0, index.Count), byRow.SelectMany(p => Enumerable.Range(p.Start, p.End - p.Start)));
+        Assert.Equal([new VectorIndex.Part(0, index.Count, 0, few)], index.Split(few, 1));
+
+        Int8BatchKernel? native = NativeInt8Kernel.Create(AppContext.BaseDirectory, choice: "auto").Kernel;
+        (int Row, float Score)[][] expected = [.. queries.Select(q => index.Search(q, 10, Precision.Int8, rescore: 7, threads: threads))];
+        foreach (Int8BatchKernel? kernel in native is null ? new Int8BatchKernel?[] { null } : [native, null])
         {
-            Directory.Delete(dir, recursive: true);
+            // by query, twice (the second call reuses the candidate buffers), by row, then by query again
+            Assert.Equal(expected, index.SearchManyInt8(queries, 10, 7, threads, kernel));
+            Assert.Equal(expected, index.SearchManyInt8(queries, 10, 7, threads, kernel));
+            Assert.Equal(expected[..few], index.SearchManyInt8(queries[..few], 10, 7, threads, kernel));
+            Assert.Equal(expected[1..], index.SearchManyInt8(queries[1..], 10, 7, threads, kernel));
+            Assert.Equal(expected, index.SearchManyInt8(queries, 10, 7, threads, kernel));
         }
+
+        Assert.Equal(33, expected[^1][0].Row);
+        Assert.Contains(expected[^1], h => h.Row == tie);
     }
 }

@@ -145,40 +145,34 @@ public sealed unsafe class NativeInt8KernelTests
             float norm = MathF.Sqrt(v.Sum(x => x * x));
             return v.Select(x => x / norm).ToArray();
         })];
-        string dir = Directory.CreateTempSubdirectory("lodestar-native-").FullName;
-        try
+        using var temp = new TempDir();
+        string dir = temp.Path;
+        string path = Path.Combine(dir, "v");
+        float[][] docs = Unit(5_003);
+        docs[4_000] = docs[17]; // an exact tie: the lower row must win on both kernels
+        using (var writer = new VectorIndexWriter(path, d, int8: true))
         {
-            string path = Path.Combine(dir, "v");
-            float[][] docs = Unit(5_003);
-            docs[4_000] = docs[17]; // an exact tie: the lower row must win on both kernels
-            using (var writer = new VectorIndexWriter(path, d, int8: true))
+            for (int i = 0; i < docs.Length; i++)
             {
-                for (int i = 0; i < docs.Length; i++)
-                {
-                    writer.Add($"doc{i}", docs[i]);
-                }
-
-                writer.Complete("test-model", "plain", "{query}");
+                writer.Add($"doc{i}", docs[i]);
             }
 
-            using VectorIndex index = VectorIndex.Open(path);
-            float[][] queries = [.. Unit(13), new float[d], docs[17]]; // not a multiple of either tile, a zero query, the tie
-            (int Row, float Score)[][] native = index.SearchManyInt8(queries, 10, rescore: 7, threads: threads, kernel: kernel);
-            (int Row, float Score)[][] managed = index.SearchManyInt8(queries, 10, rescore: 7, threads: threads, kernel: null);
-            Assert.Equal(queries.Length, native.Length);
-            for (int j = 0; j < queries.Length; j++)
-            {
-                Assert.Equal(10, native[j].Length);
-                Assert.Equal(managed[j], native[j]);
-                Assert.Equal(index.Search(queries[j], 10, Precision.Int8, rescore: 7, threads: threads), native[j]);
-            }
+            writer.Complete("test-model", "plain", "{query}");
+        }
 
-            Assert.Equal(17, native[^1][0].Row);
-            Assert.Contains(native[^1], h => h.Row == 4_000);
-        }
-        finally
+        using VectorIndex index = VectorIndex.Open(path);
+        float[][] queries = [.. Unit(13), new float[d], docs[17]]; // not a multiple of either tile, a zero query, the tie
+        (int Row, float Score)[][] native = index.SearchManyInt8(queries, 10, rescore: 7, threads: threads, kernel: kernel);
+        (int Row, float Score)[][] managed = index.SearchManyInt8(queries, 10, rescore: 7, threads: threads, kernel: null);
+        Assert.Equal(queries.Length, native.Length);
+        for (int j = 0; j < queries.Length; j++)
         {
-            Directory.Delete(dir, recursive: true);
+            Assert.Equal(10, native[j].Length);
+            Assert.Equal(managed[j], native[j]);
+            Assert.Equal(index.Search(queries[j], 10, Precision.Int8, rescore: 7, threads: threads), native[j]);
         }
+
+        Assert.Equal(17, native[^1][0].Row);
+        Assert.Contains(native[^1], h => h.Row == 4_000);
     }
 }

@@ -11,7 +11,7 @@ public class DocIdWriterTests
     {
         using var dir = new TempDir();
         string[] ids = [.. Enumerable.Range(0, 300).Select(i => $"doc-{i}"), "é", "", "x"];
-        using (var writer = new DocIdWriter(dir.Path, "corpus.jsonl", _ => 42, runEntries: 64))
+        using (var writer = new DocIdWriter(dir.Path, "corpus.jsonl", runEntries: 64, hash: _ => 42))
         {
             for (int i = 0; i < ids.Length; i++)
             {
@@ -38,7 +38,7 @@ public class DocIdWriterTests
         Assert.False(File.Exists(dir.File("id-hashes.tmp"))); // the runs' file is removed
 
         // with every hash equal, duplicates are still told from collisions: the first repeated id in line order wins
-        using var again = new DocIdWriter(dir.Path, "corpus.jsonl", _ => 42, runEntries: 64);
+        using var again = new DocIdWriter(dir.Path, "corpus.jsonl", runEntries: 64, hash: _ => 42);
         foreach ((string id, long line) in new[] { ("a", 1L), ("b", 2L), ("x", 3L), ("c", 4L), ("b", 5L), ("x", 6L), ("a", 7L), ("b", 8L) })
         {
             again.Add(Encoding.UTF8.GetBytes(id), line);

@@ -20,7 +20,7 @@ internal sealed class SelfCommand
     // lodestar-full runs what the user typed as `lodestar`; the core executable beside it is what they run.
     private static string UserFacing(string process)
     {
-        string core = Path.Combine(Path.GetDirectoryName(process) ?? ".", OperatingSystem.IsWindows() ? "lodestar.exe" : "lodestar");
+        string core = FullExecutable.Beside(process, "lodestar");
         return Path.GetFileNameWithoutExtension(process) == FullExecutable.ExecutableName && File.Exists(core) ? core : process;
     }
 }
