@@ -55,7 +55,8 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, bool Interacti
             .StartAsync(ctx => work(Bar(ctx.AddTask(description, maxValue: 1))));
     }
 
-    private IAnsiConsole Console() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Error) });
+    private IAnsiConsole Console() =>
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Error is Program.StandardError e ? e.Target : Error) });
 
     private static ProgressColumn[] Columns(string unit) =>
         [new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RateColumn(unit), new RemainingTimeColumn()];

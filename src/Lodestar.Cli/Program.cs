@@ -17,7 +17,7 @@ public static class Program
         TextWriter output = BufferedOutput(args) ?? Console.Out;
         try
         {
-            return Cli.Run(args, new CliContext(output, Console.Error, !Console.IsErrorRedirected, new StandardInput()) { ProgressInterval = ProgressInterval() });
+            return Cli.Run(args, new CliContext(output, new StandardError(), !Console.IsErrorRedirected, new StandardInput()) { ProgressInterval = ProgressInterval() });
         }
         finally
         {
@@ -38,6 +38,34 @@ public static class Program
         double.TryParse(Environment.GetEnvironmentVariable(ProgressSecondsVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s > 0 && s < 1e6
             ? TimeSpan.FromSeconds(s)
             : TimeSpan.FromSeconds(5);
+
+    /// <summary>Standard error, opened on first write: <see cref="Console.Error"/> looks up the console's encoding, which
+    /// a command that writes nothing there (an eval to a file) would pay for at start-up.</summary>
+    internal sealed class StandardError : TextWriter
+    {
+        private TextWriter? _error;
+
+        /// <summary>Console.Error itself, set up on first use (Spectre.Console recognises it as the terminal).</summary>
+        public TextWriter Target => _error ??= Console.Error;
+
+        public override Encoding Encoding => Target.Encoding;
+
+        public override void Write(char value) => Target.Write(value);
+
+        public override void Write(string? value) => Target.Write(value);
+
+        public override void Write(char[] buffer, int index, int count) => Target.Write(buffer, index, count);
+
+        public override void Write(ReadOnlySpan<char> buffer) => Target.Write(buffer);
+
+        public override void WriteLine() => Target.WriteLine();
+
+        public override void WriteLine(string? value) => Target.WriteLine(value);
+
+        public override void WriteLine(ReadOnlySpan<char> buffer) => Target.WriteLine(buffer);
+
+        public override void Flush() => _error?.Flush();
+    }
 
     /// <summary>Standard input, opened on first read: <see cref="Console.In"/> sets up the terminal, which only
     /// <c>analyze -</c> needs and every other command would pay for at start-up.</summary>

@@ -16,10 +16,19 @@ public sealed class GainMap
     private GainMap((long Grade, double Gain)[] pairs) => _pairs = pairs;
 
     /// <summary>Parses <c>name=value</c> pairs; names that are not integers (such as RBP's <c>p</c>) are skipped, as
-    /// trec_eval skips them.</summary>
-    public static GainMap FromPairs(IEnumerable<(string Name, double Value)> pairs) => new(
-        [.. pairs.Where(p => long.TryParse(p.Name, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
-            .Select(p => (long.Parse(p.Name, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture), p.Value))]);
+    /// trec_eval skips them. No gain pairs give <see cref="Identity"/> itself.</summary>
+    /// <remarks>A ranking caches the ideal gains of the last map asked: the nDCG measures without pairs (ndcg,
+    /// ndcg_rel, Rndcg beside ndcg_cut's) share one map, so one topic computes its ideal gains once, not once per
+    /// measure.</remarks>
+    public static GainMap FromPairs(IEnumerable<(string Name, double Value)> pairs)
+    {
+        (long Grade, double Gain)[] parsed =
+        [
+            .. pairs.Where(p => long.TryParse(p.Name, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+                .Select(p => (long.Parse(p.Name, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture), p.Value)),
+        ];
+        return parsed.Length == 0 ? Identity : new GainMap(parsed);
+    }
 
     /// <summary>The gain of <paramref name="grade"/>: the mapped gain, the grade for an unmapped judged grade, 0 for
     /// not-judged documents.</summary>

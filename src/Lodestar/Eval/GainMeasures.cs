@@ -6,6 +6,24 @@ namespace Lodestar.Eval;
 /// </summary>
 internal static class GainMeasures
 {
+    // log2(i + 2), the discount of rank index i, for the first 1,024 ranks: every measure of every topic reads the
+    // same few hundred values, and a table holds the very doubles Math.Log2 returns.
+    private static readonly double[] s_rankLog2 = RankLog2Table(1024);
+
+    private static double[] RankLog2Table(int n)
+    {
+        double[] table = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            table[i] = Math.Log2(i + 2);
+        }
+
+        return table;
+    }
+
+    /// <summary>log2(i + 2): the DCG discount of rank index <paramref name="i"/> (rank i + 1).</summary>
+    private static double RankLog2(int i) => (uint)i < (uint)s_rankLog2.Length ? s_rankLog2[i] : Math.Log2(i + 2);
+
     /// <summary>nDCG@k with gain = grade and discount log2(rank + 1); ideal from every judged document.</summary>
     public static double Ndcg(JudgedRanking r, int k, GainMap map)
     {
@@ -22,7 +40,7 @@ internal static class GainMeasures
             double gain = map.Gain(r.Grades[i]);
             if (gain != 0)
             {
-                dcg += gain / Math.Log2(i + 2);
+                dcg += gain / RankLog2(i);
             }
         }
 
@@ -35,7 +53,7 @@ internal static class GainMeasures
                 break;
             }
 
-            ideal += gain / Math.Log2(n + 2);
+            ideal += gain / RankLog2(n);
             n++;
         }
 
@@ -93,10 +111,10 @@ internal static class GainMeasures
         for (int i = 0; i < r.NumRet; i++)
         {
             double gain = map.Gain(r.Grades[i]);
-            dcg += gain / Math.Log2(i + 2);
+            dcg += gain / RankLog2(i);
             if (i < ideal.Length)
             {
-                idcg += ideal[i] / Math.Log2(i + 2);
+                idcg += ideal[i] / RankLog2(i);
             }
 
             if (gain > 0)
@@ -108,7 +126,7 @@ internal static class GainMeasures
 
         for (int i = r.NumRet; i < ideal.Length; i++)
         {
-            idcg += ideal[i] / Math.Log2(i + 2);
+            idcg += ideal[i] / RankLog2(i);
         }
 
         if (ideal.Length == 0)
@@ -158,10 +176,10 @@ internal static class GainMeasures
                 oldIdealGain = idealGain;
             }
 
-            dcg += gain / Math.Log2(i + 2);
+            dcg += gain / RankLog2(i);
             if (idealGain > 0)
             {
-                idcg += idealGain / Math.Log2(i + 2);
+                idcg += idealGain / RankLog2(i);
             }
         }
 
@@ -169,7 +187,7 @@ internal static class GainMeasures
         {
             for (; i < r.NumRet; i++)
             {
-                dcg += map.Gain(r.Grades[i]) / Math.Log2(i + 2);
+                dcg += map.Gain(r.Grades[i]) / RankLog2(i);
             }
 
             AddPoint();
@@ -186,7 +204,7 @@ internal static class GainMeasures
 
             if (idealGain > 0)
             {
-                idcg += idealGain / Math.Log2(i + 2);
+                idcg += idealGain / RankLog2(i);
             }
 
             i++;

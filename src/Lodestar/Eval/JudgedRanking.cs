@@ -137,11 +137,14 @@ public sealed class JudgedRanking
     }
 
     // Ids descending, as strcmp orders their bytes: on 8 bytes at a time taken as big-endian keys (zero-padded, which
-    // orders a shorter id first as strcmp does), two steps deep, then by comparison where 16 bytes are equal. Tied
-    // runs are long in runs with coarse scores (BRIGHT's published runs have few distinct scores per topic).
+    // orders a shorter id first as strcmp does), each run of equal keys sorted again on the next 8 bytes until the ids
+    // end. Tied runs are long in runs with coarse scores (BRIGHT's published runs have few distinct scores per topic),
+    // and BRIGHT's ids share long prefixes (a file name, then a chunk number): keys all the way down allocate nothing,
+    // where a comparer would box and wrap a delegate at every tied run.
     private static void SortTiesById(TopicColumns hits, Span<int> group, Span<ulong> keys, int offset)
     {
         Span<byte> chunk = stackalloc byte[8];
+        bool longer = false;
         for (int i = 0; i < group.Length; i++)
         {
             ReadOnlySpan<byte> id = hits.DocIdBytes(group[i]);
@@ -151,10 +154,16 @@ public sealed class JudgedRanking
                 id[offset..Math.Min(id.Length, offset + 8)].CopyTo(chunk);
             }
 
+            longer |= id.Length > offset + 8;
             keys[i] = ~BinaryPrimitives.ReadUInt64BigEndian(chunk); // ascending on the complement: descending ids
         }
 
         keys.Sort(group);
+        if (!longer)
+        {
+            return; // every id ends in these 8 bytes: equal keys are equal ids
+        }
+
         for (int i = 0; i < group.Length;)
         {
             int j = i + 1;
@@ -165,23 +174,11 @@ public sealed class JudgedRanking
 
             if (j - i > 1)
             {
-                if (offset == 0)
-                {
-                    SortTiesById(hits, group[i..j], keys[i..j], 8);
-                }
-                else
-                {
-                    group[i..j].Sort(new IdDescending(hits));
-                }
+                SortTiesById(hits, group[i..j], keys[i..j], offset + 8);
             }
 
             i = j;
         }
-    }
-
-    private readonly struct IdDescending(TopicColumns hits) : IComparer<int>
-    {
-        public int Compare(int a, int b) => hits.DocIdBytes(b).SequenceCompareTo(hits.DocIdBytes(a));
     }
 
     private readonly struct ScoreThenIdDescending(TopicColumns hits) : IComparer<int>
@@ -234,22 +231,47 @@ public sealed class JudgedRanking
             }
         }
 
-        int maxGrade = judgments.Count == 0 ? 0 : Math.Max(0, judgments.Values.Max());
-        long[] counts = new long[maxGrade + 1];
-        int numRel = 0;
-        foreach (int g in judgments.Values)
+        // The qrels' own dictionary is walked with its struct enumerator: no boxed enumerator per topic.
+        long[] counts;
+        int numRel;
+        if (judgments is Dictionary<string, int> d)
         {
-            if (g >= 0)
+            int maxGrade = 0;
+            foreach (int g in d.Values)
             {
-                counts[g]++;
-                if (g >= relevanceLevel)
-                {
-                    numRel++;
-                }
+                maxGrade = Math.Max(maxGrade, g);
+            }
+
+            counts = new long[maxGrade + 1];
+            numRel = 0;
+            foreach (int g in d.Values)
+            {
+                numRel += Count(counts, g, relevanceLevel);
+            }
+        }
+        else
+        {
+            counts = new long[judgments.Count == 0 ? 1 : Math.Max(0, judgments.Values.Max()) + 1];
+            numRel = 0;
+            foreach (int g in judgments.Values)
+            {
+                numRel += Count(counts, g, relevanceLevel);
             }
         }
 
         return new JudgedRanking(grades, numRel, numRelRet, counts, relevanceLevel);
+    }
+
+    // Counts a judged grade; 1 when it is relevant.
+    private static int Count(long[] counts, int grade, int relevanceLevel)
+    {
+        if (grade < 0)
+        {
+            return 0;
+        }
+
+        counts[grade]++;
+        return grade >= relevanceLevel ? 1 : 0;
     }
 
     /// <summary>

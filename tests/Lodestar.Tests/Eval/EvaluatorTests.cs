@@ -80,8 +80,8 @@ public class EvaluatorTests
     public void ColumnsRanking_KeySortedWithTies_EqualsTheComparisonSortOfHits()
     {
         // Few distinct scores (ties everywhere, +0 and -0 among them, NaN in some topics) and ids whose byte order
-        // differs from their length order: the key sort plus the per-tie id sort (8-byte keys, two deep, then
-        // comparisons) gives trec_eval's order exactly.
+        // differs from their length order: the key sort plus the per-tie id sort (8-byte keys, as deep as the ids go)
+        // gives trec_eval's order exactly.
         var rng = new Random(11);
         double[] scores = [0.0, -0.0, 1, 2.5, -3, 1e-300, double.NaN];
         for (int t = 0; t < 200; t++)
@@ -93,14 +93,16 @@ public class EvaluatorTests
             bool nan = t % 5 == 0;
             foreach (int d in Enumerable.Range(0, 100).OrderBy(_ => rng.Next()).Take(count))
             {
-                // short ids, ids equal in their first 8 bytes, and ids equal in their first 16
-                string id = (d % 5) switch
+                // short ids, ids equal in their first 8 bytes, ids equal in their first 24, and ids that end exactly
+                // where an 8-byte key does, one a prefix of the others
+                string id = (d % 6) switch
                 {
                     0 => $"d{d}",
                     1 => $"D-{d * 7}",
                     2 => $"é{d}",
                     3 => $"Pony/{d % 4}_long_shared_prefix_{d}",
-                    _ => $"Pony/2_p{d % 3}x{d}",
+                    4 => $"Pony/2_p{d % 3}x{d}",
+                    _ => d == 5 ? "01234567" : d == 11 ? "0123456701234567" : $"01234567{d}",
                 };
                 double score = scores[rng.Next(nan ? scores.Length : scores.Length - 1)];
                 columns.Add(System.Text.Encoding.UTF8.GetBytes(id), score, columns.Count + 1);
