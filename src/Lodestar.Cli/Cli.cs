@@ -134,7 +134,7 @@ public static class Cli
             // anything else, errors included, goes through the real root, so messages and help are unchanged.
             if (CommandAloneFor(args, context) is { } alone && alone.Parse(args) is { Errors.Count: 0 } parse)
             {
-                return Invoke(parse, context, alone);
+                return Invoke(args, parse, context, alone);
             }
 
             return Run(args, context, RootFor(args, context));
@@ -175,11 +175,11 @@ public static class Cli
             return 2;
         }
 
-        return Invoke(parse, context, root);
+        return Invoke(args, parse, context, root);
     }
 
-    // Runs a parsed command line and maps failures to exit codes.
-    private static int Invoke(ParseResult parse, CliContext context, Command root)
+    // Runs a parsed command line (of args) and maps failures to exit codes.
+    private static int Invoke(string[] args, ParseResult parse, CliContext context, Command root)
     {
         try
         {
@@ -193,6 +193,10 @@ public static class Cli
 
             // InvokeAsync: only the asynchronous pipeline turns Ctrl-C into cancellation of the action's token.
             return parse.InvokeAsync(new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false }).GetAwaiter().GetResult();
+        }
+        catch (FullExecutable.HandOverException)
+        {
+            return FullExecutable.Hand(args, context);
         }
         catch (InputException e)
         {

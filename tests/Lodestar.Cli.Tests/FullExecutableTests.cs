@@ -108,6 +108,28 @@ public class FullExecutableTests
         }
     }
 
+    /// <summary>A core command whose options need a model (dense or hybrid search, a dense index beside a BM25 one):
+    /// the core flavour links no model layer, so the action hands the command line over whole before doing anything.</summary>
+    [UnixTheory]
+    [InlineData("search", "idx", "--topics", "t.jsonl", "-o", "o.run", "--mode", "dense")]
+    [InlineData("search", "idx", "--topics", "t.jsonl", "-o", "o.run", "--mode", "hybrid", "--embed-endpoint", "http://127.0.0.1:9/v1")]
+    [InlineData("index", "corpus.jsonl", "-o", "idx", "--dense", "model.gguf")]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void TheCoreFlavour_HandsOverACoreCommandThatNeedsAModel(params string[] args)
+    {
+        string dir = Directory.CreateTempSubdirectory("lodestar-core-").FullName;
+        try
+        {
+            (int code, string output, string error, int pid) = Exec("dotnet", [Path.Combine(s_coreBuild.Value, "lodestar.dll"), .. args], StandIn(dir));
+            Assert.Equal($"pid={pid} args={string.Join(' ', args)}\n", output);
+            Assert.Equal((7, ""), (code, error));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     // Built once for the theory's cases (a Debug build of the CLI and its projects: about a minute).
     private static readonly Lazy<string> s_coreBuild = new(() =>
     {

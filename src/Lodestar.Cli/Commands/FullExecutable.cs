@@ -23,6 +23,11 @@ internal static partial class FullExecutable
     /// a service kept apart, and for tests).</summary>
     public const string ExecutableVariable = "LODESTAR_FULL_EXECUTABLE";
 
+    /// <summary>Thrown by a core command's action, before it does anything, when its options ask for what only the
+    /// whole CLI links (a model, for <c>search --mode dense|hybrid</c> and <c>index --dense</c>): the command line is
+    /// then handed over whole, as if it had been routed there from the start.</summary>
+    public sealed class HandOverException() : Exception("this command line runs in " + ExecutableName);
+
     /// <summary>Whether <paramref name="args"/> run in the whole CLI rather than in this process.</summary>
     public static bool RunsElsewhere(string[] args) =>
 #if LODESTAR_CORE

@@ -24,6 +24,14 @@ internal static class IndexCommand
         command.Subcommands.Add(CreateCheck(context));
         command.SetAction(parse =>
         {
+#if LODESTAR_CORE
+            if (parse.GetValue(dense) is not null)
+            {
+                // A vector index embeds the corpus with a model: the core executable links no model layer.
+                throw new FullExecutable.HandOverException();
+            }
+
+#endif
             string path = parse.GetValue(corpus)!;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             IndexBuildSummary summary = context.WithProgress("indexing", "MB", (Action<double, double, string?> report) =>
@@ -43,10 +51,12 @@ internal static class IndexCommand
                 $"({summary.Tokens / Math.Max(summary.Seconds, 1e-9):N0} terms/s); {summary.IndexBytes / 1048576.0:F1} MiB on disk" +
                 (summary.EmptyDocuments > 0 ? $"; {summary.EmptyDocuments} empty documents {(parse.GetValue(empty) == EmptyDocumentPolicy.Skip ? "skipped" : "kept")}" : "") +
                 (summary.SpilledRuns > 0 ? $"; {summary.SpilledRuns} runs spilled" : ""));
+#if !LODESTAR_CORE
             if (parse.GetValue(dense) is string model)
             {
                 denseOptions.Build(parse, context, path, Path.Combine(parse.GetValue(output)!, "dense"), overwrite: true, model: model);
             }
+#endif
 
             return 0;
         });

@@ -47,6 +47,14 @@ internal static class SearchCommand
         embedder.AddTo(command);
         command.SetAction(parse =>
         {
+#if LODESTAR_CORE
+            if (parse.GetValue(mode) != RetrievalMode.Bm25)
+            {
+                // Dense and hybrid search embed the queries with a model: the core executable links no model layer.
+                throw new FullExecutable.HandOverException();
+            }
+
+#endif
             Bm25Parameters parameters = bm25.Read(parse);
             AtomicFile.CheckTarget(parse.GetValue(output)!);
             List<Topic> list = TopicReader.Read(parse.GetValue(topics)!);
@@ -63,6 +71,7 @@ internal static class SearchCommand
                     searcher.Search(list, m == RetrievalMode.Hybrid ? pool : hits, parse.GetValue(threads), new Reporter(done => report(done, list.Count))));
             }
 
+#if !LODESTAR_CORE
             if (m != RetrievalMode.Bm25)
             {
                 string vectors = parse.GetValue(denseIndex) ?? (File.Exists(Path.Combine(root, VectorIndexHeader.FileName)) ? root : Path.Combine(root, "dense"));
@@ -73,6 +82,7 @@ internal static class SearchCommand
                     DenseRetriever.SearchAsync(vectorIndex, e, profile, list, m == RetrievalMode.Hybrid ? pool : hits, parse.GetValue(precision),
                         new Progress<int>(done => report(done, list.Count))).GetAwaiter().GetResult());
             }
+#endif
 
             Run run = m switch
             {
