@@ -62,12 +62,15 @@ internal static class ValueParsers
         Enum<Lodestar.Fusion.ScoreNormalization>();
         Enum<Lodestar.Index.EmptyDocumentPolicy>();
         Enum<Lodestar.Llm.Embedding.Pooling>();
+        Enum<Lodestar.Search.Bm25Mode>();
+#if !LODESTAR_CORE
+        // (the model commands' enums: the core executable has none of those commands)
         Enum<Lodestar.Llm.Engine.ChatFormat>();
         Enum<Lodestar.Rerank.Listwise.ListwisePromptStyle>();
         Enum<Lodestar.Rerank.RetroStar.FailureRule>();
         Enum<Lodestar.Rerank.RetroStar.Integration>();
-        Enum<Lodestar.Search.Bm25Mode>();
         Enum<Lodestar.Synthesis.Data.TevatronFormat>();
+#endif
     }
 
     private static void Apply(Symbol symbol, string name, Type type, bool lean)

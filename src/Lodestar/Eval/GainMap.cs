@@ -22,12 +22,16 @@ public sealed class GainMap
     /// measure.</remarks>
     public static GainMap FromPairs(IEnumerable<(string Name, double Value)> pairs)
     {
-        (long Grade, double Gain)[] parsed =
-        [
-            .. pairs.Where(p => long.TryParse(p.Name, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
-                .Select(p => (long.Parse(p.Name, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture), p.Value)),
-        ];
-        return parsed.Length == 0 ? Identity : new GainMap(parsed);
+        var parsed = new List<(long Grade, double Gain)>();
+        foreach ((string name, double value) in pairs)
+        {
+            if (long.TryParse(name, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long grade))
+            {
+                parsed.Add((grade, value));
+            }
+        }
+
+        return parsed.Count == 0 ? Identity : new GainMap([.. parsed]);
     }
 
     /// <summary>The gain of <paramref name="grade"/>: the mapped gain, the grade for an unmapped judged grade, 0 for

@@ -54,6 +54,34 @@ public sealed class JudgedRanking
     // The ideal gains of the last gain map asked (GainMap.IdealGainArray): one topic's measures run on one thread.
     internal (GainMap Map, double[] Gains)? CachedIdealGains { get; set; }
 
+    private double[]? _precisionEnvelope;
+
+    /// <summary>The best precision at or below the rank of each relevant retrieved document: element k (1 ≤ k ≤
+    /// <see cref="NumRelRet"/>) is the largest relevant(i) / i over the ranks i from the k-th relevant document's down
+    /// to the last, computed once per ranking (interpolated precision reads it at each recall level).</summary>
+    internal double[] PrecisionEnvelope()
+    {
+        if (_precisionEnvelope is { } cached)
+        {
+            return cached;
+        }
+
+        double[] envelope = new double[NumRelRet + 1];
+        double best = 0;
+        int relevant = NumRelRet;
+        for (int i = NumRet; i > 0 && relevant > 0; i--)
+        {
+            best = Math.Max(best, (double)relevant / i);
+            if (IsRelevant(i - 1))
+            {
+                envelope[relevant] = best;
+                relevant--;
+            }
+        }
+
+        return _precisionEnvelope = envelope;
+    }
+
     /// <summary>Whether rank index <paramref name="i"/> is relevant.</summary>
     public bool IsRelevant(int i) => Grades[i] >= RelevanceLevel;
 

@@ -147,31 +147,18 @@ internal static class MeasureMath
 
     /// <summary>Interpolated precision at a recall level: the best precision at any rank reaching
     /// round(level·R) relevant documents (0 when the run never reaches it).</summary>
+    /// <remarks>trec_eval walks the ranking up from the bottom for each level; the best precision from each relevant
+    /// document's rank down is the same for every level, so it is found once per ranking
+    /// (<see cref="JudgedRanking.PrecisionEnvelope"/>): the same maxima of the same quotients.</remarks>
     public static double InterpolatedPrecision(JudgedRanking r, double level)
     {
         long cutoff = (long)Math.Round(level * r.NumRel, MidpointRounding.AwayFromZero);
-        if (cutoff > r.NumRelRet || r.NumRet == 0)
+        if (cutoff > r.NumRelRet || r.NumRet == 0 || r.NumRelRet == 0)
         {
             return 0;
         }
 
-        double best = (double)r.NumRelRet / r.NumRet;
-        int relSoFar = r.NumRelRet;
-        for (int i = r.NumRet; i > 0 && relSoFar > 0; i--)
-        {
-            best = Math.Max(best, (double)relSoFar / i);
-            if (r.IsRelevant(i - 1))
-            {
-                if (relSoFar == cutoff)
-                {
-                    return best;
-                }
-
-                relSoFar--;
-            }
-        }
-
-        return best;
+        return r.PrecisionEnvelope()[Math.Max(cutoff, 1)];
     }
 
     /// <summary>set_F: (β + 1)·P·R / (β·P + R) on the retrieved set (van Rijsbergen's F), 0 with nothing relevant
