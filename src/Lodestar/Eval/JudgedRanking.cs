@@ -222,24 +222,16 @@ public sealed class JudgedRanking
     {
         int n = Math.Min(order.Length, maxDocs);
         int[] grades = new int[n];
-        Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>>? lookup =
-            judgments is Dictionary<string, int> d && d.Comparer == StringComparer.Ordinal ? d.GetAlternateLookup<ReadOnlySpan<char>>() : null;
-        Span<char> buffer = stackalloc char[256];
+        // Qrels read from a file keep their ids as UTF-8 (Judgments): a run's id is looked up as the bytes it was
+        // read as, unless it is escaped (%20), when the id it stands for is.
+        var bytes = judgments as Judgments;
         for (int i = 0; i < n; i++)
         {
             ReadOnlySpan<byte> id = hits.DocIdBytes(order[i]);
             int g;
-            bool found;
-            if (lookup is { } l && id.Length <= buffer.Length && id.IndexOf((byte)'%') < 0
-                && System.Text.Encoding.UTF8.TryGetChars(id, buffer, out int length))
-            {
-                found = l.TryGetValue(buffer[..length], out g);
-            }
-            else
-            {
-                found = judgments.TryGetValue(hits.DocId(order[i]), out g);
-            }
-
+            bool found = bytes is not null && id.IndexOf((byte)'%') < 0
+                ? bytes.TryGetValue(id, out g)
+                : judgments.TryGetValue(hits.DocId(order[i]), out g);
             grades[i] = Grade(found, g);
         }
 
@@ -259,20 +251,20 @@ public sealed class JudgedRanking
             }
         }
 
-        // The qrels' own dictionary is walked with its struct enumerator: no boxed enumerator per topic.
+        // The qrels' own grades are read as a span: no enumerator per topic.
         long[] counts;
-        int numRel;
-        if (judgments is Dictionary<string, int> d)
+        int numRel = 0;
+        if (judgments is Judgments j)
         {
+            ReadOnlySpan<int> judged = j.Grades;
             int maxGrade = 0;
-            foreach (int g in d.Values)
+            foreach (int g in judged)
             {
                 maxGrade = Math.Max(maxGrade, g);
             }
 
             counts = new long[maxGrade + 1];
-            numRel = 0;
-            foreach (int g in d.Values)
+            foreach (int g in judged)
             {
                 numRel += Count(counts, g, relevanceLevel);
             }
@@ -280,7 +272,6 @@ public sealed class JudgedRanking
         else
         {
             counts = new long[judgments.Count == 0 ? 1 : Math.Max(0, judgments.Values.Max()) + 1];
-            numRel = 0;
             foreach (int g in judgments.Values)
             {
                 numRel += Count(counts, g, relevanceLevel);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Lodestar.Errors;
@@ -22,59 +21,75 @@ public static class QrelsFormat
         Span<Range> f = stackalloc Range[5];
         using var reader = new LineReader(path);
         int layout = 0;
-        string? lastTopic = null;
-        // Each line is decoded into one reused buffer, not a string: only ids are kept (start-up: a short eval's
-        // qrels used to allocate a string per line, a quarter of its fresh pages).
-        char[] buffer = ArrayPool<char>.Shared.Rent(256);
-        try
+        string? topic = null;
+        byte[] topicBytes = new byte[64];
+        int topicLength = -1;
+        // Lines are split as bytes and ids stored as bytes (Judgments): a string per topic, none per judgment.
+        while (reader.TryReadLine(out ReadOnlySpan<byte> line))
         {
-            while (reader.TryReadLine(out ReadOnlySpan<byte> bytes))
+            int n = TextFields.Split(line, f);
+            if (n == 0 || line[0] == (byte)'#')
             {
-                if (bytes.Length > buffer.Length)
-                {
-                    ArrayPool<char>.Shared.Return(buffer);
-                    buffer = ArrayPool<char>.Shared.Rent(bytes.Length);
-                }
+                continue;
+            }
 
-                ReadOnlySpan<char> line = buffer.AsSpan(0, Encoding.UTF8.GetChars(bytes, buffer));
-                int n = TextFields.Split(line, f);
-                if (n == 0 || line[0] == '#')
+            if (layout == 0)
+            {
+                layout = line.StartsWith("query-id"u8) ? 3 : 4;
+                if (layout == 3)
                 {
-                    continue;
-                }
-
-                if (layout == 0)
-                {
-                    layout = line.StartsWith("query-id", StringComparison.Ordinal) ? 3 : 4;
-                    if (layout == 3)
-                    {
-                        continue; // BEIR header
-                    }
-                }
-
-                if (n != layout)
-                {
-                    ThrowHelper.Input(path, reader.LineNumber, 1, layout == 3
-                        ? $"expected 3 fields 'query-id corpus-id score', found {n}"
-                        : $"expected 4 fields 'topic iteration docid grade', found {n}");
-                }
-
-                Range docField = n == 4 ? f[2] : f[1];
-                // Qrels come grouped by topic: one string per topic, not per line.
-                string topic = lastTopic is not null && line[f[0]].SequenceEqual(lastTopic) ? lastTopic : new string(line[f[0]]);
-                lastTopic = topic;
-                string doc = TrecIds.Unescape(line[docField]);
-                int grade = TextFields.ParseInt(path, reader.LineNumber, line, f[n - 1], "grade");
-                if (judgmentGroups ? !qrels.TryAddToGroup(topic, new string(line[f[1]]), doc, grade) : !qrels.TryAdd(topic, doc, grade))
-                {
-                    ThrowHelper.Input(path, reader.LineNumber, docField.Start.Value + 1,
-                        $"expected each document judged once per topic, found {ThrowHelper.Quote(doc)} for topic {ThrowHelper.Quote(topic)} again");
+                    continue; // BEIR header
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<char>.Shared.Return(buffer);
+
+            if (n != layout)
+            {
+                ThrowHelper.Input(path, reader.LineNumber, 1, layout == 3
+                    ? $"expected 3 fields 'query-id corpus-id score', found {n}"
+                    : $"expected 4 fields 'topic iteration docid grade', found {n}");
+            }
+
+            Range docRange = n == 4 ? f[2] : f[1];
+            // Qrels come grouped by topic: one string per topic, not per line.
+            ReadOnlySpan<byte> topicField = line[f[0]];
+            if (topic is null || !topicField.SequenceEqual(topicBytes.AsSpan(0, topicLength)))
+            {
+                topic = Encoding.UTF8.GetString(topicField);
+                if (topicField.Length > topicBytes.Length)
+                {
+                    topicBytes = new byte[topicField.Length];
+                }
+
+                topicField.CopyTo(topicBytes);
+                topicLength = topicField.Length;
+            }
+
+            ReadOnlySpan<byte> gradeField = line[f[n - 1]];
+            if (!int.TryParse(gradeField, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int grade))
+            {
+                ThrowHelper.Input(path, reader.LineNumber, TextFields.Column(line, f[n - 1]),
+                    $"expected an integer for the grade, found {ThrowHelper.Quote(Encoding.UTF8.GetString(gradeField))}");
+            }
+
+            ReadOnlySpan<byte> docField = line[docRange];
+            bool added;
+            if (judgmentGroups || docField.IndexOf((byte)'%') >= 0)
+            {
+                // an escaped id (%20 for a space) is stored as the id it stands for
+                string doc = TrecIds.Unescape(Encoding.UTF8.GetString(docField));
+                added = judgmentGroups ? qrels.TryAddToGroup(topic, Encoding.UTF8.GetString(line[f[1]]), doc, grade) : qrels.TryAdd(topic, doc, grade);
+            }
+            else
+            {
+                added = qrels.TryAdd(topic, docField, grade);
+            }
+
+            if (!added)
+            {
+                string doc = TrecIds.Unescape(Encoding.UTF8.GetString(docField));
+                ThrowHelper.Input(path, reader.LineNumber, TextFields.Column(line, docRange),
+                    $"expected each document judged once per topic, found {ThrowHelper.Quote(doc)} for topic {ThrowHelper.Quote(topic)} again");
+            }
         }
 
         if (qrels.TopicIds.Count == 0)

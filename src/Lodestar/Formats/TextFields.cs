@@ -42,6 +42,45 @@ internal static class TextFields
         return count;
     }
 
+    /// <summary>Splits a UTF-8 <paramref name="line"/> on runs of spaces and tabs, as
+    /// <see cref="Split(ReadOnlySpan{char}, Span{Range})"/> splits its text (fields are byte ranges).</summary>
+    /// <returns>The number of fields found (it may exceed the span's length: then the rest is unsplit).</returns>
+    public static int Split(ReadOnlySpan<byte> line, Span<Range> fields)
+    {
+        int count = 0;
+        int i = 0;
+        while (i < line.Length)
+        {
+            while (i < line.Length && line[i] is (byte)' ' or (byte)'\t')
+            {
+                i++;
+            }
+
+            if (i == line.Length)
+            {
+                break;
+            }
+
+            int start = i;
+            while (i < line.Length && line[i] is not ((byte)' ' or (byte)'\t'))
+            {
+                i++;
+            }
+
+            if (count < fields.Length)
+            {
+                fields[count] = start..i;
+            }
+
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>The 1-based column, in characters, where a field of a UTF-8 line starts (for error messages).</summary>
+    public static int Column(ReadOnlySpan<byte> line, Range field) => Encoding.UTF8.GetCharCount(line[..field.Start.Value]) + 1;
+
     /// <summary>Parses a finite number or throws at the field's column.</summary>
     public static double ParseScore(string path, long line, ReadOnlySpan<char> text, Range field, string what)
     {

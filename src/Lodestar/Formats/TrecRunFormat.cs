@@ -121,7 +121,7 @@ public static class TrecRunFormat
         using var reader = new LineReader(path);
         while (reader.TryReadLine(out ReadOnlySpan<byte> line))
         {
-            int n = SplitBytes(line, f);
+            int n = TextFields.Split(line, f);
             if (n == 0 || line[f[0].Start] == (byte)'#')
             {
                 continue;
@@ -152,7 +152,7 @@ public static class TrecRunFormat
 
             if (!double.TryParse(line[f[4]], NumberStyles.Float, CultureInfo.InvariantCulture, out double score) || !double.IsFinite(score))
             {
-                ThrowHelper.Input(path, reader.LineNumber, Column(line, f[4]),
+                ThrowHelper.Input(path, reader.LineNumber, TextFields.Column(line, f[4]),
                     $"expected a finite number for the score, found {ThrowHelper.Quote(Encoding.UTF8.GetString(line[f[4]]))}");
             }
 
@@ -188,43 +188,6 @@ public static class TrecRunFormat
         ThrowHelper.Input(path, line, DocColumn(path, line),
             $"expected each document once per topic, found {ThrowHelper.Quote(docId)} for topic {ThrowHelper.Quote(topic)} again (first on line {firstLine})");
 
-    /// <summary>Splits on runs of spaces and tabs, as <see cref="TextFields.Split"/> does for chars.</summary>
-    private static int SplitBytes(ReadOnlySpan<byte> line, Span<Range> fields)
-    {
-        int count = 0;
-        int i = 0;
-        while (i < line.Length)
-        {
-            while (i < line.Length && line[i] is (byte)' ' or (byte)'\t')
-            {
-                i++;
-            }
-
-            if (i == line.Length)
-            {
-                break;
-            }
-
-            int start = i;
-            while (i < line.Length && line[i] is not ((byte)' ' or (byte)'\t'))
-            {
-                i++;
-            }
-
-            if (count < fields.Length)
-            {
-                fields[count] = start..i;
-            }
-
-            count++;
-        }
-
-        return count;
-    }
-
-    // The 1-based column, in characters, where a field starts (error path only).
-    private static int Column(ReadOnlySpan<byte> line, Range field) => Encoding.UTF8.GetCharCount(line[..field.Start.Value]) + 1;
-
     // The column of the document id on line <paramref name="lineNumber"/> (error path only: the file is read again).
     private static int DocColumn(string path, long lineNumber)
     {
@@ -234,7 +197,7 @@ public static class TrecRunFormat
         {
             if (reader.LineNumber == lineNumber)
             {
-                return SplitBytes(line, f) >= 3 ? Column(line, f[2]) : 1;
+                return TextFields.Split(line, f) >= 3 ? TextFields.Column(line, f[2]) : 1;
             }
         }
 

@@ -3,36 +3,44 @@ namespace Lodestar.Model;
 /// <summary>Relevance judgments: a grade per (topic, document). A grade of 0 or less means judged non-relevant.</summary>
 public sealed class Qrels
 {
-    private readonly Dictionary<string, Dictionary<string, int>> _topics = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Judgments> _topics = new(StringComparer.Ordinal);
 
     /// <summary>The judged topic ids, in insertion order.</summary>
     public IReadOnlyList<string> TopicIds => _order;
 
     private readonly List<string> _order = [];
 
-    /// <summary>The judgments of <paramref name="topicId"/>, empty when it has none.</summary>
+    /// <summary>The judgments of <paramref name="topicId"/>, empty when it has none: a read-only dictionary from
+    /// document id to grade, in the order the judgments were added.</summary>
     public IReadOnlyDictionary<string, int> this[string topicId] =>
-        _topics.TryGetValue(topicId, out Dictionary<string, int>? j) ? j : s_empty;
+        _topics.TryGetValue(topicId, out Judgments? j) ? j : s_empty;
 
-    private static readonly Dictionary<string, int> s_empty = [];
+    private static readonly Judgments s_empty = new();
 
     /// <summary>Whether <paramref name="topicId"/> has judgments.</summary>
     public bool Contains(string topicId) => _topics.ContainsKey(topicId);
 
     // the topic of the last TryAdd and its judgments (qrels are read topic by topic)
     private string? _lastTopic;
-    private Dictionary<string, int>? _lastJudgments;
+    private Judgments? _lastJudgments;
 
     /// <summary>Records a judgment; returns false when this (topic, document) was already judged.</summary>
-    public bool TryAdd(string topicId, string docId, int grade)
+    /// <exception cref="ArgumentException">The document id is not valid Unicode (a lone surrogate).</exception>
+    public bool TryAdd(string topicId, string docId, int grade) => JudgmentsFor(topicId).TryAdd(docId, grade);
+
+    /// <summary>Records a judgment of the document whose id is the UTF-8 bytes <paramref name="docId"/> (as a qrels
+    /// file is read); returns false when this (topic, document) was already judged.</summary>
+    internal bool TryAdd(string topicId, ReadOnlySpan<byte> docId, int grade) => JudgmentsFor(topicId).TryAdd(docId, grade);
+
+    private Judgments JudgmentsFor(string topicId)
     {
         if (!ReferenceEquals(topicId, _lastTopic))
         {
-            if (!_topics.TryGetValue(topicId, out Dictionary<string, int>? judgments))
+            if (!_topics.TryGetValue(topicId, out Judgments? judgments))
             {
-                // sized like the topic before: qrels come grouped by topic, and growing a dictionary one resize at a
-                // time leaves most of its memory behind as garbage
-                judgments = new Dictionary<string, int>(_lastJudgments?.Count ?? 0, StringComparer.Ordinal);
+                // sized like the topic before: qrels come grouped by topic, and growing one resize at a time leaves
+                // most of the memory behind as garbage
+                judgments = new Judgments(_lastJudgments?.Count ?? 0, _lastJudgments?.ByteCount ?? 0);
                 _topics[topicId] = judgments;
                 _order.Add(topicId);
             }
@@ -41,7 +49,7 @@ public sealed class Qrels
             _lastJudgments = judgments;
         }
 
-        return _lastJudgments!.TryAdd(docId, grade);
+        return _lastJudgments!;
     }
 
     private Dictionary<string, SortedDictionary<string, Dictionary<string, int>>>? _groups;

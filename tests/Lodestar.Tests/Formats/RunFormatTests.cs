@@ -108,6 +108,9 @@ public class RunFormatTests
     [InlineData("1 0 d1\n", "q.txt:1:1: expected 4 fields 'topic iteration docid grade', found 3")]
     [InlineData("1 0 d1 yes\n", "q.txt:1:8: expected an integer for the grade, found 'yes'")]
     [InlineData("1 0 d1 1\n1 0 d1 0\n", "q.txt:2:5: expected each document judged once per topic, found 'd1' for topic '1' again")]
+    [InlineData("é 0 d1 1\né 0 d1 0\n", "q.txt:2:5: expected each document judged once per topic, found 'd1' for topic 'é' again")] // columns in characters
+    [InlineData("é 0 d1 yes\n", "q.txt:1:8: expected an integer for the grade, found 'yes'")]
+    [InlineData("1 0 x%20y 1\n1 0 z 1\n1 0 x%20y 0\n", "q.txt:3:5: expected each document judged once per topic, found 'x y' for topic '1' again")]
     public void Qrels_BadLine_ReportsPosition(string content, string message)
     {
         using var dir = new TempDir();
