@@ -22,6 +22,8 @@ public sealed class LineReader : IDisposable
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
     private int _start;
     private int _end;
+    private int _checked; // the buffer is known to be UTF-8 up to here (whole lines; moved with the buffer's contents)
+    private bool _lineByLine; // the buffer's whole lines are not all UTF-8: each is checked alone until the next read
     private bool _eof;
     private long _decompressed;
 
@@ -85,6 +87,15 @@ public sealed class LineReader : IDisposable
             int nl = _buffer.AsSpan(_start, _end - _start).IndexOf((byte)'\n');
             if (nl >= 0)
             {
+                if (!_lineByLine && _start + nl > _checked)
+                {
+                    // Every whole line in the buffer at once: a line break never falls inside a UTF-8 sequence, so
+                    // the block is valid exactly when each of its lines is (a bad one is found line by line below).
+                    int last = _buffer.AsSpan(_start, _end - _start).LastIndexOf((byte)'\n');
+                    _lineByLine = !Utf8.IsValid(_buffer.AsSpan(_start, last));
+                    _checked = _lineByLine ? _start : _start + last;
+                }
+
                 line = Finish(_start, nl);
                 _start += nl + 1;
                 return true;
@@ -121,7 +132,7 @@ public sealed class LineReader : IDisposable
             line = line[3..];
         }
 
-        if (!Utf8.IsValid(line))
+        if (start + length > _checked && !Utf8.IsValid(line))
         {
             ReportBadUtf8(line);
         }
@@ -147,8 +158,11 @@ public sealed class LineReader : IDisposable
         {
             _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
             _end -= _start;
+            _checked = Math.Max(0, _checked - _start);
             _start = 0;
         }
+
+        _lineByLine = false;
 
         if (_end == _buffer.Length)
         {
