@@ -50,7 +50,7 @@ internal static partial class Bm25Bench
     {
         if (!MeasuredProcess.Available)
         {
-            context.Error.WriteLine("error: bench bm25 needs /usr/bin/time and taskset (apt-get install time util-linux)");
+            context.Error.WriteLine("error: bench bm25 needs /usr/bin/time (apt-get install time)");
             return 1;
         }
 
@@ -112,7 +112,7 @@ internal static partial class Bm25Bench
         string fts = Path.Combine(dir, "fts5.db");
         var builds = new (IndexResult Result, Func<Measured> Build, Func<Measured, double?> InProcess)[]
         {
-            (new IndexResult("lodestar", "1 core (taskset; worker + writer)"),
+            (new IndexResult("lodestar", "1 core (pinned; worker + writer)"),
                 () => self.Measure(true, "index", tokens, "-o", l1, "--analyzer", "pretokenized", "--threads", "1", "--overwrite"), LodestarSeconds),
             (new IndexResult("lodestar", $"{o.Threads} cores (default workers + writer)"),
                 () => self.Measure(false, "index", tokens, "-o", lN, "--analyzer", "pretokenized", "--overwrite"), LodestarSeconds),

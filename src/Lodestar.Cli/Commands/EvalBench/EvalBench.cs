@@ -45,7 +45,7 @@ internal static class EvalBench
     {
         if (!MeasuredProcess.Available)
         {
-            context.Error.WriteLine("error: bench eval needs /usr/bin/time and taskset (apt-get install time util-linux)");
+            context.Error.WriteLine("error: bench eval needs /usr/bin/time (apt-get install time)");
             return 1;
         }
 
@@ -105,7 +105,7 @@ internal static class EvalBench
         var text = new StringBuilder();
         void Line(string s = "") => text.Append(CultureInfo.InvariantCulture, $"{s}\n");
         Line($"Evaluation benchmark, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: `lodestar eval --format trec_eval -m {o.Measure}` " +
-            $"({self.Describe()}) on all {Environment.ProcessorCount} cores and pinned to one (taskset), against `{o.TrecEval} -m {o.Measure}` (single-threaded); whole process measured from outside, {o.Passes} passes each, alternating; outputs identical byte for byte.");
+            $"({self.Describe()}) on all {Environment.ProcessorCount} cores and pinned to one (CPU 0, by inherited affinity: no taskset process in the timing), against `{o.TrecEval} -m {o.Measure}` (single-threaded); whole process measured from outside, {o.Passes} passes each, alternating; outputs identical byte for byte.");
         Line();
         Line("| case | topics | run lines | trec_eval wall ms, min / median | lodestar wall ms, min / median | lodestar 1 core wall ms, min / median | CPU s, min: trec_eval / lodestar / 1 core | peak RSS MiB, trec_eval / lodestar | speed-up, min / median | speed-up 1 core, min / median |");
         Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
