@@ -150,7 +150,7 @@ public static class TrecRunFormat
                 topic = next;
             }
 
-            if (!double.TryParse(line[f[4]], NumberStyles.Float, CultureInfo.InvariantCulture, out double score) || !double.IsFinite(score))
+            if (!TextFields.TryParseDouble(line[f[4]], out double score) || !double.IsFinite(score))
             {
                 ThrowHelper.Input(path, reader.LineNumber, TextFields.Column(line, f[4]),
                     $"expected a finite number for the score, found {ThrowHelper.Quote(Encoding.UTF8.GetString(line[f[4]]))}");

@@ -216,9 +216,9 @@ internal sealed class Judgments : IReadOnlyDictionary<string, int>
         }
     }
 
-    // 8 bytes at a time, multiplied and rotated, then the bits folded down (ids are not adversarial: a qrels file is
-    // the user's own, and a bad spread only slows the probing).
-    private static int Hash(ReadOnlySpan<byte> id)
+    /// <summary>A hash of an id's bytes: 8 at a time, multiplied and rotated, then the bits folded down (ids are not
+    /// adversarial: the files are the user's own, and a bad spread only slows the probing).</summary>
+    internal static int Hash(ReadOnlySpan<byte> id)
     {
         const ulong k = 0x9E3779B97F4A7C15;
         ulong h = (ulong)id.Length * k;

@@ -107,9 +107,7 @@ public sealed class TopicColumns
             for (int i = 0; i < Count; i++)
             {
                 ReadOnlySpan<byte> key = Key(i);
-                var hash = new HashCode();
-                hash.AddBytes(key);
-                int slot = hash.ToHashCode() & mask;
+                int slot = Judgments.Hash(key) & mask;
                 while (slots[slot] >= 0)
                 {
                     if (Key(slots[slot]).SequenceEqual(key))
