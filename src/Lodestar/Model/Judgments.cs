@@ -19,13 +19,10 @@ namespace Lodestar.Model;
 /// the judgments are enumerated, once.</remarks>
 internal sealed class Judgments : IReadOnlyDictionary<string, int>
 {
-    private byte[] _bytes;
-    private int _used;
-    private int[] _ends;
+    private ByteStrings _ids;
     private int[] _grades;
     private int[] _hashes;
     private int[] _slots; // entry index + 1; 0 = empty; a power of two, at least 4/3 of the count
-    private int _count;
     private string[]? _keys;
 
     /// <summary>Judgments sized for <paramref name="count"/> ids of <paramref name="bytes"/> bytes in all (they grow
@@ -33,21 +30,20 @@ internal sealed class Judgments : IReadOnlyDictionary<string, int>
     public Judgments(int count = 0, int bytes = 0)
     {
         int capacity = Math.Max(count, 4);
-        _bytes = new byte[Math.Max(bytes, capacity * 16)];
-        _ends = new int[capacity];
+        _ids = new ByteStrings(capacity, Math.Max(bytes, capacity * 16));
         _grades = new int[capacity];
         _hashes = new int[capacity];
         _slots = new int[(int)BitOperations.RoundUpToPowerOf2((uint)(capacity + (capacity / 3) + 1))];
     }
 
     /// <inheritdoc/>
-    public int Count => _count;
+    public int Count => _ids.Count;
 
     /// <summary>The bytes of every id together (for sizing the next topic's judgments like this one).</summary>
-    internal int ByteCount => _used;
+    internal int ByteCount => _ids.ByteCount;
 
     /// <summary>The grades, in the order the judgments were added.</summary>
-    internal ReadOnlySpan<int> Grades => _grades.AsSpan(0, _count);
+    internal ReadOnlySpan<int> Grades => _grades.AsSpan(0, Count);
 
     /// <inheritdoc/>
     public int this[string key] => TryGetValue(key, out int grade) ? grade : throw new KeyNotFoundException($"no judgment of '{key}'");
@@ -56,7 +52,7 @@ internal sealed class Judgments : IReadOnlyDictionary<string, int>
     public IEnumerable<string> Keys => KeyArray();
 
     /// <inheritdoc/>
-    public IEnumerable<int> Values => _grades.AsSpan(0, _count).ToArray();
+    public IEnumerable<int> Values => _grades.AsSpan(0, Count).ToArray();
 
     /// <summary>Adds a judgment of the id whose UTF-8 bytes are <paramref name="id"/>; false when it is judged already.</summary>
     internal bool TryAdd(ReadOnlySpan<byte> id, int grade)
@@ -66,8 +62,8 @@ internal sealed class Judgments : IReadOnlyDictionary<string, int>
         int slot = hash & mask;
         while (_slots[slot] != 0)
         {
-            int e = _slots[slot] - 1;
-            if (_hashes[e] == hash && Id(e).SequenceEqual(id))
+            int other = _slots[slot] - 1;
+            if (_hashes[other] == hash && Id(other).SequenceEqual(id))
             {
                 return false;
             }
@@ -75,27 +71,19 @@ internal sealed class Judgments : IReadOnlyDictionary<string, int>
             slot = (slot + 1) & mask;
         }
 
-        if (_count == _ends.Length)
+        int e = Count;
+        _ids.Add(id, out int grown);
+        if (grown > 0)
         {
-            int larger = _count * 2;
-            Array.Resize(ref _ends, larger);
-            Array.Resize(ref _grades, larger);
-            Array.Resize(ref _hashes, larger);
+            Array.Resize(ref _grades, grown);
+            Array.Resize(ref _hashes, grown);
         }
 
-        if (_used + id.Length > _bytes.Length)
-        {
-            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _used + id.Length));
-        }
-
-        id.CopyTo(_bytes.AsSpan(_used));
-        _used += id.Length;
-        _ends[_count] = _used;
-        _grades[_count] = grade;
-        _hashes[_count] = hash;
-        _slots[slot] = ++_count;
+        _grades[e] = grade;
+        _hashes[e] = hash;
+        _slots[slot] = e + 1;
         _keys = null;
-        if (_count * 4 > _slots.Length * 3)
+        if (Count * 4 > _slots.Length * 3)
         {
             Rehash(_slots.Length * 2);
         }
@@ -182,7 +170,7 @@ internal sealed class Judgments : IReadOnlyDictionary<string, int>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private ReadOnlySpan<byte> Id(int e) => _bytes.AsSpan(e == 0 ? 0 : _ends[e - 1], _ends[e] - (e == 0 ? 0 : _ends[e - 1]));
+    private ReadOnlySpan<byte> Id(int e) => _ids[e];
 
     private string[] KeyArray()
     {
@@ -191,7 +179,7 @@ internal sealed class Judgments : IReadOnlyDictionary<string, int>
             return keys;
         }
 
-        keys = new string[_count];
+        keys = new string[Count];
         for (int i = 0; i < keys.Length; i++)
         {
             keys[i] = Encoding.UTF8.GetString(Id(i));
@@ -204,7 +192,7 @@ internal sealed class Judgments : IReadOnlyDictionary<string, int>
     {
         _slots = new int[size];
         int mask = size - 1;
-        for (int e = 0; e < _count; e++)
+        for (int e = 0; e < Count; e++)
         {
             int slot = _hashes[e] & mask;
             while (_slots[slot] != 0)

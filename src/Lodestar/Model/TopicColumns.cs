@@ -9,9 +9,7 @@ namespace Lodestar.Model;
 /// line each hit came from. No object per hit.</summary>
 public sealed class TopicColumns
 {
-    private byte[] _bytes;
-    private int _byteCount;
-    private int[] _ends;
+    private ByteStrings _ids;
     private double[] _scores;
     private long[] _lines;
 
@@ -26,17 +24,16 @@ public sealed class TopicColumns
     public TopicColumns(int hits, int idBytes)
     {
         hits = Math.Max(hits, 16);
-        _bytes = new byte[Math.Max(idBytes, 256)];
-        _ends = new int[hits];
+        _ids = new ByteStrings(hits, Math.Max(idBytes, 256));
         _scores = new double[hits];
         _lines = new long[hits];
     }
 
     /// <summary>Bytes of document ids held.</summary>
-    public int IdByteCount => _byteCount;
+    public int IdByteCount => _ids.ByteCount;
 
     /// <summary>The number of hits.</summary>
-    public int Count { get; private set; }
+    public int Count => _ids.Count;
 
     /// <summary>The score of hit <paramref name="i"/> (file order).</summary>
     public double Score(int i) => _scores[i];
@@ -45,39 +42,27 @@ public sealed class TopicColumns
     public long Line(int i) => _lines[i];
 
     /// <summary>Hit <paramref name="i"/>'s document id as written in the file (escapes not decoded).</summary>
-    public ReadOnlySpan<byte> DocIdBytes(int i) => _bytes.AsSpan(i == 0 ? 0 : _ends[i - 1], _ends[i] - (i == 0 ? 0 : _ends[i - 1]));
+    public ReadOnlySpan<byte> DocIdBytes(int i) => _ids[i];
 
     /// <summary>Hit <paramref name="i"/>'s document id, white-space escapes decoded (<see cref="TrecIds"/>).</summary>
     public string DocId(int i) => TrecIds.Unescape(Encoding.UTF8.GetString(DocIdBytes(i)));
 
     /// <summary>Removes every hit and keeps the arrays, for the next topic of a streamed run.</summary>
-    public void Clear()
-    {
-        Count = 0;
-        _byteCount = 0;
-    }
+    public void Clear() => _ids.Clear();
 
     /// <summary>Appends a hit.</summary>
     public void Add(ReadOnlySpan<byte> docId, double score, long line)
     {
-        if (Count == _ends.Length)
+        int i = Count;
+        _ids.Add(docId, out int grown);
+        if (grown > 0)
         {
-            Array.Resize(ref _ends, Count * 2);
-            Array.Resize(ref _scores, Count * 2);
-            Array.Resize(ref _lines, Count * 2);
+            Array.Resize(ref _scores, grown);
+            Array.Resize(ref _lines, grown);
         }
 
-        if (_byteCount + docId.Length > _bytes.Length)
-        {
-            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _byteCount + docId.Length));
-        }
-
-        docId.CopyTo(_bytes.AsSpan(_byteCount));
-        _byteCount += docId.Length;
-        _ends[Count] = _byteCount;
-        _scores[Count] = score;
-        _lines[Count] = line;
-        Count++;
+        _scores[i] = score;
+        _lines[i] = line;
     }
 
     /// <summary>The hits as <see cref="Hit"/> values, for stages that need strings.</summary>
