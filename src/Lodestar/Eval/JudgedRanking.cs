@@ -251,46 +251,29 @@ public sealed class JudgedRanking
             }
         }
 
-        // The qrels' own grades are read as a span: no enumerator per topic.
-        long[] counts;
-        int numRel = 0;
-        if (judgments is Judgments j)
+        // The qrels' own grades are read as a span: no enumerator per topic (a judgment group's are copied).
+        ReadOnlySpan<int> judged = judgments is Judgments j ? j.Grades : [.. judgments.Values];
+        int maxGrade = 0;
+        foreach (int g in judged)
         {
-            ReadOnlySpan<int> judged = j.Grades;
-            int maxGrade = 0;
-            foreach (int g in judged)
-            {
-                maxGrade = Math.Max(maxGrade, g);
-            }
-
-            counts = new long[maxGrade + 1];
-            foreach (int g in judged)
-            {
-                numRel += Count(counts, g, relevanceLevel);
-            }
+            maxGrade = Math.Max(maxGrade, g);
         }
-        else
+
+        long[] counts = new long[maxGrade + 1];
+        int numRel = 0;
+        foreach (int g in judged)
         {
-            counts = new long[judgments.Count == 0 ? 1 : Math.Max(0, judgments.Values.Max()) + 1];
-            foreach (int g in judgments.Values)
+            if (g >= 0)
             {
-                numRel += Count(counts, g, relevanceLevel);
+                counts[g]++;
+                if (g >= relevanceLevel)
+                {
+                    numRel++;
+                }
             }
         }
 
         return new JudgedRanking(grades, numRel, numRelRet, counts, relevanceLevel);
-    }
-
-    // Counts a judged grade; 1 when it is relevant.
-    private static int Count(long[] counts, int grade, int relevanceLevel)
-    {
-        if (grade < 0)
-        {
-            return 0;
-        }
-
-        counts[grade]++;
-        return grade >= relevanceLevel ? 1 : 0;
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ public sealed class ZScores
         while (reader.TryReadLine(out ReadOnlySpan<byte> bytes))
         {
             string line = TextFields.Decode(bytes);
-            int n = TextFields.Split(line, f);
+            int n = TextFields.Split(line.AsSpan(), f);
             if (n == 0)
             {
                 continue;

@@ -21,7 +21,7 @@ public static class PreferenceFormat
         while (reader.TryReadLine(out ReadOnlySpan<byte> bytes))
         {
             string line = TextFields.Decode(bytes);
-            int n = TextFields.Split(line, f);
+            int n = TextFields.Split(line.AsSpan(), f);
             if (n == 0 || line[0] == '#')
             {
                 continue;

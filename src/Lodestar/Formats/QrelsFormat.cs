@@ -21,9 +21,7 @@ public static class QrelsFormat
         Span<Range> f = stackalloc Range[5];
         using var reader = new LineReader(path);
         int layout = 0;
-        string? topic = null;
-        byte[] topicBytes = new byte[64];
-        int topicLength = -1;
+        var current = new CurrentTopic();
         // Lines are split as bytes and ids stored as bytes (Judgments): a string per topic, none per judgment.
         while (reader.TryReadLine(out ReadOnlySpan<byte> line))
         {
@@ -50,19 +48,8 @@ public static class QrelsFormat
             }
 
             Range docRange = n == 4 ? f[2] : f[1];
-            // Qrels come grouped by topic: one string per topic, not per line.
-            ReadOnlySpan<byte> topicField = line[f[0]];
-            if (topic is null || !topicField.SequenceEqual(topicBytes.AsSpan(0, topicLength)))
-            {
-                topic = Encoding.UTF8.GetString(topicField);
-                if (topicField.Length > topicBytes.Length)
-                {
-                    topicBytes = new byte[topicField.Length];
-                }
-
-                topicField.CopyTo(topicBytes);
-                topicLength = topicField.Length;
-            }
+            current.Changed(line[f[0]]);
+            string topic = current.Id;
 
             ReadOnlySpan<byte> gradeField = line[f[n - 1]];
             if (!int.TryParse(gradeField, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int grade))

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using Lodestar.Errors;
 
@@ -7,15 +8,18 @@ namespace Lodestar.Formats;
 /// <summary>Splits a line of a whitespace-separated TREC file into fields, remembering each field's column.</summary>
 internal static class TextFields
 {
-    /// <summary>Splits <paramref name="line"/> on runs of spaces and tabs into at most <paramref name="fields"/>.Length fields.</summary>
+    /// <summary>Splits <paramref name="line"/> (text, or UTF-8 bytes) on runs of spaces and tabs into at most
+    /// <paramref name="fields"/>.Length fields.</summary>
     /// <returns>The number of fields found (it may exceed the span's length: then the rest is unsplit).</returns>
-    public static int Split(ReadOnlySpan<char> line, Span<Range> fields)
+    public static int Split<T>(ReadOnlySpan<T> line, Span<Range> fields)
+        where T : IBinaryInteger<T>
     {
+        T space = T.CreateTruncating(' '), tab = T.CreateTruncating('\t');
         int count = 0;
         int i = 0;
         while (i < line.Length)
         {
-            while (i < line.Length && line[i] is ' ' or '\t')
+            while (i < line.Length && (line[i] == space || line[i] == tab))
             {
                 i++;
             }
@@ -26,43 +30,7 @@ internal static class TextFields
             }
 
             int start = i;
-            while (i < line.Length && line[i] is not (' ' or '\t'))
-            {
-                i++;
-            }
-
-            if (count < fields.Length)
-            {
-                fields[count] = start..i;
-            }
-
-            count++;
-        }
-
-        return count;
-    }
-
-    /// <summary>Splits a UTF-8 <paramref name="line"/> on runs of spaces and tabs, as
-    /// <see cref="Split(ReadOnlySpan{char}, Span{Range})"/> splits its text (fields are byte ranges).</summary>
-    /// <returns>The number of fields found (it may exceed the span's length: then the rest is unsplit).</returns>
-    public static int Split(ReadOnlySpan<byte> line, Span<Range> fields)
-    {
-        int count = 0;
-        int i = 0;
-        while (i < line.Length)
-        {
-            while (i < line.Length && line[i] is (byte)' ' or (byte)'\t')
-            {
-                i++;
-            }
-
-            if (i == line.Length)
-            {
-                break;
-            }
-
-            int start = i;
-            while (i < line.Length && line[i] is not ((byte)' ' or (byte)'\t'))
+            while (i < line.Length && line[i] != space && line[i] != tab)
             {
                 i++;
             }
@@ -81,9 +49,9 @@ internal static class TextFields
     private static readonly double[] s_powersOfTen =
         [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
-    /// <summary>Parses a number written as C's <c>strtod</c> reads it, to the same double: a plain decimal
-    /// (<c>-12.375</c>, at most 15 digits) directly, anything else (exponents, more digits, inf, nan) through
-    /// <see cref="double.TryParse(ReadOnlySpan{byte}, NumberStyles, IFormatProvider?, out double)"/>.</summary>
+    /// <summary>Parses a number to the double that <see cref="double.TryParse(ReadOnlySpan{byte}, NumberStyles,
+    /// IFormatProvider?, out double)"/> gives (<see cref="NumberStyles.Float"/>, invariant culture): a plain decimal
+    /// (<c>-12.375</c>, at most 15 digits) directly, anything else (exponents, more digits, inf, nan) through it.</summary>
     /// <remarks>A plain decimal of at most 15 digits is an integer below 2^53 divided by a power of ten up to 10^22,
     /// both exact in a double, and IEEE division rounds their quotient correctly: the correctly rounded value of the
     /// decimal, as a full parse gives (Clinger's fast path). A run's scores are nearly all like that.</remarks>
@@ -142,18 +110,6 @@ internal static class TextFields
         if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
         {
             ThrowHelper.Input(path, line, field.Start.Value + 1, $"expected a finite number for the {what}, found {ThrowHelper.Quote(s)}");
-        }
-
-        return value;
-    }
-
-    /// <summary>Parses an integer or throws at the field's column.</summary>
-    public static int ParseInt(string path, long line, ReadOnlySpan<char> text, Range field, string what)
-    {
-        ReadOnlySpan<char> s = text[field];
-        if (!int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
-        {
-            ThrowHelper.Input(path, line, field.Start.Value + 1, $"expected an integer for the {what}, found {ThrowHelper.Quote(s)}");
         }
 
         return value;

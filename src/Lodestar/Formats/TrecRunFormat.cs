@@ -115,8 +115,7 @@ public static class TrecRunFormat
     {
         Span<Range> f = stackalloc Range[7];
         string? tag = null;
-        byte[] topicBytes = new byte[64];
-        int topicLength = -1;
+        var current = new CurrentTopic();
         TopicColumns topic = null!;
         using var reader = new LineReader(path);
         while (reader.TryReadLine(out ReadOnlySpan<byte> line))
@@ -132,17 +131,9 @@ public static class TrecRunFormat
                 ThrowHelper.Input(path, reader.LineNumber, 1, $"expected 6 fields 'topic Q0 docid rank score tag', found {n}");
             }
 
-            ReadOnlySpan<byte> topicField = line[f[0]];
-            if (topicLength < 0 || !topicField.SequenceEqual(topicBytes.AsSpan(0, topicLength)))
+            if (current.Changed(line[f[0]]))
             {
-                if (topicField.Length > topicBytes.Length)
-                {
-                    topicBytes = new byte[topicField.Length * 2];
-                }
-
-                topicField.CopyTo(topicBytes);
-                topicLength = topicField.Length;
-                if (topicStarted(Encoding.UTF8.GetString(topicField)) is not TopicColumns next)
+                if (topicStarted(current.Id) is not TopicColumns next)
                 {
                     return tag;
                 }

@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
+using Lodestar.Index;
 
 namespace Lodestar.Model;
 
@@ -57,7 +57,7 @@ internal sealed class Judgments : IReadOnlyDictionary<string, int>
     /// <summary>Adds a judgment of the id whose UTF-8 bytes are <paramref name="id"/>; false when it is judged already.</summary>
     internal bool TryAdd(ReadOnlySpan<byte> id, int grade)
     {
-        int hash = Hash(id);
+        int hash = (int)Utf8Hash.Of(id); // the index build's hash of UTF-8 keys
         int mask = _slots.Length - 1;
         int slot = hash & mask;
         while (_slots[slot] != 0)
@@ -118,7 +118,7 @@ internal sealed class Judgments : IReadOnlyDictionary<string, int>
     /// <summary>The grade of the id whose UTF-8 bytes are <paramref name="id"/>.</summary>
     internal bool TryGetValue(ReadOnlySpan<byte> id, out int grade)
     {
-        int hash = Hash(id);
+        int hash = (int)Utf8Hash.Of(id); // the index build's hash of UTF-8 keys
         int mask = _slots.Length - 1;
         for (int slot = hash & mask; _slots[slot] != 0; slot = (slot + 1) & mask)
         {
@@ -202,30 +202,5 @@ internal sealed class Judgments : IReadOnlyDictionary<string, int>
 
             _slots[slot] = e + 1;
         }
-    }
-
-    /// <summary>A hash of an id's bytes: 8 at a time, multiplied and rotated, then the bits folded down (ids are not
-    /// adversarial: the files are the user's own, and a bad spread only slows the probing).</summary>
-    internal static int Hash(ReadOnlySpan<byte> id)
-    {
-        const ulong k = 0x9E3779B97F4A7C15;
-        ulong h = (ulong)id.Length * k;
-        while (id.Length >= 8)
-        {
-            h = BitOperations.RotateLeft((h ^ MemoryMarshal.Read<ulong>(id)) * k, 31);
-            id = id[8..];
-        }
-
-        ulong tail = 0;
-        for (int i = 0; i < id.Length; i++)
-        {
-            tail |= (ulong)id[i] << (8 * i);
-        }
-
-        h = (h ^ tail) * k;
-        h ^= h >> 29;
-        h *= 0xBF58476D1CE4E5B9;
-        h ^= h >> 32;
-        return (int)h;
     }
 }

@@ -92,7 +92,7 @@ public sealed class TopicColumns
             for (int i = 0; i < Count; i++)
             {
                 ReadOnlySpan<byte> key = Key(i);
-                int slot = Judgments.Hash(key) & mask;
+                int slot = (int)Index.Utf8Hash.Of(key) & mask;
                 while (slots[slot] >= 0)
                 {
                     if (Key(slots[slot]).SequenceEqual(key))

@@ -29,18 +29,7 @@ public sealed class DenseTests : IDisposable
         })];
     }
 
-    private string Build(float[][] vectors, bool int8, string name = "vectors")
-    {
-        string path = Path.Combine(_dir, name);
-        using var writer = new VectorIndexWriter(path, vectors[0].Length, int8);
-        for (int i = 0; i < vectors.Length; i++)
-        {
-            writer.Add($"doc{i}", vectors[i]);
-        }
-
-        writer.Complete("test-model", "plain", "{query}");
-        return path;
-    }
+    private string Build(float[][] vectors, bool int8, string name = "vectors") => TestVectors.Write(Path.Combine(_dir, name), vectors, int8);
 
     [Theory]
     [InlineData(1)]

@@ -30,18 +30,7 @@ public sealed class FlatKernelTests : IDisposable
 
     private VectorIndex Open(float[][] vectors, bool int8 = false)
     {
-        string path = Path.Combine(_dir, $"v{Directory.GetDirectories(_dir).Length}");
-        using (var writer = new VectorIndexWriter(path, vectors[0].Length, int8))
-        {
-            for (int i = 0; i < vectors.Length; i++)
-            {
-                writer.Add($"doc{i}", vectors[i]);
-            }
-
-            writer.Complete("test-model", "plain", "{query}");
-        }
-
-        return VectorIndex.Open(path);
+        return VectorIndex.Open(TestVectors.Write(Path.Combine(_dir, $"v{Directory.GetDirectories(_dir).Length}"), vectors, int8));
     }
 
     /// <summary>The order the kernel documents, one float at a time.</summary>

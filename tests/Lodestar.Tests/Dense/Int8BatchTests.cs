@@ -224,28 +224,14 @@ public sealed unsafe class Int8BatchTests
     public void Batched_int8_equals_one_query_at_a_time_off_the_tile(int d, int threads)
     {
         var random = new Random(d);
-        float[][] Unit(int count) => [.. Enumerable.Range(0, count).Select(_ =>
-        {
-            float[] v = [.. Enumerable.Range(0, d).Select(_ => (float)(random.NextDouble() - 0.5))];
-            float norm = MathF.Sqrt(v.Sum(x => x * x));
-            return v.Select(x => x / norm).ToArray();
-        })];
         using var temp = new TempDir();
         string dir = temp.Path;
         string path = Path.Combine(dir, "v");
-        float[][] docs = Unit(9_001);
-        using (var writer = new VectorIndexWriter(path, d, int8: true))
-        {
-            for (int i = 0; i < docs.Length; i++)
-            {
-                writer.Add($"doc{i}", docs[i]);
-            }
-
-            writer.Complete("test-model", "plain", "{query}");
-        }
+        float[][] docs = TestVectors.Unit(random, 9_001, d);
+        TestVectors.Write(path, docs, int8: true);
 
         using VectorIndex index = VectorIndex.Open(path);
-        float[][] queries = [.. Unit(13), new float[d]]; // 14: not a multiple of the tile, and a zero query
+        float[][] queries = [.. TestVectors.Unit(random, 13, d), new float[d]]; // 14: not a multiple of the tile, and a zero query
         (int Row, float Score)[][] many = index.SearchManyInt8(queries, 10, rescore: 7, threads: threads);
         for (int j = 0; j < queries.Length; j++)
         {
@@ -254,7 +240,7 @@ public sealed unsafe class Int8BatchTests
 
         // Later calls reuse the candidate buffers (same shape) and pooled rescoring arrays: other queries, then the
         // first ones again, on both kernels, give what the first call gave.
-        float[][] others = [.. Unit(14)];
+        float[][] others = [.. TestVectors.Unit(random, 14, d)];
         (int Row, float Score)[][] otherMany = index.SearchManyInt8(others, 10, rescore: 7, threads: threads);
         Assert.Equal(index.Search(others[5], 10, Precision.Int8, rescore: 7, threads: threads), otherMany[5]);
         Assert.Equal(many, index.SearchManyInt8(queries, 10, rescore: 7, threads: threads));

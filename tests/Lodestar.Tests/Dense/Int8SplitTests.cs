@@ -67,31 +67,17 @@ public sealed class Int8SplitTests
     public void By_query_and_by_row_give_one_query_at_a_times_results_on_both_kernels(int d, int threads)
     {
         var random = new Random(d + threads);
-        float[][] Unit(int n) => [.. Enumerable.Range(0, n).Select(_ =>
-        {
-            float[] v = [.. Enumerable.Range(0, d).Select(_ => (float)(random.NextDouble() - 0.5))];
-            float norm = MathF.Sqrt(v.Sum(x => x * x));
-            return v.Select(x => x / norm).ToArray();
-        })];
         using var temp = new TempDir();
         string dir = temp.Path;
         string path = Path.Combine(dir, "v");
-        float[][] docs = Unit(4_096 * threads + 5); // enough rows for every thread
+        float[][] docs = TestVectors.Unit(random, 4_096 * threads + 5, d); // enough rows for every thread
         int tie = docs.Length - 3;
         docs[tie] = docs[33]; // an exact tie: the lower row must win
-        using (var writer = new VectorIndexWriter(path, d, int8: true))
-        {
-            foreach ((float[] doc, int i) in docs.Select((x, i) => (x, i)))
-            {
-                writer.Add($"doc{i}", doc);
-            }
-
-            writer.Complete("test-model", "plain", "{query}");
-        }
+        TestVectors.Write(path, docs, int8: true);
 
         using VectorIndex index = VectorIndex.Open(path);
         int many = (threads * VectorIndex.QueriesPerThreadToSplit) + 7, few = many - 8; // 7: not a multiple of either tile
-        float[][] queries = [.. Unit(many - 2), new float[d], docs[33]]; // a zero query, the tie
+        float[][] queries = [.. TestVectors.Unit(random, many - 2, d), new float[d], docs[33]]; // a zero query, the tie
 
         // the shares: by query in whole 4-query tiles over every row, or by row over every query
         VectorIndex.Part[] byQuery = index.Split(many, threads), byRow = index.Split(few, threads);

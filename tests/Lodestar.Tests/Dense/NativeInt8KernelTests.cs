@@ -139,29 +139,15 @@ public sealed unsafe class NativeInt8KernelTests
         }
 
         var random = new Random(d);
-        float[][] Unit(int n) => [.. Enumerable.Range(0, n).Select(_ =>
-        {
-            float[] v = [.. Enumerable.Range(0, d).Select(_ => (float)(random.NextDouble() - 0.5))];
-            float norm = MathF.Sqrt(v.Sum(x => x * x));
-            return v.Select(x => x / norm).ToArray();
-        })];
         using var temp = new TempDir();
         string dir = temp.Path;
         string path = Path.Combine(dir, "v");
-        float[][] docs = Unit(5_003);
+        float[][] docs = TestVectors.Unit(random, 5_003, d);
         docs[4_000] = docs[17]; // an exact tie: the lower row must win on both kernels
-        using (var writer = new VectorIndexWriter(path, d, int8: true))
-        {
-            for (int i = 0; i < docs.Length; i++)
-            {
-                writer.Add($"doc{i}", docs[i]);
-            }
-
-            writer.Complete("test-model", "plain", "{query}");
-        }
+        TestVectors.Write(path, docs, int8: true);
 
         using VectorIndex index = VectorIndex.Open(path);
-        float[][] queries = [.. Unit(13), new float[d], docs[17]]; // not a multiple of either tile, a zero query, the tie
+        float[][] queries = [.. TestVectors.Unit(random, 13, d), new float[d], docs[17]]; // not a multiple of either tile, a zero query, the tie
         (int Row, float Score)[][] native = index.SearchManyInt8(queries, 10, rescore: 7, threads: threads, kernel: kernel);
         (int Row, float Score)[][] managed = index.SearchManyInt8(queries, 10, rescore: 7, threads: threads, kernel: null);
         Assert.Equal(queries.Length, native.Length);
